@@ -1,0 +1,52 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export XDG_RUNTIME_DIR ?= /tmp/chorus-runtime-$(shell id -u)
+
+.PHONY: demo test lint typecheck install install-dev browser bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+# torch is pinned first so that nothing pulls the CUDA build.
+$(STAMP): pyproject.toml | $(PY)
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e .
+	touch $@
+
+$(DEVSTAMP): $(STAMP)
+	$(PIP) install -q -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+install-dev: $(DEVSTAMP) browser
+
+# Debian's Chromium for the browser tests; Playwright's own download does not work offline.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+demo: $(STAMP)
+	mkdir -p $(XDG_RUNTIME_DIR)
+	$(VENV)/bin/chorus demo $(DEMO_ARGS)
+
+lint: $(DEVSTAMP)
+	$(VENV)/bin/ruff check collectors classifiers storage monitor seeds tests bench
+	$(VENV)/bin/mypy
+
+test: install-dev
+	mkdir -p $(XDG_RUNTIME_DIR)
+	$(VENV)/bin/ruff check collectors classifiers storage monitor seeds tests bench
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

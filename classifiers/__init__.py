@@ -1,0 +1,1 @@
+"""Classifiers: taxonomy, text normalisation, narrative tagging, evaluation."""

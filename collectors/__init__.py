@@ -1,0 +1,1 @@
+"""Collectors and importers: they yield typed records and know nothing of storage."""

@@ -1,0 +1,1 @@
+"""Monitor: the Chorus application (CLI, daemon, digest, console)."""

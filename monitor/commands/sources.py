@@ -1,0 +1,117 @@
+"""`chorus sources extract | sync | list | add`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from collectors.report_sources import extract
+from monitor.app import App, pass_app
+from monitor.errors import UserError
+from monitor.output import print_json, print_table
+from monitor.seeding import sync_seeds
+from seeds.loader import GROUPS
+from storage import catalog
+from storage.migrate import migrate
+
+
+@click.group("sources")
+def sources_group() -> None:
+    """The watchlist: sources, their actors and roles."""
+
+
+@sources_group.command("extract")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def extract_cmd(reports: tuple[Path, ...], as_json: bool) -> None:
+    """Propose sources from the citations of analyst reports."""
+    merged: dict[str, dict[str, dict[str, object]]] = {}
+    for report in reports:
+        try:
+            text = report.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise UserError(f"{report} is not UTF-8 text") from None
+        for platform, candidates in extract(text).items():
+            bucket = merged.setdefault(platform, {})
+            for c in candidates:
+                entry = bucket.setdefault(c.handle.lower(), {**c.as_dict(), "reports": []})
+                entry["reports"].append(report.name)  # type: ignore[attr-defined]
+                if entry is not None and entry["handle"] != c.handle:
+                    continue
+    result = {platform: list(items.values()) for platform, items in merged.items()}
+    if as_json:
+        print_json(result)
+        return
+    console = App().console
+    for platform in ("telegram", "twitter", "unresolved", "web"):
+        rows = [
+            {"handle": c["handle"], "footnotes": ", ".join(map(str, c["footnotes"])),  # type: ignore[call-overload]
+             "cited as": "; ".join(c["names"]), "posts": ", ".join(c["posts"])}  # type: ignore[arg-type]
+            for c in result.get(platform, [])
+        ]
+        if rows:
+            print_table(console, rows, ["handle", "footnotes", "cited as", "posts"], title=platform)
+
+
+@sources_group.command("sync")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def sync_cmd(app: App, as_json: bool) -> None:
+    """Load seeds/*.toml (actors, sources, narratives, events); idempotent."""
+    migrate(app.db)
+    counts = sync_seeds(app.db)
+    if as_json:
+        print_json({"created": counts.created, "updated": counts.updated})
+    else:
+        for kind in ("actors", "sources", "narratives", "events"):
+            click.echo(f"{kind}: {counts.created.get(kind, 0)} new, "
+                       f"{counts.updated.get(kind, 0)} already known")
+
+
+@sources_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def list_cmd(app: App, as_json: bool) -> None:
+    """The watchlist with role, group, collection state and post counts."""
+    with app.db.connection() as conn:
+        rows = catalog.list_sources(conn)
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(app.console, rows,
+                    ["platform", "handle", "actor", "group", "role", "state", "last_success_at",
+                     "posts"])
+
+
+@sources_group.command("add")
+@click.argument("platform", type=click.Choice(["telegram", "twitter"]))
+@click.argument("handle")
+@click.option("--actor", "actor_name", required=True, help="Actor (person or organisation).")
+@click.option("--group", "group", required=True, help=f"Actor group, e.g. {', '.join(GROUPS[:4])}.")
+@click.option("--role", type=click.Choice(["actor", "observer"]), required=True,
+              help="actor: posts count as adoption; observer: context only.")
+@click.option("--query", default=None, help="For a saved X search: the query to watch.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def add_cmd(app: App, platform: str, handle: str, actor_name: str, group: str, role: str,
+            query: str | None, as_json: bool) -> None:
+    """Add (or update) a source and its actor."""
+    handle = handle.strip().lstrip("@")
+    if not handle or any(ch.isspace() for ch in handle):
+        raise UserError(f"invalid handle {handle!r}")
+    if not group.replace("_", "").isalnum():
+        raise UserError(f"invalid group {group!r}: use letters, digits and _")
+    with app.db.connection() as conn:
+        catalog.upsert_actor(conn, catalog.ActorSpec(actor_name, group))
+        source_id, created = catalog.upsert_source(conn, catalog.SourceSpec(
+            platform=platform, handle=handle, role=role, actor=actor_name,
+            kind="search" if query else ("channel" if platform == "telegram" else "account"),
+            query=query))
+    if as_json:
+        print_json({"id": source_id, "created": created})
+    else:
+        click.echo(f"{'added' if created else 'updated'} {platform}/{handle} (id {source_id})")
+
+
+COMMANDS = [sources_group]

@@ -1,0 +1,214 @@
+"""Settings declared in code with their help text; secrets kept apart from them.
+
+Non-secret settings come from a TOML file (CHORUS_CONFIG) and then the environment
+(CHORUS_<NAME>, which wins). Secrets come only from the environment or a secrets file
+that must be mode 0600; they are never written to logs, errors or pages.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+
+class ConfigError(Exception):
+    """The configuration or the secrets file is unusable; the message says why."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "CHORUS_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database_url", "", "PostgreSQL URL; empty means the embedded server."),
+    Setting("data_dir", "", "Where the embedded server and outbox live (default: user data dir)."),
+    Setting("outbox_dir", "outbox", "Folder for digest .eml/.html files when no SMTP is set."),
+    Setting("model", "", "Local model directory for the classifier; empty means the packaged MiniLM."),
+    Setting("torch_threads", 0, "Torch CPU threads; 0 means one per core."),
+    Setting("classify_batch_size", 64, "Posts per classifier batch."),
+    Setting("flood_wait_threshold_s", 60, "Telegram flood waits up to this are slept through."),
+    Setting("recheck_window_hours", 48, "Re-read this recent window for edits and deletions."),
+    Setting("telegram_page_size", 100, "Messages per Telegram history request (max 100)."),
+    Setting("x_monthly_read_budget", 10000, "X posts read per month before collection stops."),
+    Setting("collect_interval_minutes", 15, "Default interval between collections of a source."),
+    Setting("collect_jitter_s", 60, "Random delay added to each collection, in seconds."),
+    Setting("digest_time", "07:00", "When the daily digest is sent (HH:MM)."),
+    Setting("timezone", "UTC", "Time zone for the digest schedule and dates."),
+    Setting("smtp_host", "", "SMTP server host; empty writes digests to the outbox."),
+    Setting("smtp_port", 587, "SMTP port."),
+    Setting("smtp_security", "starttls", "starttls, tls (implicit) or none."),
+    Setting("smtp_user", "", "SMTP user name (the password is a secret)."),
+    Setting("digest_from", "chorus@localhost", "From address of the digest."),
+    Setting("digest_recipients", "", "Comma-separated digest recipients."),
+    Setting("console_url", "http://127.0.0.1:8750", "Base URL of the console, for links."),
+    Setting("pre_window_days", 7, "Convergence: days before an event searched for pre-positioning."),
+    Setting("post_window_hours", 72, "Convergence: hours after an event that count."),
+    Setting("convergence_k", 3, "Convergence: k in time-to-k-actors."),
+    Setting("sql_timeout_ms", 5000, "Console SQL tab statement timeout."),
+    Setting("sql_row_cap", 1000, "Console SQL tab row cap."),
+)
+
+SECRETS: tuple[Setting, ...] = (
+    Setting("telegram_api_id", "", "Telegram API id (my.telegram.org)."),
+    Setting("telegram_api_hash", "", "Telegram API hash."),
+    Setting("telegram_session", "", "Telethon StringSession, written by `chorus telegram login`."),
+    Setting("x_bearer_token", "", "X API v2 bearer token."),
+    Setting("smtp_password", "", "SMTP password."),
+    Setting("console_secret", "", "Key that signs console session cookies."),
+)
+SECRET_NAMES = frozenset(s.name for s in SECRETS)
+MASK = "********"
+
+
+def _coerce(setting: Setting, value: Any) -> Any:
+    target = type(setting.default)
+    if isinstance(value, target):
+        return value
+    try:
+        return target(value)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"setting {setting.name} must be {target.__name__}, got {value!r}"
+        ) from None
+
+
+def default_secrets_path() -> Path:
+    return Path(platformdirs.user_config_dir("chorus")) / "secrets.toml"
+
+
+def secrets_path() -> Path:
+    return Path(os.environ.get("CHORUS_SECRETS_FILE") or default_secrets_path())
+
+
+def read_secrets_file(path: Path) -> dict[str, str]:
+    """Secrets from a TOML file that only its owner can read; refuse it otherwise."""
+    if not path.exists():
+        return {}
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise ConfigError(
+            f"secrets file {path} has mode {mode:04o}; it must be 0600 "
+            f"(run: chmod 600 {path})"
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        # Never echo the file's contents: they are secrets.
+        raise ConfigError(f"secrets file {path} is not valid TOML ({type(exc).__name__})") from None
+    unknown = sorted(set(data) - SECRET_NAMES)
+    if unknown:
+        raise ConfigError(f"secrets file {path} has unknown keys: {', '.join(unknown)}")
+    return {k: str(v) for k, v in data.items()}
+
+
+def write_secret(name: str, value: str, path: Path | None = None) -> Path:
+    """Store one secret, creating the file 0600 from the start."""
+    if name not in SECRET_NAMES:
+        raise ConfigError(f"unknown secret {name}")
+    target = path or secrets_path()
+    current = read_secrets_file(target)
+    current[name] = value
+    target.parent.mkdir(parents=True, exist_ok=True)
+    body = "".join(f"{k} = {_toml_string(v)}\n" for k, v in sorted(current.items()))
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(body)
+    os.chmod(target, 0o600)
+    return target
+
+
+def _toml_string(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+class Config:
+    """The effective settings and secrets; secrets never appear in repr or show()."""
+
+    def __init__(self, values: Mapping[str, Any], secrets: Mapping[str, str]) -> None:
+        self._values = dict(values)
+        self._secrets = dict(secrets)
+
+    def __getattr__(self, name: str) -> Any:
+        values = self.__dict__.get("_values", {})
+        if name in values:
+            return values[name]
+        raise AttributeError(name)
+
+    def secret(self, name: str) -> str:
+        if name not in SECRET_NAMES:
+            raise ConfigError(f"unknown secret {name}")
+        return self._secrets.get(name, "")
+
+    def secret_values(self) -> list[str]:
+        return [v for v in self._secrets.values() if v]
+
+    def show(self) -> dict[str, dict[str, Any]]:
+        """Every setting with its value, origin-independent; secrets masked."""
+        out: dict[str, dict[str, Any]] = {}
+        for s in SETTINGS:
+            value = self._values[s.name]
+            if s.name == "database_url" and value:
+                from storage.database import mask_url
+
+                value = mask_url(str(value))
+            out[s.name] = {"value": value, "help": s.help}
+        for s in SECRETS:
+            out[s.name] = {"value": MASK if self._secrets.get(s.name) else "", "help": s.help}
+        return out
+
+    def __repr__(self) -> str:
+        return "Config(<settings>, <secrets masked>)"
+
+    def with_overrides(self, **values: Any) -> Config:
+        merged = dict(self._values)
+        merged.update(values)
+        return Config(merged, self._secrets)
+
+
+def load_config(env: Mapping[str, str] | None = None) -> Config:
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+    config_file = env.get("CHORUS_CONFIG")
+    if config_file:
+        path = Path(config_file)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file {path} (CHORUS_CONFIG) does not exist") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+        secret_keys = sorted(set(data) & SECRET_NAMES)
+        if secret_keys:
+            raise ConfigError(
+                f"config file {path} holds secrets ({', '.join(secret_keys)}); move them to "
+                "the environment or the 0600 secrets file"
+            )
+        known = {s.name: s for s in SETTINGS}
+        for key, value in data.items():
+            if key not in known:
+                raise ConfigError(f"config file {path}: unknown setting {key!r}")
+            values[key] = _coerce(known[key], value)
+    for s in SETTINGS:
+        if s.env in env:
+            values[s.name] = _coerce(s, env[s.env])
+    secrets_file = Path(env.get("CHORUS_SECRETS_FILE") or default_secrets_path())
+    secrets = read_secrets_file(secrets_file)
+    for s in SECRETS:
+        if env.get(s.env):
+            secrets[s.name] = env[s.env]
+    return Config(values, secrets)

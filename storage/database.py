@@ -1,0 +1,96 @@
+"""Connections: one place that turns a URL into connections, with clear failures."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+_PASSWORD_IN_URL = re.compile(r"(?P<head>://[^:/@]*:)(?P<pw>[^@]*)(?P<tail>@)")
+_PASSWORD_KV = re.compile(r"(password\s*=\s*)(\S+)", re.IGNORECASE)
+
+
+def mask_url(url: str) -> str:
+    """The URL with any password replaced by ***, safe for messages and logs."""
+    masked = _PASSWORD_IN_URL.sub(r"\g<head>***\g<tail>", url)
+    return _PASSWORD_KV.sub(r"\1***", masked)
+
+
+class DatabaseUnavailable(Exception):
+    """The server cannot be reached; the message names the (masked) URL and what to check."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = mask_url(url)
+        # psycopg's message may echo the DSN; mask it too.
+        self.reason = mask_url(reason.strip().splitlines()[0] if reason.strip() else reason)
+        super().__init__(
+            f"cannot connect to PostgreSQL at {self.url}: {self.reason}. "
+            "Check that the server is running and accepts connections, that the URL "
+            "(CHORUS_DATABASE_URL) names the right host, port, database and user, "
+            "or unset CHORUS_DATABASE_URL to use the embedded server."
+        )
+
+
+class Database:
+    """A database chosen by URL; hands out pooled connections."""
+
+    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 8) -> None:
+        self.url = url
+        self._min_size = min_size
+        self._max_size = max_size
+        self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
+
+    def check(self, timeout: float = 5.0) -> None:
+        """Raise DatabaseUnavailable unless a connection can be opened now."""
+        try:
+            with psycopg.connect(self.url, connect_timeout=max(1, int(timeout))) as conn:
+                conn.execute("SELECT 1")
+        except psycopg.OperationalError as exc:
+            raise DatabaseUnavailable(self.url, str(exc)) from None
+
+    def connect(self, *, autocommit: bool = False) -> psycopg.Connection[dict[str, Any]]:
+        """A new dedicated connection (for locks, COPY, long jobs)."""
+        try:
+            return psycopg.connect(
+                self.url, autocommit=autocommit, row_factory=dict_row, connect_timeout=10
+            )
+        except psycopg.OperationalError as exc:
+            raise DatabaseUnavailable(self.url, str(exc)) from None
+
+    @property
+    def pool(self) -> ConnectionPool[psycopg.Connection[Any]]:
+        if self._pool is None:
+            self._pool = ConnectionPool(
+                self.url,
+                min_size=self._min_size,
+                max_size=self._max_size,
+                kwargs={"row_factory": dict_row},
+                open=True,
+                name="chorus",
+            )
+        return self._pool
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:
+        """A pooled connection; the block is one transaction, committed on success."""
+        try:
+            with self.pool.connection() as conn:
+                yield conn
+        except psycopg.OperationalError as exc:
+            raise DatabaseUnavailable(self.url, str(exc)) from None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,55 @@
+"""The embedded default: a real PostgreSQL from the pgserver wheel, kept in the user's data dir.
+
+pgserver counts the processes attached to a data directory and stops the server when the
+last one exits, so commands reuse one running server and none is left behind.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import psycopg
+from psycopg import sql
+
+DATABASE_NAME = "chorus"
+_servers: dict[Path, Any] = {}
+
+
+def data_dir() -> Path:
+    override = os.environ.get("CHORUS_EMBEDDED_DIR")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_data_dir("chorus")) / "pgdata"
+
+
+def embedded_url(pgdata: Path | None = None) -> str:
+    """Start (or attach to) the embedded server and return a URL for the chorus database."""
+    import pgserver  # heavy import; only when the embedded default is used
+
+    path = (pgdata or data_dir()).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", f"/tmp/chorus-runtime-{os.getuid()}")
+    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True)
+    server = _servers.get(path)
+    if server is None:
+        server = pgserver.get_server(path, cleanup_mode="stop")
+        _servers[path] = server
+    admin_url: str = server.get_uri("postgres")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %(name)s", {"name": DATABASE_NAME}
+        ).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
+    url: str = server.get_uri(DATABASE_NAME)
+    return url
+
+
+def stop_embedded() -> None:
+    """Detach from servers this process started (pgserver stops them if unused)."""
+    for path in list(_servers):
+        server = _servers.pop(path)
+        server.cleanup()

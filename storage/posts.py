@@ -1,0 +1,233 @@
+"""The bulk write path: COPY into a staging table, one INSERT ... ON CONFLICT, one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import psycopg
+
+from classifiers.normalise import normalise_for_matching
+from collectors.records import PostRecord
+
+
+@dataclass
+class WriteCounts:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    labels: int = 0
+
+    def add(self, other: WriteCounts) -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.labels += other.labels
+
+    @property
+    def written(self) -> int:
+        return self.inserted + self.updated + self.unchanged
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "labels": self.labels,
+        }
+
+
+_STAGE_COLUMNS = (
+    "ord", "platform", "handle", "native_id", "kind", "url", "lang", "posted_at", "edited_at",
+    "text", "normalized_text", "content_hash", "norm_hash", "forwarded_from",
+    "forwarded_from_id", "reply_to", "quote_of", "links", "metrics", "media", "raw",
+    "labels", "earlier_texts",
+)
+
+_CREATE_STAGE = """
+CREATE TEMP TABLE IF NOT EXISTS post_stage (
+    ord integer, platform text, handle text, native_id text, kind text, url text, lang text,
+    posted_at timestamptz, edited_at timestamptz, text text, normalized_text text,
+    content_hash bytea, norm_hash bytea, forwarded_from text, forwarded_from_id text,
+    reply_to text, quote_of text, links jsonb, metrics jsonb, media jsonb, raw jsonb,
+    labels text[], earlier_texts text[]
+) ON COMMIT DELETE ROWS
+"""
+
+# Sources not yet known are created as observers without an actor: collected, never counted.
+_ADD_UNKNOWN_SOURCES = """
+INSERT INTO sources (platform, handle, role)
+SELECT DISTINCT ON (s.platform, lower(s.handle)) s.platform, s.handle, 'observer'
+FROM post_stage s
+WHERE NOT EXISTS (SELECT 1 FROM sources x
+                  WHERE x.platform = s.platform AND lower(x.handle) = lower(s.handle))
+ON CONFLICT DO NOTHING
+"""
+
+# One row per key (the last one in the batch wins), new rows inserted, changed texts updated.
+_UPSERT = """
+WITH batch AS (
+    SELECT DISTINCT ON (s.platform, src.id, s.native_id) s.*, src.id AS source_id
+    FROM post_stage s
+    JOIN sources src ON src.platform = s.platform AND lower(src.handle) = lower(s.handle)
+    ORDER BY s.platform, src.id, s.native_id, s.ord DESC
+), upserted AS (
+    INSERT INTO posts AS p (platform, source_id, native_id, kind, url, lang, posted_at,
+        edited_at, text, normalized_text, content_hash, norm_hash, forwarded_from,
+        forwarded_from_id, reply_to, quote_of, links, metrics, media, raw, import_file_id,
+        fetched_at, version_count)
+    SELECT platform, source_id, native_id, kind, url, lang, posted_at, edited_at, text,
+        normalized_text, content_hash, norm_hash, forwarded_from, forwarded_from_id,
+        reply_to, quote_of, links, metrics, media, raw, %(import_file_id)s, %(fetched_at)s,
+        1 + cardinality(earlier_texts)
+    FROM batch
+    ON CONFLICT (platform, source_id, native_id) DO UPDATE SET
+        text = EXCLUDED.text,
+        normalized_text = EXCLUDED.normalized_text,
+        content_hash = EXCLUDED.content_hash,
+        norm_hash = EXCLUDED.norm_hash,
+        edited_at = COALESCE(EXCLUDED.edited_at, p.edited_at),
+        links = EXCLUDED.links,
+        metrics = EXCLUDED.metrics,
+        media = EXCLUDED.media,
+        raw = EXCLUDED.raw,
+        lang = COALESCE(EXCLUDED.lang, p.lang),
+        fetched_at = EXCLUDED.fetched_at,
+        version_count = p.version_count + 1
+    WHERE p.content_hash <> EXCLUDED.content_hash
+    RETURNING p.id, p.version_count, p.text, p.content_hash, p.edited_at,
+              (p.xmax = 0) AS is_new, p.platform, p.source_id, p.native_id
+), versions AS (
+    INSERT INTO post_versions (post_id, version, text, content_hash, edited_at, seen_at)
+    -- A new post that arrives with an edit history: its earlier texts are versions 1..n.
+    SELECT u.id, e.ord::integer, e.txt, sha256(convert_to(e.txt, 'UTF8')), NULL,
+           %(fetched_at)s
+    FROM upserted u
+    JOIN batch b ON b.source_id = u.source_id AND b.native_id = u.native_id
+                AND b.platform = u.platform
+    CROSS JOIN LATERAL unnest(b.earlier_texts) WITH ORDINALITY AS e(txt, ord)
+    WHERE u.is_new
+    UNION ALL
+    SELECT id, version_count, text, content_hash, edited_at, %(fetched_at)s FROM upserted
+    RETURNING post_id
+)
+SELECT count(*) FILTER (WHERE is_new) AS inserted,
+       count(*) FILTER (WHERE NOT is_new) AS updated,
+       (SELECT count(*) FROM batch) AS total,
+       (SELECT count(*) FROM versions) AS versions
+FROM upserted
+"""
+
+_STAGE_LABELS = """
+INSERT INTO labels (post_id, narrative, verdict, analyst, note)
+SELECT DISTINCT p.id, l.narrative, 'confirm', %(analyst)s, 'imported'
+FROM post_stage s
+JOIN sources src ON src.platform = s.platform AND lower(src.handle) = lower(s.handle)
+JOIN posts p ON p.platform = s.platform AND p.source_id = src.id AND p.native_id = s.native_id
+CROSS JOIN LATERAL unnest(s.labels) AS l(narrative)
+WHERE cardinality(s.labels) > 0
+  AND NOT EXISTS (SELECT 1 FROM current_labels c
+                  WHERE c.post_id = p.id AND c.narrative = l.narrative AND c.verdict = 'confirm')
+"""
+
+
+def _json(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _stage_row(ord_: int, r: PostRecord) -> tuple[Any, ...]:
+    matchable = normalise_for_matching(r.text)
+    # JSON text cannot hold NUL; PostgreSQL text cannot either.
+    text = r.text.replace("\x00", "")
+    return (
+        ord_, r.platform, r.source, r.native_id, r.kind, r.url, r.language, r.posted_at,
+        r.edited_at, text, r.normalized_text.replace("\x00", ""),
+        hashlib.sha256(text.encode("utf-8")).digest(),
+        hashlib.sha256(matchable.encode("utf-8")).digest(),
+        r.forwarded_from, r.forwarded_from_id, r.reply_to, r.quote_of,
+        _json(r.links), _json(r.metrics), _json(r.media),
+        _json(r.raw).replace("\\u0000", "") if r.raw else "{}",  # type: ignore[union-attr]
+        list(r.labels), [t.replace("\x00", "") for t in r.earlier_texts],
+    )
+
+
+def write_posts(
+    conn: psycopg.Connection[Any],
+    records: Sequence[PostRecord],
+    *,
+    import_file_id: int | None = None,
+    fetched_at: datetime | None = None,
+    analyst: str = "import",
+) -> WriteCounts:
+    """Write a batch in one transaction; the same batch written twice adds nothing."""
+    counts = WriteCounts()
+    if not records:
+        return counts
+    with conn.transaction():
+        conn.execute(_CREATE_STAGE)
+        columns = ", ".join(_STAGE_COLUMNS)
+        with conn.cursor().copy(f"COPY post_stage ({columns}) FROM STDIN") as copy:
+            for i, record in enumerate(records):
+                copy.write_row(_stage_row(i, record))
+        conn.execute(_ADD_UNKNOWN_SOURCES)
+        row = conn.execute(
+            _UPSERT,  # type: ignore[arg-type]
+            {"import_file_id": import_file_id, "fetched_at": fetched_at or _now(conn)},
+        ).fetchone()
+        assert row is not None
+        values = _row_values(row)
+        counts.inserted, counts.updated = int(values[0] or 0), int(values[1] or 0)
+        counts.unchanged = int(values[2] or 0) - counts.inserted - counts.updated
+        if any(r.labels for r in records):
+            cur = conn.execute(_STAGE_LABELS, {"analyst": analyst})
+            counts.labels = cur.rowcount
+        conn.execute("TRUNCATE post_stage")
+    return counts
+
+
+def _row_values(row: Any) -> list[Any]:
+    return list(row.values()) if isinstance(row, dict) else list(row)
+
+
+def _now(conn: psycopg.Connection[Any]) -> datetime:
+    row = conn.execute("SELECT now() AS now").fetchone()
+    assert row is not None
+    value: datetime = _row_values(row)[0]
+    return value
+
+
+def mark_deleted(
+    conn: psycopg.Connection[Any], platform: str, handle: str, native_ids: Iterable[str]
+) -> int:
+    """Record that these posts were found gone on a re-check; returns how many were marked."""
+    cur = conn.execute(
+        """UPDATE posts p SET deleted_seen_at = now()
+           FROM sources s
+           WHERE s.id = p.source_id AND s.platform = %(platform)s
+             AND lower(s.handle) = lower(%(handle)s)
+             AND p.native_id = ANY(%(ids)s) AND p.deleted_seen_at IS NULL""",
+        {"platform": platform, "handle": handle, "ids": list(native_ids)},
+    )
+    return cur.rowcount
+
+
+def record_import_file(conn: psycopg.Connection[Any], kind: str, name: str, sha256: str) -> int:
+    row = conn.execute(
+        "INSERT INTO import_files (kind, name, sha256) VALUES (%(k)s, %(n)s, %(s)s) RETURNING id",
+        {"k": kind, "n": name, "s": sha256},
+    ).fetchone()
+    assert row is not None
+    return int(_row_values(row)[0])
+
+
+def finish_import_file(conn: psycopg.Connection[Any], file_id: int, counts: dict[str, int]) -> None:
+    conn.execute(
+        "UPDATE import_files SET counts = %(c)s::jsonb WHERE id = %(id)s",
+        {"c": json.dumps(counts), "id": file_id},
+    )

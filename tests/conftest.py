@@ -1,0 +1,108 @@
+"""Tests run on a real PostgreSQL server.
+
+Chosen in this order: CHORUS_TEST_DATABASE_URL; the server on 127.0.0.1:5432 if it answers;
+else the embedded pgserver. The session migrates one template database; each test gets a
+fresh copy of it (CREATE DATABASE ... TEMPLATE) and it is dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import conninfo, sql
+
+from storage.database import Database
+from storage.migrate import migrate
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("XDG_RUNTIME_DIR", f"/tmp/chorus-runtime-{os.getuid()}")
+Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True)
+
+LOCAL_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _answers(url: str) -> bool:
+    try:
+        with psycopg.connect(url, connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+        return True
+    except psycopg.OperationalError:
+        return False
+
+
+def _admin_url() -> str:
+    explicit = os.environ.get("CHORUS_TEST_DATABASE_URL")
+    if explicit:
+        return explicit
+    if _answers(LOCAL_URL):
+        return LOCAL_URL
+    from storage.embedded import embedded_url
+
+    return embedded_url()
+
+
+def _with_db(url: str, name: str) -> str:
+    return conninfo.make_conninfo(url, dbname=name)
+
+
+def create_database(admin_url: str, name: str, template: str | None = None) -> str:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        query = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template:
+            query = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(template))
+        conn.execute(query)
+    return _with_db(admin_url, name)
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="session")
+def admin_url() -> str:
+    return _admin_url()
+
+
+@pytest.fixture(scope="session")
+def database_url(admin_url: str) -> Iterator[str]:
+    """A migrated template database for this test session."""
+    name = f"chorus_tmpl_{uuid.uuid4().hex[:10]}"
+    url = create_database(admin_url, name)
+    db = Database(url)
+    migrate(db)
+    db.close()
+    yield url
+    drop_database(admin_url, name)
+
+
+@pytest.fixture
+def db(admin_url: str, database_url: str) -> Iterator[Database]:
+    """A fresh, migrated database for one test."""
+    template = conninfo.conninfo_to_dict(database_url)["dbname"]
+    name = f"chorus_t_{uuid.uuid4().hex[:12]}"
+    url = create_database(admin_url, name, template=str(template))
+    database = Database(url, max_size=4)
+    try:
+        yield database
+    finally:
+        database.close()
+        drop_database(admin_url, name)
+
+
+@pytest.fixture
+def seeded_db(db: Database) -> Database:
+    """A fresh database with the seed catalogue loaded."""
+    from monitor.seeding import sync_seeds
+
+    sync_seeds(db)
+    return db
