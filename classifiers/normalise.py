@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Arabic diacritics (harakat, tanwin, shadda, sukun, superscript alef) and Quranic marks.
-_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
-_TATWEEL = "\u0640"
-_ZW = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2066-\u2069\ufeff]")
 _FOLD = str.maketrans(
     {
+        # Zero-width characters and direction marks become spaces (ZWNJ is a Persian
+        # half-space); tatweel and diacritics vanish. One translate() pass does it all.
+        **dict.fromkeys("\u200b\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069\ufeff", " "),
+        "\u0640": None,
+        **{chr(c): None for c in (*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670,
+                                  *range(0x06D6, 0x06EE))},
         "\u0622": "\u0627",  # آ -> ا
         "\u0623": "\u0627",  # أ -> ا
         "\u0625": "\u0627",  # إ -> ا
@@ -41,20 +43,17 @@ def normalise(text: str) -> str:
 
     ZWNJ (Persian half-space) becomes a space so that «می‌گویند» and «می گویند» agree.
     """
-    text = unicodedata.normalize("NFKC", text)
-    text = _ZW.sub(" ", text)
-    text = text.replace(_TATWEEL, "")
-    text = _DIACRITICS.sub("", text)
-    text = text.translate(_FOLD)
-    text = text.casefold()
-    return _SPACE.sub(" ", text).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    return " ".join(text.casefold().split())
 
 
-def normalise_for_matching(text: str) -> str:
+def normalise_for_matching(text: str, *, already_normalised: bool = False) -> str:
     """normalise() without URLs and punctuation: for copy detection and hashing."""
-    text = _URL.sub(" ", normalise(text))
-    text = _PUNCT.sub(" ", text)
-    return _SPACE.sub(" ", text).strip()
+    text = text if already_normalised else normalise(text)
+    if "http" in text or "www." in text:
+        text = _URL.sub(" ", text)
+    return " ".join(_PUNCT.sub(" ", text).split())
 
 
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from collectors.records import PostRecord, RejectedRecord
 from storage.database import Database
-from storage.posts import WriteCounts, finish_import_file, record_import_file, write_posts
+from storage.posts import (
+    StageRow,
+    WriteCounts,
+    finish_import_file,
+    prepare,
+    record_import_file,
+    write_prepared,
+)
 
 BATCH_SIZE = 5000
 MAX_KEPT = 10_000  # rejections kept for the summary; all are counted and reported
@@ -39,6 +48,40 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+class _Writer(threading.Thread):
+    """Writes prepared batches while the caller parses the next ones (2 cores: overlap)."""
+
+    def __init__(self, db: Database, file_id: int | None) -> None:
+        super().__init__(name="chorus-import-writer", daemon=True)
+        self.queue: queue.Queue[list[StageRow] | None] = queue.Queue(maxsize=2)
+        self.counts = WriteCounts()
+        self.error: BaseException | None = None
+        self._db = db
+        self._file_id = file_id
+
+    def run(self) -> None:
+        try:
+            with self._db.connect() as conn:
+                while (rows := self.queue.get()) is not None:
+                    self.counts.add(write_prepared(conn, rows, import_file_id=self._file_id))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, re-raised there
+            self.error = exc
+            while self.queue.get() is not None:  # drain so the producer never blocks
+                pass
+
+    def put(self, rows: list[StageRow]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(rows)
+
+    def finish(self) -> WriteCounts:
+        self.queue.put(None)
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.counts
+
+
 def import_stream(
     db: Database,
     items: Iterable[PostRecord | RejectedRecord],
@@ -55,8 +98,10 @@ def import_stream(
     if path is not None:
         with db.connection() as conn:
             file_id = record_import_file(conn, kind, path.name, file_sha256(path))
+    writer = _Writer(db, file_id)
+    writer.start()
     batch: list[PostRecord] = []
-    with db.connect() as conn:
+    try:
         for item in items:
             summary.read += 1
             if isinstance(item, RejectedRecord):
@@ -68,16 +113,18 @@ def import_stream(
             else:
                 batch.append(item)
             if len(batch) >= batch_size:
-                summary.counts.add(write_posts(conn, batch, import_file_id=file_id))
-                batch.clear()
+                writer.put(prepare(batch))
+                batch = []
             if on_progress and summary.read % 1000 == 0:
                 on_progress(summary.read)
         if batch:
-            summary.counts.add(write_posts(conn, batch, import_file_id=file_id))
-        if on_progress:
-            on_progress(summary.read)
-        if file_id is not None:
+            writer.put(prepare(batch))
+    finally:
+        summary.counts = writer.finish()
+    if on_progress:
+        on_progress(summary.read)
+    if file_id is not None:
+        with db.connection() as conn:
             finish_import_file(conn, file_id, {**summary.counts.as_dict(),
                                                "rejected": summary.rejected_count})
-            conn.commit()
     return summary

@@ -39,10 +39,10 @@ def setup_logging(secrets: Iterable[str], level: int = logging.INFO) -> SecretRe
     root = logging.getLogger()
     root.setLevel(level)
     if not any(getattr(h, "_chorus", False) for h in root.handlers):
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        handler._chorus = True  # type: ignore[attr-defined]
-        root.addHandler(handler)
+        stream = logging.StreamHandler()
+        stream.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        stream._chorus = True  # type: ignore[attr-defined]
+        root.addHandler(stream)
     for handler in root.handlers:
         for old in [f for f in handler.filters if isinstance(f, SecretRedactingFilter)]:
             handler.removeFilter(old)

@@ -9,6 +9,8 @@ from typing import Any
 
 import psycopg
 
+from storage.rows import one
+
 
 @dataclass(frozen=True)
 class ActorSpec:
@@ -66,7 +68,7 @@ def upsert_actor(conn: psycopg.Connection[Any], actor: ActorSpec) -> tuple[int, 
         {"name": actor.name, "group": actor.group, "description": actor.description,
          "illustrative": actor.illustrative},
     ).fetchone()
-    assert row is not None
+    row = one(row)
     return int(row["id"]), bool(row["created"])
 
 
@@ -98,7 +100,7 @@ def upsert_source(conn: psycopg.Connection[Any], source: SourceSpec) -> tuple[in
          "role": source.role, "kind": source.kind, "query": source.query,
          "cited_in": json.dumps(source.cited_in), "illustrative": source.illustrative},
     ).fetchone()
-    assert row is not None
+    row = one(row)
     return int(row["id"]), bool(row["created"])
 
 
@@ -116,7 +118,7 @@ def upsert_narrative(conn: psycopg.Connection[Any], n: NarrativeSpec) -> tuple[s
          "examples": json.dumps(n.examples, ensure_ascii=False),
          "cues": json.dumps(n.cues, ensure_ascii=False), "threshold": n.threshold},
     ).fetchone()
-    assert row is not None
+    row = one(row)
     return str(row["key"]), bool(row["created"])
 
 
@@ -131,7 +133,7 @@ def upsert_event(conn: psycopg.Connection[Any], e: EventSpec) -> tuple[int, bool
         {"name": e.name, "at": e.at, "description": e.description, "source": e.source,
          "status": e.status, "detail": json.dumps(e.detail)},
     ).fetchone()
-    assert row is not None
+    row = one(row)
     return int(row["id"]), bool(row["created"])
 
 
@@ -148,7 +150,7 @@ def add_event(conn: psycopg.Connection[Any], e: EventSpec) -> int:
             ).fetchone()
     except psycopg.errors.UniqueViolation:
         raise CatalogError(f"an event named {e.name!r} already exists") from None
-    assert row is not None
+    row = one(row)
     return int(row["id"])
 
 
@@ -177,7 +179,8 @@ def list_events(conn: psycopg.Connection[Any], status: str | None = None) -> lis
 def find_event(conn: psycopg.Connection[Any], ref: str) -> dict[str, Any] | None:
     """An event by numeric id or exact (case-insensitive) name."""
     if ref.isdigit():
-        row = conn.execute("SELECT * FROM events WHERE id = %(id)s", {"id": int(ref)}).fetchone()
+        row: dict[str, Any] | None = conn.execute(
+            "SELECT * FROM events WHERE id = %(id)s", {"id": int(ref)}).fetchone()
         if row is not None:
             return row
     result: dict[str, Any] | None = conn.execute(

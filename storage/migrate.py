@@ -56,7 +56,7 @@ def _ensure_table(conn: psycopg.Connection[object]) -> None:
 
 def applied(db: Database) -> dict[int, tuple[str, str]]:
     with db.connect() as conn:
-        _ensure_table(conn)  # type: ignore[arg-type]
+        _ensure_table(conn)
         rows = conn.execute("SELECT version, name, checksum FROM schema_migrations").fetchall()
         conn.commit()
     return {int(r["version"]): (str(r["name"]), str(r["checksum"])) for r in rows}
@@ -68,7 +68,7 @@ def migrate(db: Database) -> list[Migration]:
     with db.connect(autocommit=True) as conn:
         conn.execute("SELECT pg_advisory_lock(%(k)s)", {"k": MIGRATION_LOCK_KEY})
         try:
-            _ensure_table(conn)  # type: ignore[arg-type]
+            _ensure_table(conn)
             rows = conn.execute("SELECT version, checksum FROM schema_migrations").fetchall()
             recorded = {int(r["version"]): str(r["checksum"]) for r in rows}
             for migration in available():
@@ -80,7 +80,7 @@ def migrate(db: Database) -> list[Migration]:
                         )
                     continue
                 with conn.transaction():
-                    conn.execute(migration.sql)  # type: ignore[arg-type]
+                    conn.execute(migration.sql)
                     conn.execute(
                         "INSERT INTO schema_migrations (version, name, checksum) "
                         "VALUES (%(v)s, %(n)s, %(c)s)",

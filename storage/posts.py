@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from hashlib import sha256
 from typing import Any
 
 import psycopg
 
-from classifiers.normalise import normalise_for_matching
+from classifiers.normalise import detect_language, normalise, normalise_for_matching
 from collectors.records import PostRecord
+from storage.rows import one
 
 
 @dataclass
@@ -135,26 +136,33 @@ WHERE cardinality(s.labels) > 0
 """
 
 
-def _json(value: Any) -> str | None:
-    if value is None:
-        return None
-    return json.dumps(value, ensure_ascii=False, default=str)
+def _json(value: Any, empty: str) -> str:
+    if not value:
+        return empty
+    return json.dumps(value, ensure_ascii=False, default=str).replace("\\u0000", "")
 
 
-def _stage_row(ord_: int, r: PostRecord) -> tuple[Any, ...]:
-    matchable = normalise_for_matching(r.text)
-    # JSON text cannot hold NUL; PostgreSQL text cannot either.
-    text = r.text.replace("\x00", "")
+StageRow = tuple[Any, ...]
+
+
+def stage_row(ord_: int, r: PostRecord) -> StageRow:
+    """The staging-table row for a record: the CPU-bound half of the write path."""
+    # PostgreSQL text cannot hold NUL.
+    text = r.text.replace("\x00", "") if "\x00" in r.text else r.text
+    normalized = normalise(text)
+    matchable = normalise_for_matching(normalized, already_normalised=True)
     return (
-        ord_, r.platform, r.source, r.native_id, r.kind, r.url, r.language, r.posted_at,
-        r.edited_at, text, r.normalized_text.replace("\x00", ""),
-        hashlib.sha256(text.encode("utf-8")).digest(),
-        hashlib.sha256(matchable.encode("utf-8")).digest(),
+        ord_, r.platform, r.source, r.native_id, r.kind, r.url,
+        r.lang or detect_language(text), r.posted_at, r.edited_at, text, normalized,
+        sha256(text.encode("utf-8")).digest(), sha256(matchable.encode("utf-8")).digest(),
         r.forwarded_from, r.forwarded_from_id, r.reply_to, r.quote_of,
-        _json(r.links), _json(r.metrics), _json(r.media),
-        _json(r.raw).replace("\\u0000", "") if r.raw else "{}",  # type: ignore[union-attr]
-        list(r.labels), [t.replace("\x00", "") for t in r.earlier_texts],
+        _json(r.links, "[]"), _json(r.metrics, "{}"), _json(r.media, "null") if r.media else None,
+        _json(r.raw, "{}"), r.labels, [t.replace("\x00", "") for t in r.earlier_texts],
     )
+
+
+def prepare(records: Sequence[PostRecord]) -> list[StageRow]:
+    return [stage_row(i, r) for i, r in enumerate(records)]
 
 
 def write_posts(
@@ -166,25 +174,39 @@ def write_posts(
     analyst: str = "import",
 ) -> WriteCounts:
     """Write a batch in one transaction; the same batch written twice adds nothing."""
+    return write_prepared(conn, prepare(records), import_file_id=import_file_id,
+                          fetched_at=fetched_at, analyst=analyst)
+
+
+_LABELS_COLUMN = _STAGE_COLUMNS.index("labels")
+
+
+def write_prepared(
+    conn: psycopg.Connection[Any],
+    rows: Sequence[StageRow],
+    *,
+    import_file_id: int | None = None,
+    fetched_at: datetime | None = None,
+    analyst: str = "import",
+) -> WriteCounts:
+    """The database half of write_posts, for rows from prepare() (may run in another thread)."""
     counts = WriteCounts()
-    if not records:
+    if not rows:
         return counts
     with conn.transaction():
         conn.execute(_CREATE_STAGE)
         columns = ", ".join(_STAGE_COLUMNS)
         with conn.cursor().copy(f"COPY post_stage ({columns}) FROM STDIN") as copy:
-            for i, record in enumerate(records):
-                copy.write_row(_stage_row(i, record))
+            for stage in rows:
+                copy.write_row(stage)
         conn.execute(_ADD_UNKNOWN_SOURCES)
-        row = conn.execute(
-            _UPSERT,  # type: ignore[arg-type]
-            {"import_file_id": import_file_id, "fetched_at": fetched_at or _now(conn)},
+        result = conn.execute(
+            _UPSERT, {"import_file_id": import_file_id, "fetched_at": fetched_at or _now(conn)}
         ).fetchone()
-        assert row is not None
-        values = _row_values(row)
+        values = _row_values(one(result))
         counts.inserted, counts.updated = int(values[0] or 0), int(values[1] or 0)
         counts.unchanged = int(values[2] or 0) - counts.inserted - counts.updated
-        if any(r.labels for r in records):
+        if any(r[_LABELS_COLUMN] for r in rows):
             cur = conn.execute(_STAGE_LABELS, {"analyst": analyst})
             counts.labels = cur.rowcount
         conn.execute("TRUNCATE post_stage")
@@ -197,8 +219,8 @@ def _row_values(row: Any) -> list[Any]:
 
 def _now(conn: psycopg.Connection[Any]) -> datetime:
     row = conn.execute("SELECT now() AS now").fetchone()
-    assert row is not None
-    value: datetime = _row_values(row)[0]
+    row = one(row)
+    value: datetime = _row_values(one(row))[0]
     return value
 
 
@@ -222,7 +244,7 @@ def record_import_file(conn: psycopg.Connection[Any], kind: str, name: str, sha2
         "INSERT INTO import_files (kind, name, sha256) VALUES (%(k)s, %(n)s, %(s)s) RETURNING id",
         {"k": kind, "n": name, "s": sha256},
     ).fetchone()
-    assert row is not None
+    row = one(row)
     return int(_row_values(row)[0])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -26,7 +27,7 @@ def sources_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def extract_cmd(reports: tuple[Path, ...], as_json: bool) -> None:
     """Propose sources from the citations of analyst reports."""
-    merged: dict[str, dict[str, dict[str, object]]] = {}
+    merged: dict[str, dict[str, dict[str, Any]]] = {}
     for report in reports:
         try:
             text = report.read_text(encoding="utf-8")
@@ -35,10 +36,14 @@ def extract_cmd(reports: tuple[Path, ...], as_json: bool) -> None:
         for platform, candidates in extract(text).items():
             bucket = merged.setdefault(platform, {})
             for c in candidates:
-                entry = bucket.setdefault(c.handle.lower(), {**c.as_dict(), "reports": []})
-                entry["reports"].append(report.name)  # type: ignore[attr-defined]
-                if entry is not None and entry["handle"] != c.handle:
-                    continue
+                entry = bucket.setdefault(c.handle.lower(), {**c.as_dict(), "reports": [],
+                                                             "citations": []})
+                entry["reports"].append(report.name)
+                entry["citations"].append({"report": report.name, "footnotes": c.footnotes,
+                                           "names": c.names})
+                entry["footnotes"] = sorted(set(entry["footnotes"]) | set(c.footnotes))
+                entry["names"] = list(dict.fromkeys([*entry["names"], *c.names]))
+                entry["posts"] = list(dict.fromkeys([*entry["posts"], *c.posts]))
     result = {platform: list(items.values()) for platform, items in merged.items()}
     if as_json:
         print_json(result)
@@ -46,8 +51,8 @@ def extract_cmd(reports: tuple[Path, ...], as_json: bool) -> None:
     console = App().console
     for platform in ("telegram", "twitter", "unresolved", "web"):
         rows = [
-            {"handle": c["handle"], "footnotes": ", ".join(map(str, c["footnotes"])),  # type: ignore[call-overload]
-             "cited as": "; ".join(c["names"]), "posts": ", ".join(c["posts"])}  # type: ignore[arg-type]
+            {"handle": c["handle"], "footnotes": ", ".join(map(str, c["footnotes"])),
+             "cited as": "; ".join(c["names"]), "posts": ", ".join(c["posts"])}
             for c in result.get(platform, [])
         ]
         if rows:

@@ -1,0 +1,100 @@
+"""Authoring types for the replay corpus: posts as written, before native ids exist.
+
+Posts refer to each other (forwards, retweets, quotes, replies) by an authoring key, so
+that ids can be assigned afterwards in posting order, as the platforms would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+NARRATIVES = (
+    "false_flag", "staged_incident", "sedition", "third_party", "us_culpability",
+    "un_interference", "election_fraud", "anti_turkish_presence", "gulf_aggression",
+)
+
+
+@dataclass(slots=True)
+class Draft:
+    """One post of the corpus as its author wrote it (times in UTC)."""
+
+    source: str
+    at: datetime
+    lang: str
+    text: str
+    narratives: tuple[str, ...] = ()
+    key: str | None = None  # authoring key other drafts refer to
+    pinned_id: str | None = None  # a native id the seed report cites
+    edits: list[tuple[datetime, str]] = field(default_factory=list)
+    deleted_at: datetime | None = None
+    forward_of: str | None = None  # key of the forwarded Telegram post
+    retweet_of: str | None = None  # key of the retweeted tweet
+    quote_of: str | None = None
+    reply_to: str | None = None
+    media: str | None = None
+    links: list[str] = field(default_factory=list)
+    views: int | None = None
+
+    def __post_init__(self) -> None:
+        unknown = set(self.narratives) - set(NARRATIVES)
+        if unknown:
+            raise ValueError(f"{self.source} {self.at}: unknown narratives {sorted(unknown)}")
+
+    def text_at(self, moment: datetime) -> str:
+        """The text a reader saw at `moment` (after any edits made by then)."""
+        text = self.text
+        for edited_at, edited in self.edits:
+            if edited_at <= moment:
+                text = edited
+        return text
+
+
+def utc(stamp: str) -> datetime:
+    """'2021-11-07 01:10' or '2021-11-07 01:10:07' read as UTC."""
+    return datetime.fromisoformat(stamp).replace(tzinfo=UTC)
+
+
+def post(
+    source: str,
+    when: str,
+    lang: str,
+    text: str,
+    narratives: tuple[str, ...] = (),
+    **extra: object,
+) -> Draft:
+    """A hand-written post; `extra` takes the optional Draft fields by name."""
+    draft = Draft(source=source, at=utc(when), lang=lang, text=text.strip(),
+                  narratives=narratives)
+    for name, value in extra.items():
+        if name in ("edits",):
+            assert isinstance(value, list)
+            draft.edits = [(utc(at), new.strip()) for at, new in value]
+        elif name == "deleted":
+            assert isinstance(value, str)
+            draft.deleted_at = utc(value)
+        elif hasattr(draft, name):
+            setattr(draft, name, value)
+        else:
+            raise TypeError(f"post(): unknown field {name!r}")
+    return draft
+
+
+def share(source: str, when: str, of_key: str, kind: str = "forward") -> Draft:
+    """A Telegram forward or an X retweet of the post with key `of_key`.
+
+    Text, language and narratives are filled in from the original when the corpus is
+    built; a channel that forwards a post is promoting what it says.
+    """
+    draft = Draft(source=source, at=utc(when), lang="", text="")
+    if kind == "forward":
+        draft.forward_of = of_key
+    elif kind == "retweet":
+        draft.retweet_of = of_key
+    else:
+        raise ValueError(f"share(): kind must be forward or retweet, not {kind!r}")
+    return draft
+
+
+def minutes(draft_time: datetime, n: float) -> datetime:
+    return draft_time + timedelta(minutes=n)

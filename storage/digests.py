@@ -1,0 +1,134 @@
+"""The digests table: one row per date, the recorded message, and its delivery state.
+
+The protocol that uses it (record, lock, send, mark) lives in monitor/digest/delivery.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import psycopg
+
+from storage.database import Database
+from storage.jobs import DIGEST_LOCK_BASE, LockSession
+
+DONE = ("sent", "written")
+
+
+@dataclass(frozen=True)
+class DigestRecord:
+    digest_date: date
+    message_id: str
+    status: str
+    transport: str
+    recipients: list[str]
+    message: bytes | None
+    path: str | None
+    attempts: int
+    created_at: datetime
+    sent_at: datetime | None
+    last_error: str | None
+
+    @property
+    def delivered(self) -> bool:
+        return self.status in DONE
+
+
+def _record(row: dict[str, Any]) -> DigestRecord:
+    message = row["message"]
+    return DigestRecord(
+        digest_date=row["digest_date"], message_id=row["message_id"], status=row["status"],
+        transport=row["transport"], recipients=list(row["recipients"] or []),
+        message=bytes(message) if message is not None else None, path=row["path"],
+        attempts=int(row["attempts"]), created_at=row["created_at"], sent_at=row["sent_at"],
+        last_error=row["last_error"],
+    )
+
+
+def get(conn: psycopg.Connection[Any], day: date) -> DigestRecord | None:
+    row = conn.execute(
+        "SELECT * FROM digests WHERE digest_date = %(day)s", {"day": day}
+    ).fetchone()
+    return _record(row) if row is not None else None
+
+
+def record(
+    conn: psycopg.Connection[Any], day: date, *, message_id: str, message: bytes,
+    transport: str, recipients: list[str],
+) -> DigestRecord:
+    """Record the message for a date unless one is recorded already; return the one in force."""
+    conn.execute(
+        """INSERT INTO digests (digest_date, message_id, status, transport, recipients, message)
+           VALUES (%(day)s, %(message_id)s, 'pending', %(transport)s, %(recipients)s::jsonb,
+                   %(message)s)
+           ON CONFLICT (digest_date) DO NOTHING""",
+        {"day": day, "message_id": message_id, "transport": transport,
+         "recipients": json.dumps(recipients), "message": message},
+    )
+    found = get(conn, day)
+    assert found is not None
+    return found
+
+
+def note_attempt(conn: psycopg.Connection[Any], day: date) -> None:
+    conn.execute(
+        """UPDATE digests SET attempts = attempts + 1, last_attempt_at = now()
+           WHERE digest_date = %(day)s""",
+        {"day": day},
+    )
+
+
+def mark_delivered(
+    conn: psycopg.Connection[Any], day: date, *, status: str, path: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    if status not in DONE:
+        raise ValueError(f"delivered status must be one of {DONE}, not {status!r}")
+    conn.execute(
+        """UPDATE digests SET status = %(status)s, sent_at = now(), path = %(path)s,
+                  last_error = NULL, detail = detail || %(detail)s::jsonb
+           WHERE digest_date = %(day)s""",
+        {"day": day, "status": status, "path": path, "detail": json.dumps(detail or {})},
+    )
+
+
+def mark_failed(conn: psycopg.Connection[Any], day: date, error: str) -> None:
+    """The last attempt failed; the row stays open for a retry."""
+    conn.execute(
+        """UPDATE digests SET status = 'failed', last_error = %(error)s
+           WHERE digest_date = %(day)s AND status NOT IN ('sent', 'written')""",
+        {"day": day, "error": error[:2000]},
+    )
+
+
+def recent(conn: psycopg.Connection[Any], limit: int = 7) -> list[dict[str, Any]]:
+    return conn.execute(
+        """SELECT digest_date, status, transport, message_id, attempts, created_at, sent_at,
+                  path, last_error
+           FROM digests ORDER BY digest_date DESC LIMIT %(limit)s""",
+        {"limit": limit},
+    ).fetchall()
+
+
+def lock_key(day: date) -> int:
+    return DIGEST_LOCK_BASE + day.toordinal()
+
+
+@contextlib.contextmanager
+def delivery_lock(db: Database, day: date, holder: str) -> Iterator[bool]:
+    """Hold the per-date delivery lock for the block; yields False if another process has it.
+
+    The lock lives on its own connection, so it is released if this process dies mid-send.
+    """
+    session = LockSession(db, f"{holder} digest {day.isoformat()}")
+    key = lock_key(day)
+    try:
+        got = session.try_lock(key)
+        yield got
+    finally:
+        session.close()  # closing the session releases the lock

@@ -1,0 +1,173 @@
+"""Daemon coordination in SQL: session advisory locks on a dedicated connection, and job_runs.
+
+Advisory locks are scoped to one database, held by one server session, and released by the
+server when that session ends, including when the process holding it is killed. That makes
+them the leader-election primitive: whoever holds LEADER_LOCK_KEY runs the jobs.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from storage.database import Database, DatabaseUnavailable
+
+# Stable 64-bit keys ("Chorus" + a number); every daemon takes the same one.
+LEADER_LOCK_KEY = 0x43686F7275730002
+# Per-date digest locks: this base plus the date's ordinal (kept apart from the key above).
+DIGEST_LOCK_BASE = 0x43686F7200000000
+
+# Server-side keepalives: a leader whose host vanishes without closing its socket loses the
+# lock after about idle + interval * count seconds, so a follower can take over in a minute.
+_KEEPALIVE = {"tcp_keepalives_idle": "10", "tcp_keepalives_interval": "5",
+              "tcp_keepalives_count": "3"}
+
+
+class LockSession:
+    """A dedicated autocommit connection that holds session-level advisory locks.
+
+    Every failure of the connection surfaces as DatabaseUnavailable: the caller must then
+    assume it no longer holds any lock taken through this session.
+    """
+
+    def __init__(self, db: Database, application_name: str, timeout_s: float = 5.0) -> None:
+        self._db = db
+        self._application_name = application_name[:63]
+        self._timeout_s = max(1.0, timeout_s)
+        self._conn: psycopg.Connection[dict[str, Any]] | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._conn is not None and not self._conn.closed
+
+    def open(self) -> None:
+        if self.is_open:
+            return
+        try:
+            conn = psycopg.connect(
+                self._db.url, autocommit=True, row_factory=dict_row,
+                connect_timeout=int(self._timeout_s), application_name=self._application_name,
+                keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3,
+            )
+        except psycopg.OperationalError as exc:
+            raise DatabaseUnavailable(self._db.url, str(exc)) from None
+        self._conn = conn
+        settings = {**_KEEPALIVE, "statement_timeout": str(int(self._timeout_s * 1000))}
+        for name, value in settings.items():
+            self._execute("SELECT set_config(%(name)s, %(value)s, false)",
+                          {"name": name, "value": value})
+
+    def _execute(self, query: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        if self._conn is None or self._conn.closed:
+            raise DatabaseUnavailable(self._db.url, "the lock connection is closed")
+        try:
+            return self._conn.execute(query, params).fetchone()  # type: ignore[arg-type]
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            self.close()
+            raise DatabaseUnavailable(self._db.url, str(exc) or type(exc).__name__) from None
+
+    def try_lock(self, key: int) -> bool:
+        """Take the lock if nobody holds it; never waits."""
+        self.open()
+        row = self._execute("SELECT pg_try_advisory_lock(%(key)s) AS got", {"key": key})
+        return bool(row and row["got"])
+
+    def holds(self, key: int) -> bool:
+        """Whether this session still holds the lock (a round trip: also a heartbeat)."""
+        row = self._execute(
+            """SELECT EXISTS (
+                   SELECT 1 FROM pg_locks
+                   WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
+                     AND objsubid = 1
+                     AND ((classid::bigint << 32) | objid::bigint) = %(key)s) AS held""",
+            {"key": key},
+        )
+        return bool(row and row["held"])
+
+    def unlock(self, key: int) -> None:
+        if self.is_open:
+            self._execute("SELECT pg_advisory_unlock(%(key)s)", {"key": key})
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None and not conn.closed:
+            conn.close()
+
+
+def lock_holder(conn: psycopg.Connection[Any], key: int) -> dict[str, Any] | None:
+    """Who holds a session advisory lock: the holder's application name, address, since when."""
+    row: dict[str, Any] | None = conn.execute(
+        """SELECT a.pid, a.application_name, a.client_addr::text AS client_addr,
+                  a.backend_start
+           FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+           WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+             AND ((l.classid::bigint << 32) | l.objid::bigint) = %(key)s""",
+        {"key": key},
+    ).fetchone()
+    return row
+
+
+def start_run(conn: psycopg.Connection[Any], job: str) -> int:
+    row = conn.execute(
+        "INSERT INTO job_runs (job) VALUES (%(job)s) RETURNING id", {"job": job}
+    ).fetchone()
+    assert row is not None
+    return int(row["id"])
+
+
+def finish_run(
+    conn: psycopg.Connection[Any], run_id: int, status: str,
+    detail: dict[str, Any] | None = None, error: str | None = None,
+) -> None:
+    conn.execute(
+        """UPDATE job_runs SET finished_at = now(), status = %(status)s,
+                  detail = %(detail)s::jsonb, error = %(error)s
+           WHERE id = %(id)s""",
+        {"id": run_id, "status": status, "detail": json.dumps(detail or {}, default=str),
+         "error": error},
+    )
+
+
+def abandon_stale_runs(conn: psycopg.Connection[Any], started_before: datetime) -> int:
+    """Runs left 'running' by a process that died are closed as 'abandoned'."""
+    cur = conn.execute(
+        """UPDATE job_runs SET status = 'abandoned', finished_at = now()
+           WHERE status = 'running' AND started_at < %(before)s""",
+        {"before": started_before},
+    )
+    return cur.rowcount
+
+
+def prune_runs(conn: psycopg.Connection[Any], finished_before: datetime) -> int:
+    cur = conn.execute(
+        "DELETE FROM job_runs WHERE finished_at < %(before)s", {"before": finished_before}
+    )
+    return cur.rowcount
+
+
+def last_runs(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
+    """Per job: the latest run, the latest success and the failures in the last 24 hours."""
+    return conn.execute(
+        """SELECT j.job, last.started_at, last.finished_at, last.status, last.error,
+                  (SELECT max(finished_at) FROM job_runs s
+                   WHERE s.job = j.job AND s.status = 'ok') AS last_success_at,
+                  (SELECT count(*) FROM job_runs f WHERE f.job = j.job AND f.status = 'failed'
+                     AND f.started_at > now() - interval '24 hours') AS failures_24h
+           FROM (SELECT DISTINCT job FROM job_runs) j
+           CROSS JOIN LATERAL (SELECT * FROM job_runs r WHERE r.job = j.job
+                               ORDER BY r.started_at DESC, r.id DESC LIMIT 1) last
+           ORDER BY j.job"""
+    ).fetchall()
+
+
+def failure_counts(conn: psycopg.Connection[Any]) -> dict[str, int]:
+    """Failed runs per job, over the history kept."""
+    rows = conn.execute(
+        "SELECT job, count(*) AS n FROM job_runs WHERE status = 'failed' GROUP BY job"
+    ).fetchall()
+    return {str(r["job"]): int(r["n"]) for r in rows}

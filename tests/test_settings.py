@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from monitor.logs import SecretRedactingFilter
+from monitor.settings import ConfigError, load_config, read_secrets_file, write_secret
+from storage.database import DatabaseUnavailable, mask_url
+
+TOKEN = "AAAAbearer-token-value-1234567890"
+
+
+def _secrets(tmp_path: Path, body: str, mode: int = 0o600) -> Path:
+    path = tmp_path / "secrets.toml"
+    path.write_text(body, encoding="utf-8")
+    os.chmod(path, mode)
+    return path
+
+
+def test_settings_come_from_toml_then_environment(tmp_path: Path) -> None:
+    cfg = tmp_path / "chorus.toml"
+    cfg.write_text('digest_time = "06:30"\nflood_wait_threshold_s = 30\n', encoding="utf-8")
+    config = load_config({"CHORUS_CONFIG": str(cfg), "CHORUS_FLOOD_WAIT_THRESHOLD_S": "90",
+                          "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")})
+    assert config.digest_time == "06:30"
+    assert config.flood_wait_threshold_s == 90  # environment wins, coerced to int
+
+
+def test_config_file_with_secrets_or_unknown_keys_is_refused(tmp_path: Path) -> None:
+    cfg = tmp_path / "chorus.toml"
+    cfg.write_text(f'x_bearer_token = "{TOKEN}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="holds secrets") as err:
+        load_config({"CHORUS_CONFIG": str(cfg), "CHORUS_SECRETS_FILE": str(tmp_path / "n")})
+    assert TOKEN not in str(err.value)
+    cfg.write_text('colour = "blue"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown setting 'colour'"):
+        load_config({"CHORUS_CONFIG": str(cfg), "CHORUS_SECRETS_FILE": str(tmp_path / "n")})
+
+
+def test_secrets_file_must_be_0600(tmp_path: Path) -> None:
+    path = _secrets(tmp_path, f'x_bearer_token = "{TOKEN}"\n', mode=0o644)
+    with pytest.raises(ConfigError, match="must be 0600") as err:
+        read_secrets_file(path)
+    assert TOKEN not in str(err.value)
+    os.chmod(path, 0o600)
+    assert read_secrets_file(path) == {"x_bearer_token": TOKEN}
+
+
+def test_broken_secrets_file_never_echoes_its_content(tmp_path: Path) -> None:
+    path = _secrets(tmp_path, f'x_bearer_token = "{TOKEN}\n')
+    with pytest.raises(ConfigError) as err:
+        read_secrets_file(path)
+    assert TOKEN not in str(err.value)
+
+
+def test_write_secret_creates_a_0600_file(tmp_path: Path) -> None:
+    path = write_secret("telegram_session", "1BVtsOK", tmp_path / "d" / "secrets.toml")
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert read_secrets_file(path) == {"telegram_session": "1BVtsOK"}
+
+
+def test_config_show_masks_secrets(tmp_path: Path) -> None:
+    path = _secrets(tmp_path, f'x_bearer_token = "{TOKEN}"\n')
+    env = {"CHORUS_SECRETS_FILE": str(path), "CHORUS_SMTP_PASSWORD": "hunter2hunter2",
+           "CHORUS_DATABASE_URL": "postgresql://u:dbpass99@db.example:5432/chorus"}
+    result = CliRunner().invoke(cli, ["config", "show", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    for secret in (TOKEN, "hunter2hunter2", "dbpass99"):
+        assert secret not in result.output
+    assert '"x_bearer_token": "********"' in result.output
+    assert "u:***@db.example" in result.output
+    table = CliRunner().invoke(cli, ["config", "show"], env=env)
+    assert TOKEN not in table.output and "smtp_password" in table.output
+
+
+def test_secrets_never_reach_log_lines(caplog: pytest.LogCaptureFixture) -> None:
+    redactor = SecretRedactingFilter([TOKEN, "hunter2hunter2"])
+    logger = logging.getLogger("chorus.test")
+    logger.addFilter(redactor)
+    with caplog.at_level(logging.INFO, logger="chorus.test"):
+        logger.info("token is %s", TOKEN)
+        logger.warning("connecting to postgresql://u:dbpass99@h/db with hunter2hunter2")
+        try:
+            raise RuntimeError(f"auth failed for {TOKEN}")
+        except RuntimeError:
+            logger.exception("boom")
+    text = caplog.text + "".join(r.exc_text or "" for r in caplog.records)
+    assert TOKEN not in text and "hunter2hunter2" not in text and "dbpass99" not in text
+    assert "********" in text
+
+
+def test_cli_installs_the_redactor(tmp_path: Path) -> None:
+    env = {"CHORUS_X_BEARER_TOKEN": TOKEN, "CHORUS_SECRETS_FILE": str(tmp_path / "n")}
+    result = CliRunner().invoke(cli, ["-v", "config", "show"], env=env)
+    root = logging.getLogger()
+    filters = [f for h in root.handlers for f in h.filters if isinstance(f, SecretRedactingFilter)]
+    assert result.exit_code == 0 and filters
+    assert filters[0].redact(f"x {TOKEN} y") == "x ******** y"
+
+
+def test_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
+    env = {"CHORUS_DATABASE_URL": "postgresql://chorus:s3cretpw@127.0.0.1:1/chorus",
+           "CHORUS_SECRETS_FILE": str(tmp_path / "n")}
+    result = CliRunner().invoke(cli, ["db", "status"], env=env)
+    assert result.exit_code == 2
+    assert "cannot connect to PostgreSQL at postgresql://chorus:***@127.0.0.1:1/chorus" in result.stderr
+    assert "CHORUS_DATABASE_URL" in result.stderr
+    assert "s3cretpw" not in result.output and "Traceback" not in result.output
+
+
+def test_mask_url_forms() -> None:
+    assert mask_url("postgresql://a:b@h/d") == "postgresql://a:***@h/d"
+    assert mask_url("host=h password=xyz dbname=d") == "host=h password=*** dbname=d"
+    assert mask_url("postgresql://a@h/d") == "postgresql://a@h/d"
+    assert "pw" not in str(DatabaseUnavailable("postgresql://a:pw@h/d", "password=pw failed"))
