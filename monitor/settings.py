@@ -60,6 +60,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("convergence_k", 3, "Convergence: k in time-to-k-actors."),
     Setting("sql_timeout_ms", 5000, "Console SQL tab statement timeout."),
     Setting("sql_row_cap", 1000, "Console SQL tab row cap."),
+    Setting("leader_retry_s", 15.0, "Daemon: seconds between a follower's tries to become leader."),
+    Setting("leader_check_s", 5.0, "Daemon: seconds between the leader's checks of its lock."),
+    Setting("job_retry_initial_s", 30.0, "Daemon: first retry delay of a failed job (doubles)."),
+    Setting("job_retry_max_s", 900.0, "Daemon: longest retry delay of a failed job."),
+    Setting("shutdown_grace_s", 20.0, "Daemon: on SIGTERM, seconds running jobs get to finish."),
+    Setting("metrics_port", 0, "Daemon: port for Prometheus /metrics on metrics_host; 0 is off."),
+    Setting("metrics_host", "127.0.0.1", "Daemon: address the /metrics endpoint listens on."),
+    Setting("blind_after_minutes", 180, "A source without a successful collection this long is blind."),
+    Setting("smtp_timeout_s", 30.0, "SMTP connect and command timeout, in seconds."),
+    Setting("smtp_ca_file", "", "CA bundle to verify the SMTP server; empty uses the system's."),
 )
 
 SECRETS: tuple[Setting, ...] = (

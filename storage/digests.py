@@ -66,7 +66,9 @@ def record(
         """INSERT INTO digests (digest_date, message_id, status, transport, recipients, message)
            VALUES (%(day)s, %(message_id)s, 'pending', %(transport)s, %(recipients)s::jsonb,
                    %(message)s)
-           ON CONFLICT (digest_date) DO NOTHING""",
+           ON CONFLICT (digest_date) DO UPDATE
+               SET message = EXCLUDED.message, message_id = EXCLUDED.message_id
+               WHERE digests.message IS NULL""",
         {"day": day, "message_id": message_id, "transport": transport,
          "recipients": json.dumps(recipients), "message": message},
     )

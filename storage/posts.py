@@ -69,13 +69,12 @@ WHERE NOT EXISTS (SELECT 1 FROM sources x
 ON CONFLICT DO NOTHING
 """
 
-# One row per key (the last one in the batch wins), new rows inserted, changed texts updated.
+# New rows inserted, changed texts updated. The batch holds one row per key (see _last_per_key).
 _UPSERT = """
 WITH batch AS (
-    SELECT DISTINCT ON (s.platform, src.id, s.native_id) s.*, src.id AS source_id
+    SELECT s.*, src.id AS source_id
     FROM post_stage s
     JOIN sources src ON src.platform = s.platform AND lower(src.handle) = lower(s.handle)
-    ORDER BY s.platform, src.id, s.native_id, s.ord DESC
 ), upserted AS (
     INSERT INTO posts AS p (platform, source_id, native_id, kind, url, lang, posted_at,
         edited_at, text, normalized_text, content_hash, norm_hash, forwarded_from,
@@ -162,7 +161,21 @@ def stage_row(ord_: int, r: PostRecord) -> StageRow:
 
 
 def prepare(records: Sequence[PostRecord]) -> list[StageRow]:
-    return [stage_row(i, r) for i, r in enumerate(records)]
+    return _last_per_key([stage_row(i, r) for i, r in enumerate(records)])
+
+
+def _last_per_key(rows: list[StageRow]) -> list[StageRow]:
+    """One row per (platform, source, native id): the last one in the batch wins.
+
+    Done here rather than with DISTINCT ON in SQL, which would sort every batch.
+    """
+    last: dict[tuple[str, str, str], int] = {}
+    for i, row in enumerate(rows):
+        last[(row[1], row[2].lower(), row[3])] = i
+    if len(last) == len(rows):
+        return rows
+    keep = set(last.values())
+    return [row for i, row in enumerate(rows) if i in keep]
 
 
 def write_posts(
