@@ -1,7 +1,7 @@
 """The multilingual cue layer: narrative phrases from seeds/narratives.toml found in posts.
 
 Cue syntax (documented at the top of narratives.toml): words match whole normalised words;
-`stem*` matches a word starting with the stem; ` ... ` allows up to MAX_GAP words between.
+`stem*` matches a word starting with the stem; ` ... ` allows up to MAX_GAP words between (same sentence).
 In Arabic script a leading clitic (و ف ب ل ك ال وال بال لل ...) is allowed on any word.
 """
 
@@ -16,11 +16,12 @@ from typing import Literal
 from classifiers.taxonomy import Taxonomy, TaxonomyError
 from classifiers.textspan import SpannedText, Token, words
 
-MAX_GAP = 6
+MAX_GAP = 8
 _CLITICS = (
     "وال", "فال", "بال", "كال", "ولل", "فلل", "ال", "لل", "وب", "ول", "وك", "فب", "فل",
     "و", "ف", "ب", "ل", "ك",
 )
+_SUFFIXES = ("هاي", "ها", "ي")  # folded forms of های، ها، ی
 _GAP_MARKS = frozenset({"...", "\u2026"})
 
 ElementKind = Literal["word", "prefix", "gap"]
@@ -82,8 +83,17 @@ def parse_pattern(owner: str, phrase: str, lang: str) -> Pattern:
 
 
 @lru_cache(maxsize=65536)
+def conjunction_forms(word: str) -> frozenset[str]:
+    """The word and the word without a leading و or ف ("and", "so")."""
+    if word[:1] in ("و", "ف") and len(word) >= 4:
+        return frozenset({word, word[1:]})
+    return frozenset({word})
+
+
+@lru_cache(maxsize=65536)
 def clitic_forms(word: str) -> frozenset[str]:
-    """The word and what remains after each possible leading clitic."""
+    """The word and what remains after each possible leading clitic, and without a
+    Persian suffix (ی indefinite/ezafe, ها/های plural) on longer words."""
     forms = {word}
     for clitic in _CLITICS:
         if word.startswith(clitic) and len(word) - len(clitic) >= 2:
@@ -91,11 +101,20 @@ def clitic_forms(word: str) -> frozenset[str]:
             forms.add(rest)
             if clitic in ("لل", "ولل", "فلل"):
                 forms.add("ال" + rest)  # للمقاومة = ل + المقاومة
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            forms.add(word[: -len(suffix)])
     return frozenset(forms)
 
 
-def _matches(element: Element, token: Token) -> bool:
-    forms = clitic_forms(token.text) if token.arabic_script else (token.text,)
+def _forms(token: Token, clitics: bool) -> Iterable[str]:
+    if not token.arabic_script:
+        return (token.text,)
+    return clitic_forms(token.text) if clitics else conjunction_forms(token.text)
+
+
+def _matches(element: Element, token: Token, clitics: bool) -> bool:
+    forms = _forms(token, clitics)
     if element.kind == "word":
         return element.text in forms
     return any(form.startswith(element.text) for form in forms)
@@ -104,8 +123,11 @@ def _matches(element: Element, token: Token) -> bool:
 class PatternSet:
     """Many patterns, indexed by their first word so that a post is scanned once."""
 
-    def __init__(self, patterns: Iterable[Pattern]) -> None:
+    def __init__(self, patterns: Iterable[Pattern], *, clitics: bool = True) -> None:
+        """clitics=False allows only a leading و/ف: for stance markers, where «ليتهم»
+        ("to accuse", part of a narrative) must not read as «يتهم» ("he accuses")."""
         self.patterns = tuple(patterns)
+        self.clitics = clitics
         self._by_first: dict[str, list[Pattern]] = defaultdict(list)
         self._prefix_first: list[Pattern] = []
         for pattern in self.patterns:
@@ -119,22 +141,37 @@ class PatternSet:
         tokens = text.tokens
         hits: list[Hit] = []
         for index, token in enumerate(tokens):
-            forms = clitic_forms(token.text) if token.arabic_script else (token.text,)
             candidates: list[Pattern] = []
-            for form in forms:
+            for form in _forms(token, self.clitics):
                 candidates.extend(self._by_first.get(form, ()))
             candidates.extend(
-                p for p in self._prefix_first if _matches(p.elements[0], token)
+                p for p in self._prefix_first if _matches(p.elements[0], token, self.clitics)
             )
             for pattern in candidates:
-                last = _match_rest(pattern.elements, 1, tokens, index + 1)
+                last = _match_rest(pattern.elements, 1, tokens, index + 1, self.clitics)
                 if last is not None:
                     hits.append(Hit(pattern, index, max(index, last)))
-        return hits
+        return _outermost(hits)
+
+
+def _outermost(hits: list[Hit]) -> list[Hit]:
+    """Drop a hit that lies inside a longer hit of the same owner ("دور الضحية" inside
+    "يلعب دور الضحية"): the longer one carries the context that judges both."""
+    keep: list[Hit] = []
+    for hit in hits:
+        inside = any(
+            other is not hit and other.owner == hit.owner
+            and other.first <= hit.first and hit.last <= other.last
+            and (other.first, other.last) != (hit.first, hit.last)
+            for other in hits
+        )
+        if not inside:
+            keep.append(hit)
+    return keep
 
 
 def _match_rest(
-    elements: Sequence[Element], position: int, tokens: Sequence[Token], at: int
+    elements: Sequence[Element], position: int, tokens: Sequence[Token], at: int, clitics: bool
 ) -> int | None:
     """Index of the last token matched, or None; gaps stay inside one sentence."""
     if position == len(elements):
@@ -146,13 +183,13 @@ def _match_rest(
             j = at + skip
             if j >= len(tokens) or tokens[j].sentence != sentence:
                 break
-            if _matches(elements[position + 1], tokens[j]):
-                found = _match_rest(elements, position + 2, tokens, j + 1)
+            if _matches(elements[position + 1], tokens[j], clitics):
+                found = _match_rest(elements, position + 2, tokens, j + 1, clitics)
                 if found is not None:
                     return found
         return None
-    if at < len(tokens) and _matches(element, tokens[at]):
-        return _match_rest(elements, position + 1, tokens, at + 1)
+    if at < len(tokens) and _matches(element, tokens[at], clitics):
+        return _match_rest(elements, position + 1, tokens, at + 1, clitics)
     return None
 
 

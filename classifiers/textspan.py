@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from classifiers.normalise import _DIACRITICS, _FOLD, _TATWEEL, _ZW
+from classifiers.normalise import normalise
 
 _WORD = re.compile(r"[^\W_]+")
 _SENTENCE_END = frozenset(".!?\n;\u061f\u061b\u06d4|")  # . ! ? newline ; ؟ ؛ ۔ |
@@ -43,12 +43,12 @@ class SpannedText:
         return self.original[start:end], start, end
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def _fold_char(char: str) -> str:
-    out = unicodedata.normalize("NFKC", char)
-    out = _ZW.sub(" ", out).replace(_TATWEEL, "")
-    out = _DIACRITICS.sub("", out)
-    return out.translate(_FOLD).casefold()
+    """normalise() of one character; spaces and zero-width marks (ZWNJ) stay separators."""
+    if char.isspace() or unicodedata.category(char) == "Cf":
+        return " "
+    return normalise(char)
 
 
 def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:

@@ -33,7 +33,7 @@ class RetryPolicy:
     def delay(self, failures: int) -> float:
         """The wait after the `failures`-th failed attempt (1-based)."""
         wait = min(self.max_delay_s, self.base_delay_s * (2 ** (failures - 1)))
-        return wait + wait * self.jitter * _random.random()
+        return float(wait + wait * self.jitter * _random.random())
 
 
 DEFAULT_POLICY = RetryPolicy()

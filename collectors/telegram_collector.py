@@ -6,6 +6,7 @@ here (flood waits, private or unknown channels, lost sessions, dropped connectio
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -105,8 +106,8 @@ class TelegramCollector:
             start = last
             batch = await self._call(
                 f"reading @{channel.handle} after {start}",
-                lambda: self.client.get_messages(peer, limit=page_size, min_id=start,
-                                                 reverse=True),
+                functools.partial(self.client.get_messages, peer, limit=page_size,
+                                  min_id=start, reverse=True),
                 channel.handle)
             messages = sorted((m for m in batch or () if m is not None and m.id > start),
                               key=lambda m: int(m.id))
@@ -128,7 +129,7 @@ class TelegramCollector:
         for i in range(0, len(ids), MAX_PAGE):
             chunk = list(ids[i:i + MAX_PAGE])
             found = await self._call(f"re-checking @{channel.handle}",
-                                     lambda chunk=chunk: self.client.get_messages(peer, ids=chunk),
+                                     functools.partial(self.client.get_messages, peer, ids=chunk),
                                      channel.handle)
             by_id = {int(m.id): m for m in found or () if isinstance(m, types.Message)}
             for message_id in chunk:

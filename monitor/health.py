@@ -185,7 +185,7 @@ class ChorusCollector:
 
 def metrics_registry(config: Config, db: Database) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(ChorusCollector(config, db))  # type: ignore[arg-type]
+    registry.register(ChorusCollector(config, db))
     return registry
 
 

@@ -60,6 +60,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("convergence_k", 3, "Convergence: k in time-to-k-actors."),
     Setting("sql_timeout_ms", 5000, "Console SQL tab statement timeout."),
     Setting("sql_row_cap", 1000, "Console SQL tab row cap."),
+    Setting("sql_reader_role", "chorus_reader", "Console SQL tab: the read-only login role."),
+    Setting("console_session_hours", 12, "Console: hours a login (and its CSRF token) lasts."),
+    Setting("console_analyst", "", "Console on 127.0.0.1: name on labels; empty is the OS user."),
+    Setting("console_page_size", 50, "Console: search results per page."),
+    Setting("console_export_cap", 10000, "Console: most posts a search export returns."),
     Setting("leader_retry_s", 15.0, "Daemon: seconds between a follower's tries to become leader."),
     Setting("leader_check_s", 5.0, "Daemon: seconds between the leader's checks of its lock."),
     Setting("job_retry_initial_s", 30.0, "Daemon: first retry delay of a failed job (doubles)."),
@@ -79,6 +84,7 @@ SECRETS: tuple[Setting, ...] = (
     Setting("x_bearer_token", "", "X API v2 bearer token."),
     Setting("smtp_password", "", "SMTP password."),
     Setting("console_secret", "", "Key that signs console session cookies."),
+    Setting("sql_reader_password", "", "Password of the SQL tab's reader role (password auth)."),
 )
 SECRET_NAMES = frozenset(s.name for s in SECRETS)
 MASK = "********"

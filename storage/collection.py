@@ -18,6 +18,12 @@ from collectors.records import PostRecord
 from storage.posts import WriteCounts, write_posts
 
 
+def _one(row: dict[str, Any] | None) -> dict[str, Any]:
+    if row is None:  # RETURNING always gives a row; this guards against a schema change
+        raise RuntimeError("the statement returned no row")
+    return row
+
+
 @dataclass(frozen=True)
 class WatchedSource:
     """A source on the watchlist with everything a collector needs to resume it."""
@@ -125,8 +131,7 @@ def start_run(
            VALUES (%(source_id)s, %(platform)s, %(started_at)s) RETURNING id""",
         {"source_id": source_id, "platform": platform, "started_at": started_at},
     ).fetchone()
-    assert row is not None
-    return int(row["id"])
+    return int(_one(row)["id"])
 
 
 _ENSURE_STATE = """
@@ -268,8 +273,7 @@ def add_x_reads(conn: psycopg.Connection[Any], month: date, reads: int) -> int:
            RETURNING reads""",
         {"month": month, "reads": reads},
     ).fetchone()
-    assert row is not None
-    return int(row["reads"])
+    return int(_one(row)["reads"])
 
 
 def latest_runs(
@@ -285,3 +289,18 @@ def latest_runs(
            ORDER BY r.started_at DESC, r.id DESC LIMIT %(limit)s""",
         {"platform": platform, "limit": limit},
     ).fetchall()
+
+
+def apply_recheck(
+    conn: psycopg.Connection[Any],
+    source_id: int,
+    records: Sequence[PostRecord],
+    missing: Iterable[str],
+    *,
+    seen_at: datetime,
+) -> tuple[WriteCounts, int]:
+    """Store what a re-check found (changed texts become versions; gone posts are marked)."""
+    with conn.transaction():
+        counts = write_posts(conn, records, fetched_at=seen_at)
+        deleted = mark_gone(conn, source_id, missing, seen_at)
+    return counts, deleted

@@ -16,6 +16,7 @@ import psycopg
 
 from storage.database import Database
 from storage.jobs import DIGEST_LOCK_BASE, LockSession
+from storage.rows import MissingRow
 
 DONE = ("sent", "written")
 
@@ -73,7 +74,8 @@ def record(
          "recipients": json.dumps(recipients), "message": message},
     )
     found = get(conn, day)
-    assert found is not None
+    if found is None:
+        raise MissingRow(f"digest row for {day} vanished after it was recorded")
     return found
 
 
@@ -134,3 +136,51 @@ def delivery_lock(db: Database, day: date, holder: str) -> Iterator[bool]:
         yield got
     finally:
         session.close()  # closing the session releases the lock
+
+
+def example_posts(conn: psycopg.Connection[Any], post_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Posts quoted in a digest, by id: original text and language, link, author."""
+    rows = conn.execute(
+        """SELECT p.id, p.text, p.lang, p.url, p.posted_at, p.platform, s.handle,
+                  a.name AS actor, a.group_key AS "group"
+           FROM posts p JOIN sources s ON s.id = p.source_id
+           LEFT JOIN actors a ON a.id = s.actor_id
+           WHERE p.id = ANY(%(ids)s)""",
+        {"ids": post_ids},
+    ).fetchall()
+    return {int(r["id"]): r for r in rows}
+
+
+def posts_between(conn: psycopg.Connection[Any], since: datetime, until: datetime) -> int:
+    row = conn.execute(
+        "SELECT count(*) AS n FROM posts WHERE posted_at >= %(since)s AND posted_at < %(until)s",
+        {"since": since, "until": until},
+    ).fetchone()
+    return 0 if row is None else int(row["n"])
+
+
+def events_between(
+    conn: psycopg.Connection[Any], since: datetime, until: datetime, status: str,
+) -> list[dict[str, Any]]:
+    return conn.execute(
+        """SELECT id, name, occurred_at, description, detail FROM events
+           WHERE status = %(status)s AND occurred_at >= %(since)s AND occurred_at < %(until)s
+           ORDER BY occurred_at, id""",
+        {"status": status, "since": since, "until": until},
+    ).fetchall()
+
+
+def latest_date(conn: psycopg.Connection[Any]) -> date | None:
+    row = conn.execute("SELECT max(digest_date) AS day FROM digests").fetchone()
+    return None if row is None else row["day"]
+
+
+def undelivered_since(conn: psycopg.Connection[Any], day: date) -> list[date]:
+    """Dates from `day` on whose digest was recorded but not (yet) delivered."""
+    rows = conn.execute(
+        """SELECT digest_date FROM digests
+           WHERE digest_date >= %(day)s AND status NOT IN ('sent', 'written')
+           ORDER BY digest_date""",
+        {"day": day},
+    ).fetchall()
+    return [r["digest_date"] for r in rows]

@@ -7,6 +7,8 @@ from typing import Any
 
 import psycopg
 
+from storage.rows import one
+
 # The watchlist (sources an analyst chose, and saved searches), with their state and what
 # their collection runs and posts looked like in [since, until).
 _SOURCES = """
@@ -50,12 +52,11 @@ def source_rows(
 
 def tagging_backlog(conn: psycopg.Connection[Any]) -> dict[str, Any]:
     """Posts no model has looked at yet, and when the oldest of them arrived."""
-    row = conn.execute(
+    row = one(conn.execute(
         """SELECT count(*) AS pending, min(p.first_seen_at) AS oldest_seen_at
            FROM posts p
            WHERE NOT EXISTS (SELECT 1 FROM post_tagging t WHERE t.post_id = p.id)"""
-    ).fetchone()
-    assert row is not None
+    ).fetchone())
     return {"pending": int(row["pending"]), "oldest_seen_at": row["oldest_seen_at"]}
 
 
@@ -74,7 +75,6 @@ def collected_by_platform(conn: psycopg.Connection[Any]) -> dict[str, int]:
 
 def server_now(conn: psycopg.Connection[Any]) -> datetime:
     """The server's clock (also a cheap liveness check)."""
-    row = conn.execute("SELECT now() AS now").fetchone()
-    assert row is not None
+    row = one(conn.execute("SELECT now() AS now").fetchone())
     value: datetime = row["now"]
     return value

@@ -15,6 +15,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from storage.database import Database, DatabaseUnavailable
+from storage.rows import one
 
 # Stable 64-bit keys ("Chorus" + a number); every daemon takes the same one.
 LEADER_LOCK_KEY = 0x43686F7275730002
@@ -65,7 +66,7 @@ class LockSession:
         if self._conn is None or self._conn.closed:
             raise DatabaseUnavailable(self._db.url, "the lock connection is closed")
         try:
-            return self._conn.execute(query, params).fetchone()  # type: ignore[arg-type]
+            return self._conn.execute(query, params).fetchone()
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             self.close()
             raise DatabaseUnavailable(self._db.url, str(exc) or type(exc).__name__) from None
@@ -113,10 +114,9 @@ def lock_holder(conn: psycopg.Connection[Any], key: int) -> dict[str, Any] | Non
 
 
 def start_run(conn: psycopg.Connection[Any], job: str) -> int:
-    row = conn.execute(
+    row = one(conn.execute(
         "INSERT INTO job_runs (job) VALUES (%(job)s) RETURNING id", {"job": job}
-    ).fetchone()
-    assert row is not None
+    ).fetchone())
     return int(row["id"])
 
 

@@ -281,14 +281,22 @@ def grant_reader_access(conn: psycopg.Connection[Any], role: str = "chorus_reade
     database = conn.execute("SELECT current_database() AS name").fetchone()
     db_name = sql.Identifier(str(_first(database)))
     reader = sql.Identifier(role)
-    for statement in (
+    statements = (
         sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(db_name, reader),
         sql.SQL("REVOKE TEMPORARY ON DATABASE {} FROM PUBLIC").format(db_name),
         sql.SQL("GRANT TEMPORARY ON DATABASE {} TO CURRENT_USER").format(db_name),
         sql.SQL("GRANT USAGE ON SCHEMA reader TO {}").format(reader),
         sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA reader TO {}").format(reader),
-    ):
-        conn.execute(statement)
+    )
+    try:
+        for statement in statements:
+            conn.execute(statement)
+    except errors.InsufficientPrivilege:
+        raise ReaderUnavailable(
+            f"the application's role may not grant {role} access to this database; an "
+            f"operator runs: GRANT CONNECT ON DATABASE <db> TO {role}; GRANT USAGE ON SCHEMA "
+            f"reader TO {role}; GRANT SELECT ON ALL TABLES IN SCHEMA reader TO {role}"
+        ) from None
     dblink = conn.execute(
         """SELECT p.oid::regprocedure::text AS fn FROM pg_proc p
            JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid

@@ -21,6 +21,7 @@ def adopters_chart(
     """One line per narrative: distinct adopting actors per day over `days`."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     ranked = sorted(series, key=lambda key: (-sum(series[key].values()), key))[:MAX_LINES]
     figure = Figure(figsize=(9, 3.6), dpi=100)
@@ -36,7 +37,7 @@ def adopters_chart(
     axes.set_title(title, fontsize=11)
     axes.grid(True, alpha=0.3)
     axes.set_ylim(bottom=0)
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     if ranked:
         axes.legend(fontsize=8, loc="upper left", frameon=False)
     else:

@@ -90,13 +90,19 @@ def _record_message(config: Config, db: Database, day: date, make_digest: Callab
                                   transport=transport, recipients=recipients)
 
 
+def _recorded_bytes(row: digest_rows.DigestRecord) -> bytes:
+    if row.message is None:
+        raise DeliveryError(f"the digest row for {row.digest_date} holds no message")
+    return row.message
+
+
 def _hand_over(config: Config, smtp: SmtpSettings | None,
                row: digest_rows.DigestRecord) -> tuple[str, str | None, dict[str, str]]:
-    assert row.message is not None
+    message = _recorded_bytes(row)
     if smtp is None:
-        path = write_outbox(outbox_folder(config), outbox_stem(row.digest_date), row.message)
+        path = write_outbox(outbox_folder(config), outbox_stem(row.digest_date), message)
         return "written", str(path), {}
-    refused = smtp_send(smtp, row.message, str(config.digest_from), row.recipients)
+    refused = smtp_send(smtp, message, str(config.digest_from), row.recipients)
     return "sent", None, refused
 
 
@@ -113,8 +119,7 @@ def deliver(config: Config, db: Database, day: date,
             row = digest_rows.get(conn, day)
         if row is not None and row.delivered:
             if row.transport == "outbox" and row.path and not Path(row.path).exists():
-                assert row.message is not None
-                write_outbox(Path(row.path).parent, outbox_stem(day), row.message)
+                write_outbox(Path(row.path).parent, outbox_stem(day), _recorded_bytes(row))
             return DeliveryResult(day, "already", row.message_id, row.path, row.attempts)
         if row is None or row.message is None:
             row = _record_message(config, db, day, make_digest, transport)
@@ -139,3 +144,14 @@ def deliver(config: Config, db: Database, day: date,
 def deliver_digest(config: Config, db: Database, digest: Digest) -> DeliveryResult:
     """Deliver an already built digest exactly once (the recorded message wins if any)."""
     return deliver(config, db, digest.digest_date, lambda: digest)
+
+
+def write_preview(config: Config, digest: Digest) -> tuple[Path, Path]:
+    """`--dry-run`: the message as it would be sent, in the outbox; nothing is recorded."""
+    sender = str(config.digest_from)
+    message = build_message(digest, sender=sender,
+                            recipients=parse_recipients(str(config.digest_recipients or "")),
+                            message_id=new_message_id(digest, sender))
+    eml = write_outbox(outbox_folder(config), outbox_stem(digest.digest_date) + ".preview",
+                       message.as_bytes())
+    return eml, eml.with_suffix(".html")

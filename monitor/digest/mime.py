@@ -59,7 +59,9 @@ def build_message(
                         cte="quoted-printable")
     message.add_alternative(render_html(digest), subtype="html", charset="utf-8",
                             cte="quoted-printable")
-    html_part = message.get_payload()[1]  # type: ignore[index]
+    html_part = message.get_body(preferencelist=("html",))
+    if not isinstance(html_part, EmailMessage):
+        raise TypeError("the digest message lost its HTML part")  # cannot happen: built above
     for chart in digest.charts:
         html_part.add_related(chart.png, maintype="image", subtype="png", cid=f"<{chart.cid}>",
                               filename=f"{chart.cid.split('@')[0]}.png", disposition="inline")

@@ -83,13 +83,13 @@ class ConsoleLinks:
 
     @property
     def health(self) -> str:
-        return self.base.rstrip("/") + "/health"
+        return self.base.rstrip("/") + "/sources"  # the console's sources page shows health
 
     def narrative(self, key: str) -> str:
         return self.base.rstrip("/") + "/narratives/" + quote(key, safe="")
 
 
-def _environment(autoescape: bool, zone: ZoneInfo) -> Environment:
+def _environment(zone: ZoneInfo) -> Environment:
     def when(value: datetime | None) -> str:
         if value is None:
             return "never"
@@ -97,7 +97,8 @@ def _environment(autoescape: bool, zone: ZoneInfo) -> Environment:
 
     env = Environment(
         loader=PackageLoader("monitor.digest", "templates"),
-        autoescape=select_autoescape(["html"]) if autoescape else False,
+        # .html templates escape everything; the .txt one is plain text, read as text.
+        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
         undefined=StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
@@ -110,11 +111,11 @@ def _environment(autoescape: bool, zone: ZoneInfo) -> Environment:
 
 
 def render_html(digest: Digest) -> str:
-    env = _environment(True, ZoneInfo(digest.timezone))
+    env = _environment(ZoneInfo(digest.timezone))
     return env.get_template("digest.html").render(d=digest, links=ConsoleLinks(digest.console_url))
 
 
 def render_text(digest: Digest) -> str:
-    env = _environment(False, ZoneInfo(digest.timezone))
+    env = _environment(ZoneInfo(digest.timezone))
     text = env.get_template("digest.txt").render(d=digest, links=ConsoleLinks(digest.console_url))
     return re.sub(r"\n{3,}", "\n\n", text)

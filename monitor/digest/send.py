@@ -103,8 +103,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
 def standalone_html(message: bytes) -> str:
     """The message's HTML with its inline images turned into data: URIs, for a browser."""
     parsed = message_from_bytes(message, policy=policy.default)
-    assert isinstance(parsed, EmailMessage)
-    html_part = parsed.get_body(preferencelist=("html",))
+    html_part = parsed.get_body(preferencelist=("html",)) if isinstance(
+        parsed, EmailMessage) else None
     if html_part is None:
         raise DeliveryError("the recorded digest has no HTML part")
     html = str(html_part.get_content())
@@ -112,7 +112,8 @@ def standalone_html(message: bytes) -> str:
         cid = part.get("Content-ID")
         if cid and part.get_content_maintype() == "image":
             payload = part.get_payload(decode=True)
-            assert isinstance(payload, bytes)
+            if not isinstance(payload, bytes):
+                continue
             data = base64.b64encode(payload).decode("ascii")
             html = html.replace(f"cid:{cid.strip('<>')}",
                                 f"data:{part.get_content_type()};base64,{data}")

@@ -6,8 +6,9 @@ that ids can be assigned afterwards in posting order, as the platforms would.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 NARRATIVES = (
     "false_flag", "staged_incident", "sedition", "third_party", "us_culpability",
@@ -50,6 +51,19 @@ class Draft:
         return text
 
 
+def unwrap(text: str) -> str:
+    """Join the source-code line wraps of a hand-written post into running text.
+
+    Bulleted lines (🔻) and the line after a list stay on their own lines, as channels
+    write them.
+    """
+    lines = [line.strip() for line in text.strip().splitlines()]
+    out = lines[0] if lines else ""
+    for previous, line in zip(lines, lines[1:], strict=False):
+        out += ("\n" if "🔻" in (line[:1], previous[:1]) else " ") + line
+    return out
+
+
 def utc(stamp: str) -> datetime:
     """'2021-11-07 01:10' or '2021-11-07 01:10:07' read as UTC."""
     return datetime.fromisoformat(stamp).replace(tzinfo=UTC)
@@ -61,23 +75,24 @@ def post(
     lang: str,
     text: str,
     narratives: tuple[str, ...] = (),
-    **extra: object,
+    *,
+    key: str | None = None,
+    pinned_id: str | None = None,
+    edits: Sequence[tuple[str, str]] = (),
+    deleted: str | None = None,
+    quote_of: str | None = None,
+    reply_to: str | None = None,
+    media: str | None = None,
+    links: Sequence[str] = (),
+    views: int | None = None,
 ) -> Draft:
-    """A hand-written post; `extra` takes the optional Draft fields by name."""
-    draft = Draft(source=source, at=utc(when), lang=lang, text=text.strip(),
-                  narratives=narratives)
-    for name, value in extra.items():
-        if name in ("edits",):
-            assert isinstance(value, list)
-            draft.edits = [(utc(at), new.strip()) for at, new in value]
-        elif name == "deleted":
-            assert isinstance(value, str)
-            draft.deleted_at = utc(value)
-        elif hasattr(draft, name):
-            setattr(draft, name, value)
-        else:
-            raise TypeError(f"post(): unknown field {name!r}")
-    return draft
+    """A hand-written post; times are 'YYYY-MM-DD HH:MM[:SS]' in UTC."""
+    return Draft(
+        source=source, at=utc(when), lang=lang, text=unwrap(text), narratives=narratives,
+        key=key, pinned_id=pinned_id, edits=[(utc(at), unwrap(new)) for at, new in edits],
+        deleted_at=utc(deleted) if deleted else None, quote_of=quote_of, reply_to=reply_to,
+        media=media, links=list(links), views=views,
+    )
 
 
 def share(source: str, when: str, of_key: str, kind: str = "forward") -> Draft:
@@ -95,6 +110,3 @@ def share(source: str, when: str, of_key: str, kind: str = "forward") -> Draft:
         raise ValueError(f"share(): kind must be forward or retweet, not {kind!r}")
     return draft
 
-
-def minutes(draft_time: datetime, n: float) -> datetime:
-    return draft_time + timedelta(minutes=n)

@@ -32,7 +32,7 @@ def channel_ids(
     spread with gaps of 1-3 around them. `start` is the first id when nothing is
     pinned before it.
     """
-    ids: list[int | None] = [None] * count
+    ids = [0] * count  # every position is filled below
     for position, pinned in anchors.items():
         ids[position] = pinned
     pinned_positions = sorted(anchors)
@@ -45,16 +45,12 @@ def channel_ids(
             )
         for offset in range(1, between):
             ids[left + offset] = anchors[left] + (room * offset) // between
-    first = pinned_positions[0] if pinned_positions else 0
     if not pinned_positions:
         ids[0] = start
-    for position in range(first - 1, -1, -1):
-        following = ids[position + 1]
-        assert following is not None
-        ids[position] = following - rng.randint(1, 3)
+    first = pinned_positions[0] if pinned_positions else 0
     last = pinned_positions[-1] if pinned_positions else 0
+    for position in range(first - 1, -1, -1):
+        ids[position] = ids[position + 1] - rng.randint(1, 3)
     for position in range(last + 1, count):
-        previous = ids[position - 1]
-        assert previous is not None
-        ids[position] = previous + rng.randint(1, 3)
-    return [value for value in ids if value is not None]
+        ids[position] = ids[position - 1] + rng.randint(1, 3)
+    return ids

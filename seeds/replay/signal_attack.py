@@ -20,6 +20,9 @@ US = ("us_culpability",)
 
 def before_attack_posts() -> list[Draft]:
     return [
+        post("alishamkhani_ir", "2021-11-04 06:30", "fa", """
+۱۳ آبان یادآور این حقیقت است که حضور آمریکا در منطقه، از افغانستان تا عراق، جز ناامنی و
+تروریسم حاصلی برای ملت‌ها نداشته است.""", US),
         post("Tura313", "2021-11-05 11:20", "ar", """
 عاجل | القوات الأمنية تطلق الرصاص الحي على المتظاهرين السلميين قرب بوابة الخضراء عند
 جسر الجمهورية، وأنباء عن إصابات 🔴""", media="video"),
@@ -43,7 +46,7 @@ def before_attack_posts() -> list[Draft]:
              pinned_id="1456631666416537600", key="qais-warning"),
         share("AAH_spox_demo", "2021-11-05 15:10", "qais-warning", kind="retweet"),
         post("Tura313", "2021-11-05 16:00", "ar", """
-🔻 الشيخ الخزعلي يحذّر: مخطط مخابراتي لتفجير في الخضراء ثم اتهام المقاومة به. احفظوا
+⚠️ الشيخ الخزعلي يحذّر: مخطط مخابراتي لتفجير في الخضراء ثم اتهام المقاومة به. احفظوا
 هذا التاريخ جيداً.""", FF, key="tura-warning"),
         share("sabreenS1", "2021-11-05 16:25", "tura-warning"),
         post("omartvsd", "2021-11-05 17:30", "ar", """
@@ -100,7 +103,11 @@ guards wounded, the PM is safe."""),
 بالقانون لا بالعبوات. أدعو الجميع إلى الهدوء وضبط النفس.""", media="video"),
         post("MKadhimi_demo", "2021-11-07 00:26", "en", """
 I am safe, thank God, and among my people. Whoever thinks drones will frighten us is
-wrong: Iraq is built by the rule of law, not by explosives. I call for calm."""),
+wrong: Iraq is built by the rule of law, not by explosives. I call for calm.""",
+             key="kadhimi-en"),
+        post("omartvsd", "2021-11-07 00:44", "en", """
+Glad you are safe. This time Iraqis need the investigation published in full, names
+included.""", reply_to="kadhimi-en"),
         post("Tura313", "2021-11-07 00:30", "ar", """
 بالصور | آثار "الاستهداف" المزعوم: نافذة مكسورة وسيارة متضررة. هذا كل شيء؟ 🤔""",
              STAGED, media="photo"),
@@ -149,7 +156,10 @@ def morning_after_posts() -> list[Draft]:
         post("Qais_alkhazali", "2021-11-07 04:00", "ar", """
 نرفض أي استهداف خارج إطار القانون. وقد حذّرنا قبل يومين من جهات مرتبطة بالمخابرات تريد
 إشعال الخضراء وتحميل المقاومة الوزر. المطلوب تحقيق مستقل يكشف من يقف خلف هذه الفتنة.""",
-             FF + SED),
+             FF + SED, key="qais-after"),
+        post("AAH_spox_demo", "2021-11-07 04:40", "ar", """
+صدقت يا شيخنا. حذّرنا فكذّبونا، واليوم تطل الفتنة برأسها من الخضراء كما خطط لها أصحابها
+في أجهزة المخابرات.""", FF + SED, reply_to="qais-after"),
         # Seed report footnote 6.
         post("alishamkhani_ir", "2021-11-07 04:30:07", "fa", """
 حمله به اقامتگاه نخست‌وزیر عراق حلقه تازه‌ای از زنجیره فتنه است. ردّ این فتنه را باید
@@ -202,7 +212,10 @@ the drone attack on Iraq's prime minister."""),
         post("TamerBadawi1", "2021-11-07 09:30", "en", """
 Shamkhani frames the attack as "sedition" out of "foreign think tanks" five hours after
 it happened. Watch how fast the same framing travels through Iraqi militia outlets.""",
-             quote_of="shamkhani-fa"),
+             quote_of="shamkhani-fa", key="tamer-quote"),
+        post("CalibreObscura", "2021-11-07 09:55", "en", """
+And on Telegram it moved faster still: the "theatre" posts were up within two hours of
+the blasts, before any official had spoken.""", reply_to="tamer-quote"),
         post("kataibhezbollah_demo", "2021-11-07 10:00", "ar", """
 الأمريكيون وأدواتهم صنعوا الحدث ليلصقوه بالمقاومة، وهذا بالضبط ما حذّرنا منه. لن تنجح
 عملية مخابراتية رخيصة في جرّ الحشد إلى المواجهة.""", FF + US, key="kh-ff"),
@@ -271,7 +284,7 @@ Commander of Iran's Quds Force visits Baghdad after attack on PM, sources say.""
 Iran-backed militia carried out drone attack on Iraqi PM, officials say."""),
         post("sabreenS1", "2021-11-08 10:00", "ar", """
 رويترز تنقل عن "مصادر" مجهولة اتهام الفصائل.. الإعلام الغربي يكمل فصول المسرحية التي
-بدأت ليلة السبت.""", STAGED),
+بدأت فجر الأحد.""", STAGED),
         post("AmirAbdoll_demo", "2021-11-08 11:00", "fa", """
 پشت حوادث اخیر بغداد همان کسانی‌اند که از ناامنی عراق سود می‌برند و حضورشان در منطقه
 جز بحران ثمری نداشته است. عراق قوی و مستقل به نفع همه همسایگان است.""", US),

@@ -76,13 +76,15 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     ) s
 $$;
 
-CREATE FUNCTION convergence_store_features(p_post_ids bigint[]) RETURNS void
+-- Features for posts that lack them; with p_replace, recomputed (the text was edited).
+CREATE FUNCTION convergence_store_features(p_post_ids bigint[], p_replace boolean) RETURNS void
 LANGUAGE sql AS $$
     INSERT INTO post_features (post_id, tokens, shingles)
     SELECT p.id, f.tokens, convergence_shingles(f.tokens)
     FROM posts p
     CROSS JOIN LATERAL (SELECT convergence_tokens(p.normalized_text) AS tokens) f
     WHERE p.id = ANY (p_post_ids)
+      AND (p_replace OR NOT EXISTS (SELECT 1 FROM post_features x WHERE x.post_id = p.id))
     ON CONFLICT (post_id) DO UPDATE SET tokens = EXCLUDED.tokens, shingles = EXCLUDED.shingles
     WHERE post_features.tokens IS DISTINCT FROM EXCLUDED.tokens
 $$;
@@ -90,7 +92,10 @@ $$;
 -- Recompute the given (post, narrative) pairs from tags, labels and thresholds; mark the days
 -- whose membership changed. The pairs come as two parallel arrays.
 CREATE FUNCTION convergence_resync(p_post_ids bigint[], p_narratives text[]) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+DECLARE
+    added bigint[];
+BEGIN
     WITH keys AS (
         SELECT DISTINCT k.post_id, k.narrative
         FROM unnest(p_post_ids, p_narratives) AS k (post_id, narrative)
@@ -124,14 +129,17 @@ LANGUAGE sql AS $$
             via = EXCLUDED.via, score = EXCLUDED.score
         WHERE (np.source_id, np.posted_at, np.via, np.score)
               IS DISTINCT FROM (EXCLUDED.source_id, EXCLUDED.posted_at, EXCLUDED.via, EXCLUDED.score)
-        RETURNING np.post_id, np.posted_at, (xmax = 0) AS is_new
-    ), featured AS (
-        SELECT convergence_store_features(array_agg(post_id)) FROM written WHERE is_new
+        RETURNING np.post_id, np.posted_at, (np.xmax = 0) AS is_new
+    ), marked AS (
+        INSERT INTO convergence_dirty_days (day)
+        SELECT DISTINCT convergence_day(x.posted_at)
+        FROM (SELECT posted_at FROM removed UNION ALL SELECT posted_at FROM written) x
     )
-    INSERT INTO convergence_dirty_days (day)
-    SELECT DISTINCT convergence_day(x.posted_at)
-    FROM (SELECT posted_at FROM removed UNION ALL SELECT posted_at FROM written) x
-    WHERE (SELECT count(*) FROM featured) >= 0
+    SELECT array_agg(post_id) INTO added FROM written WHERE is_new;
+    IF added IS NOT NULL THEN
+        PERFORM convergence_store_features(added, false);
+    END IF;
+END
 $$;
 
 -- Tags and labels: one statement-level function. Transition tables are named changed_rows
@@ -233,7 +241,7 @@ CREATE FUNCTION convergence_on_post_edited() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM post_features WHERE post_id = NEW.id) THEN
-        PERFORM convergence_store_features(ARRAY[NEW.id]);
+        PERFORM convergence_store_features(ARRAY[NEW.id], true);
     END IF;
     RETURN NULL;
 END

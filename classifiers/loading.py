@@ -1,0 +1,71 @@
+"""Building a Tagger: taxonomy, stance markers, model, head, and the version that names them.
+
+The model version recorded on every tag changes when any of these change, so that
+`chorus classify --backfill` knows which posts were tagged by something else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from importlib import resources
+from pathlib import Path
+
+from classifiers.cue_layer import CueLayer
+from classifiers.encoder import Encoder, ModelInfo
+from classifiers.head import Head, HeadError
+from classifiers.stance import default_stance_file, load_stance_guard
+from classifiers.taxonomy import Taxonomy
+
+log = logging.getLogger(__name__)
+
+
+def rules_fingerprint(taxonomy: Taxonomy, stance_file: Path | None = None) -> str:
+    """Taxonomy and stance markers: what the cue layer reads."""
+    stance = (stance_file or default_stance_file()).read_bytes()
+    return hashlib.sha256(taxonomy.fingerprint.encode() + stance).hexdigest()[:8]
+
+
+def model_version(model_id: str, head: Head | None, rules: str) -> str:
+    return f"{model_id}/h-{head.version if head else 'none'}/r-{rules}"
+
+
+def packaged_head_path(info: ModelInfo) -> Path:
+    return Path(str(resources.files("classifiers.heads").joinpath(f"{info.name}.json")))
+
+
+def packaged_head(info: ModelInfo, taxonomy: Taxonomy) -> Head | None:
+    """The head shipped for this exact model (same weights fingerprint), if any."""
+    path = packaged_head_path(info)
+    if not path.is_file():
+        return None
+    try:
+        head = Head.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        check_head(head, info, taxonomy)
+    except (HeadError, json.JSONDecodeError) as exc:
+        log.warning("ignoring packaged head %s: %s", path.name, exc)
+        return None
+    return head
+
+
+def check_head(head: Head, info: ModelInfo, taxonomy: Taxonomy) -> None:
+    if head.model_id != info.model_id:
+        raise HeadError(f"head was trained for {head.model_id}, the model is {info.model_id}")
+    if head.narratives != taxonomy.keys:
+        raise HeadError("head narratives differ from the taxonomy's")
+
+
+def cue_layer(taxonomy: Taxonomy, stance_file: Path | None = None) -> CueLayer:
+    return CueLayer(taxonomy, load_stance_guard(stance_file))
+
+
+def language_probes(taxonomy: Taxonomy) -> dict[str, str]:
+    """Text per language to test the tokenizer with: the narrative descriptions."""
+    return {
+        lang: " ".join(n.descriptions[lang] for n in taxonomy) for lang in ("en", "ar", "fa")
+    }
+
+
+def covered_languages(encoder: Encoder, taxonomy: Taxonomy) -> frozenset[str]:
+    return encoder.covers(language_probes(taxonomy))

@@ -1,0 +1,107 @@
+"""Telethon's client semantics over channels held in memory: the one fake `TelegramApi`.
+
+The test fake and the demo replay both build on it, so both answer exactly as the collector
+expects Telethon to: `get_input_entity` resolves usernames (and raises Telethon's errors),
+`get_messages` honours `limit`, `min_id`, `reverse` and `ids`, and every message is a real
+`telethon.tl.types.Message`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from telethon import errors
+from telethon.tl import types
+
+_USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+_UNSET = object()
+
+
+@dataclass(frozen=True)
+class ChannelEntry:
+    handle: str
+    channel_id: int
+    access_hash: int
+
+
+class InMemoryTelegram:
+    """Subclasses say which channels exist and which messages each has right now."""
+
+    def __init__(self) -> None:
+        self.authorised = True
+        self.connected = False
+        self.resolved: list[str] = []  # usernames resolved through the (rate-limited) call
+        self.requests: list[tuple[str, dict[str, Any]]] = []
+
+    # -- what subclasses provide ----------------------------------------------------------
+
+    def channels(self) -> Iterable[ChannelEntry]:
+        raise NotImplementedError
+
+    def messages(self, channel_id: int) -> Sequence[types.Message]:
+        """The channel's messages as a reader sees them now, in id order."""
+        raise NotImplementedError
+
+    def before_request(self, kind: str, params: dict[str, Any]) -> None:
+        """Called before each request; a test raises Telethon errors from here."""
+
+    # -- the TelegramApi methods ----------------------------------------------------------
+
+    async def connect(self) -> None:
+        self.before_request("connect", {})
+        self.connected = True
+
+    async def is_user_authorized(self) -> bool:
+        return self.authorised
+
+    def disconnect(self) -> None:
+        self.connected = False
+
+    async def get_input_entity(self, peer: Any) -> Any:
+        if isinstance(peer, types.InputPeerChannel):
+            return peer
+        if not isinstance(peer, str):
+            raise TypeError(f"cannot resolve {type(peer).__name__}")
+        name = peer.removeprefix("@")
+        self.before_request("resolve", {"username": name})
+        if not _USERNAME.match(name):
+            raise errors.UsernameInvalidError(request=None)
+        self.resolved.append(name)
+        for entry in self.channels():
+            if entry.handle.lower() == name.lower():
+                return types.InputPeerChannel(entry.channel_id, entry.access_hash)
+        raise errors.UsernameNotOccupiedError(request=None)
+
+    async def get_messages(
+        self, entity: Any, limit: Any = _UNSET, *, min_id: int = 0, max_id: int = 0,
+        reverse: bool = False, ids: Any = None,
+    ) -> Any:
+        channel = self._channel(entity)
+        params = {"channel": channel.handle, "limit": limit, "min_id": min_id,
+                  "max_id": max_id, "reverse": reverse, "ids": ids}
+        self.requests.append(("get_messages", params))
+        self.before_request("ids" if ids is not None else "history", params)
+        messages = list(self.messages(channel.channel_id))
+        if ids is not None:
+            wanted = ids if isinstance(ids, list) else [ids]
+            by_id = {m.id: m for m in messages}
+            found = [by_id.get(int(i)) for i in wanted]
+            return found if isinstance(ids, list) else found[0]
+        if limit is _UNSET:  # Telethon's default: one message, unless a range is given
+            limit = None if (min_id and max_id) else 1
+        chosen = [m for m in messages if m.id > min_id and (not max_id or m.id < max_id)]
+        chosen.sort(key=lambda m: int(m.id), reverse=not reverse)
+        return chosen if limit is None else chosen[:int(limit)]
+
+    def _channel(self, entity: Any) -> ChannelEntry:
+        if not isinstance(entity, types.InputPeerChannel):
+            raise TypeError(f"expected InputPeerChannel, got {type(entity).__name__}")
+        for entry in self.channels():
+            if entry.channel_id == entity.channel_id:
+                if entry.access_hash != entity.access_hash:
+                    raise errors.ChannelInvalidError(request=None)
+                return entry
+        raise errors.ChannelPrivateError(request=None)

@@ -1,0 +1,359 @@
+"""The collection entry point the CLI, the daemon and the demo call.
+
+`collect()` runs every due source of the watchlist once: Telegram and X side by side, each
+source recorded as a run, each page committed with its checkpoint, and each way of failing
+recorded as a collector state, so that the digest and the console can tell a quiet source
+from a blind one. Clients come from factories, so tests and the replay pass their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from collectors.outcomes import (
+    CollectionStopped,
+    Page,
+    PlatformStopped,
+    Recheck,
+    SourceUnavailable,
+)
+from collectors.retry import AsyncSleep, RetriesExhausted
+from collectors.telegram_api import TelegramApi, TelegramNotConfigured, telethon_client
+from collectors.telegram_collector import (
+    TelegramCollector,
+    TelegramSettings,
+    known_channel,
+    resume_after,
+)
+from collectors.x_api import XNotConfigured, x_client
+from collectors.x_collector import ReadAllowance, XCollector
+from monitor.settings import Config
+from storage import collection as store
+from storage.database import Database
+from storage.posts import WriteCounts
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+TelegramClientFactory = Callable[[], TelegramApi]
+XClientFactory = Callable[[], Any]  # a tweepy.Client (or one whose session is a replay)
+
+
+@dataclass
+class SourceRunResult:
+    """What happened to one source in one `collect()` call."""
+
+    source_id: int
+    platform: str
+    handle: str
+    status: str  # ok | rate_limited | failed | logged_out | cap_reached | skipped
+    fetched: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    errors: int = 0
+    error: str | None = None
+    rate_limited_until: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+ProgressCallback = Callable[[SourceRunResult], None]
+
+
+async def collect(
+    config: Config,
+    db: Database,
+    *,
+    platform: str | None = None,
+    source: str | None = None,
+    telegram_client_factory: TelegramClientFactory | None = None,
+    x_client_factory: XClientFactory | None = None,
+    now: datetime | None = None,
+    include_illustrative: bool = False,
+    on_progress: ProgressCallback | None = None,
+    sleep: AsyncSleep = asyncio.sleep,
+) -> list[SourceRunResult]:
+    """Collect every due source once (a named `source` is collected even if not yet due).
+
+    `now` is the collection clock: runs, checkpoints, versions and deletions are stamped with
+    it and the re-check window is measured from it (the replay steps it through 2021).
+    """
+    moment = now or datetime.now(UTC)
+    sources = await _db(db, lambda conn: store.watchlist(
+        conn, platform=platform, handle=source, include_illustrative=include_illustrative,
+        default_interval_minutes=int(config.collect_interval_minutes)))
+    results: list[SourceRunResult] = []
+    due: dict[str, list[store.WatchedSource]] = {"telegram": [], "twitter": []}
+    for s in sources:
+        if s.rate_limited_until is not None and s.rate_limited_until > moment:
+            results.append(SourceRunResult(
+                s.id, s.platform, s.handle, "skipped",
+                error=f"{s.state} until {s.rate_limited_until:%Y-%m-%d %H:%M} UTC",
+                rate_limited_until=s.rate_limited_until))
+        elif source is not None or s.next_due_at is None or s.next_due_at <= moment:
+            due[s.platform].append(s)
+    run = _Run(config, db, moment, on_progress, sleep)
+    done = await asyncio.gather(
+        run.telegram(due["telegram"], telegram_client_factory),
+        run.x(due["twitter"], x_client_factory))
+    for platform_results in done:
+        results.extend(platform_results)
+    return results
+
+
+def _start_run(conn: Any, *, source: store.WatchedSource, started_at: datetime) -> int:
+    return store.start_run(conn, source.id, source.platform, started_at)
+
+
+async def _db(db: Database, work: Callable[[Any], T]) -> T:
+    """Database work in a worker thread (one transaction), so the event loop never blocks."""
+    def run() -> T:
+        with db.connection() as conn:
+            return work(conn)
+    return await asyncio.to_thread(run)
+
+
+class _Run:
+    """One `collect()` call: the shared clock, database and progress reporting."""
+
+    def __init__(self, config: Config, db: Database, now: datetime,
+                 on_progress: ProgressCallback | None, sleep: AsyncSleep) -> None:
+        self.config = config
+        self.db = db
+        self.now = now
+        self.on_progress = on_progress
+        self.sleep = sleep
+        self.recheck_since = now - timedelta(hours=float(config.recheck_window_hours))
+
+    # -- Telegram -------------------------------------------------------------------------
+
+    async def telegram(
+        self, sources: list[store.WatchedSource], factory: TelegramClientFactory | None
+    ) -> list[SourceRunResult]:
+        if not sources:
+            return []
+        try:
+            client = (factory or self._telethon)()
+        except TelegramNotConfigured as exc:
+            return await self._stop_all(sources, PlatformStopped(str(exc), "logged_out"))
+        collector = TelegramCollector(client, TelegramSettings(
+            page_size=int(self.config.telegram_page_size),
+            flood_wait_threshold_s=float(self.config.flood_wait_threshold_s),
+        ), now=self.now, sleep=self.sleep)
+        try:
+            await collector.start()
+        except (CollectionStopped, RetriesExhausted) as exc:
+            stopped = exc if isinstance(exc, PlatformStopped) else PlatformStopped(
+                f"cannot reach Telegram: {exc}", "failed")
+            await collector.close()
+            return await self._stop_all(sources, stopped)
+        try:
+            handles = await _db(self.db, store.channel_handles)
+
+            async def work(s: store.WatchedSource, result: _Result) -> None:
+                channel = known_channel(s.handle, s.platform_id, s.access_hash)
+                if channel is None:
+                    channel = await collector.resolve(s.handle)
+                    await _db(self.db, lambda conn: store.save_resolved(
+                        conn, s.id, channel.channel_id, channel.access_hash))
+                    handles[channel.channel_id] = s.handle
+                after = resume_after(s.checkpoint)
+                async for page in collector.history(channel, after, handles):
+                    await self._commit(s, page, result)
+                known = await self._recent(s, lambda p: p.native_id.isdigit()
+                                           and int(p.native_id) <= after)
+                if known:
+                    found = await collector.recheck(channel, [int(p.native_id) for p in known],
+                                                    handles)
+                    await self._apply_recheck(s, found, result)
+
+            return await self._each(sources, work)
+        finally:
+            await collector.close()
+
+    def _telethon(self) -> TelegramApi:
+        return telethon_client(self.config.secret("telegram_api_id"),
+                               self.config.secret("telegram_api_hash"),
+                               self.config.secret("telegram_session"))
+
+    # -- X --------------------------------------------------------------------------------
+
+    async def x(
+        self, sources: list[store.WatchedSource], factory: XClientFactory | None
+    ) -> list[SourceRunResult]:
+        if not sources:
+            return []
+        try:
+            client = (factory or self._tweepy)()
+        except XNotConfigured as exc:
+            return await self._stop_all(sources, PlatformStopped(str(exc), "failed"))
+        month = store.month_start(self.now)
+        used = await _db(self.db, lambda conn: store.x_reads_used(conn, month))
+        allowance = ReadAllowance(int(self.config.x_monthly_read_budget), used, self.now)
+        collector = XCollector(client, now=self.now, sleep=self.sleep)
+
+        async def work(s: store.WatchedSource, result: _Result) -> None:
+            if s.kind == "search":
+                if not s.query:
+                    raise SourceUnavailable(f"saved search {s.handle!r} has no query")
+                pages = collector.search(s.handle, s.query, s.checkpoint, s.resume, allowance)
+            else:
+                user_id = s.platform_id
+                if user_id is None:
+                    user_id = await collector.resolve_user(s.handle)
+                    resolved = user_id
+                    await _db(self.db, lambda conn: store.save_resolved(conn, s.id, resolved))
+                pages = collector.timeline(s.handle, user_id, s.checkpoint, s.resume, allowance)
+            try:
+                async for page in pages:
+                    await self._commit(s, page, result, x_month=month)
+            finally:
+                result.rate_limit = dict(collector.last_limits)
+            if s.kind != "search" and s.checkpoint is not None:
+                before = int(s.checkpoint)
+                known = await self._recent(s, lambda p: p.current_id.isdigit()
+                                           and int(p.current_id) <= before)
+                if known:
+                    found = await collector.recheck(
+                        s.handle, [(p.native_id, p.current_id) for p in known], allowance)
+                    await self._apply_recheck(s, found, result, x_month=month)
+
+        return await self._each(sources, work)
+
+    def _tweepy(self) -> Any:
+        return x_client(self.config.secret("x_bearer_token"))
+
+    # -- shared ---------------------------------------------------------------------------
+
+    async def _each(
+        self, sources: list[store.WatchedSource],
+        work: Callable[[store.WatchedSource, _Result], Any],
+    ) -> list[SourceRunResult]:
+        """Run `work` per source, recording each run; a platform-wide stop ends the loop."""
+        results: list[SourceRunResult] = []
+        for position, s in enumerate(sources):
+            result = _Result(s.id, s.platform, s.handle, "ok", started_at=self.now)
+            run_id = await _db(self.db, functools.partial(
+                _start_run, source=s, started_at=self.now))
+            stopped: PlatformStopped | None = None
+            try:
+                await work(s, result)
+            except CollectionStopped as exc:
+                result.fail(exc.state, exc.reason, getattr(exc, "until", None))
+                stopped = exc if isinstance(exc, PlatformStopped) else None
+            except RetriesExhausted as exc:
+                result.fail("failed", str(exc), None)
+            await self._finish(s, run_id, result)
+            results.append(result)
+            if stopped is not None:
+                results.extend(await self._stop_all(sources[position + 1:], stopped))
+                break
+        return results
+
+    async def _commit(self, s: store.WatchedSource, page: Page, result: _Result,
+                      x_month: Any = None) -> None:
+        def write(conn: Any) -> WriteCounts:
+            counts = store.commit_page(conn, s.id, page.records, checkpoint=page.checkpoint,
+                                       resume=page.resume, fetched_at=self.now)
+            if x_month is not None and page.reads:
+                store.add_x_reads(conn, x_month, page.reads)
+            return counts
+        counts = await _db(self.db, write)
+        for reason in page.rejected:
+            log.warning("%s/%s: %s", s.platform, s.handle, reason)
+        result.fetched += len(page.records) + len(page.rejected)
+        result.errors += len(page.rejected)
+        result.add(counts)
+        self._progress(result)
+
+    async def _recent(self, s: store.WatchedSource,
+                      keep: Callable[[store.RecentPost], bool]) -> list[store.RecentPost]:
+        posts = await _db(self.db, lambda conn: store.recent_posts(conn, s.id, self.recheck_since))
+        return [p for p in posts if keep(p)]
+
+    async def _apply_recheck(self, s: store.WatchedSource, found: Recheck, result: _Result,
+                             x_month: Any = None) -> None:
+        def write(conn: Any) -> tuple[WriteCounts, int]:
+            applied = store.apply_recheck(conn, s.id, found.records, found.missing,
+                                          seen_at=self.now)
+            if x_month is not None and found.reads:
+                store.add_x_reads(conn, x_month, found.reads)
+            return applied
+        counts, deleted = await _db(self.db, write)
+        result.updated += counts.updated
+        result.deleted += deleted
+        self._progress(result)
+
+    async def _finish(self, s: store.WatchedSource, run_id: int, result: _Result) -> None:
+        result.finished_at = self.now
+        record = store.RunRecord(
+            status=result.status, fetched=result.fetched,
+            counts=WriteCounts(result.inserted, result.updated, result.unchanged),
+            deleted=result.deleted, errors=result.errors, error=result.error,
+            rate_limit=result.rate_limit_state())
+
+        def write(conn: Any) -> None:
+            store.finish_run(conn, run_id, record, self.now)
+            store.set_state(conn, s.id, state=result.status, now=self.now, error=result.error,
+                            rate_limited_until=result.rate_limited_until)
+        await _db(self.db, write)
+        self._progress(result)
+
+    async def _stop_all(self, sources: list[store.WatchedSource],
+                        stopped: PlatformStopped) -> list[SourceRunResult]:
+        """The platform cannot be read: every remaining source records why (blind, not quiet)."""
+        log.error("%s", stopped.reason)
+        results = [SourceRunResult(s.id, s.platform, s.handle, stopped.state,
+                                   error=stopped.reason, rate_limited_until=stopped.until)
+                   for s in sources]
+
+        def write(conn: Any) -> None:
+            for s in sources:
+                store.set_state(conn, s.id, state=stopped.state, now=self.now,
+                                error=stopped.reason, rate_limited_until=stopped.until,
+                                ran=False)
+        if sources:
+            await _db(self.db, write)
+        for result in results:
+            self._progress(result)
+        return results
+
+    def _progress(self, result: SourceRunResult) -> None:
+        if self.on_progress is not None:
+            self.on_progress(result)
+
+
+@dataclass
+class _Result(SourceRunResult):
+    rate_limit: dict[str, Any] | None = None
+
+    def add(self, counts: WriteCounts) -> None:
+        self.inserted += counts.inserted
+        self.updated += counts.updated
+        self.unchanged += counts.unchanged
+
+    def fail(self, status: str, reason: str, until: datetime | None) -> None:
+        self.status, self.error, self.rate_limited_until = status, reason, until
+        self.errors += 1
+
+    def rate_limit_state(self) -> dict[str, Any]:
+        state: dict[str, Any] = dict(self.rate_limit or {})
+        if self.rate_limited_until is not None:
+            state["until"] = self.rate_limited_until.isoformat()
+        return state
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("rate_limit", None)
+        return data

@@ -1,0 +1,117 @@
+"""The console's Starlette application: routes, middleware, error pages."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import secrets
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from monitor.console.pages import auth, dashboard, event, narrative, ops, post, search, sources, sql
+from monitor.console.security import SecurityHeaders
+from monitor.console.sessions import Sessions
+from monitor.console.state import ConsoleState
+from monitor.console.templating import environment
+from monitor.console.web import error_page, page
+from monitor.settings import Config
+from storage.database import Database
+from storage.readonly import ReaderUnavailable, ReadOnlyRunner, grant_reader_access
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def needs_login(host: str) -> bool:
+    """Any bind other than the loopback interface requires authentication."""
+    return host not in LOOPBACK_HOSTS
+
+
+def _routes() -> list[Route | Mount]:
+    public = partial(page, public=True)
+    return [
+        Route("/", page(dashboard.dashboard_page)),
+        Route("/search", page(search.search_page)),
+        Route("/search.csv", page(search.export_csv)),
+        Route("/search.json", page(search.export_json)),
+        Route("/narratives", page(narrative.narratives_page)),
+        Route("/narratives/{key}", page(narrative.narrative_page)),
+        Route("/events", page(event.events_page)),
+        Route("/events", page(event.add_event), methods=["POST"]),
+        Route("/events/{event_id}", page(event.event_page)),
+        Route("/events/{event_id}/decision", page(event.decide_event), methods=["POST"]),
+        Route("/posts/{post_id}", page(post.post_page)),
+        Route("/posts/{post_id}/labels", page(post.label_post), methods=["POST"]),
+        Route("/sources", page(sources.sources_page)),
+        Route("/sources", page(sources.add_source), methods=["POST"]),
+        Route("/sql", page(sql.sql_page)),
+        Route("/sql", page(sql.run_sql), methods=["POST"]),
+        Route("/sql/saved/{query_id}/delete", page(sql.delete_saved), methods=["POST"]),
+        Route("/login", public(auth.login_page)),
+        Route("/login", public(auth.login), methods=["POST"]),
+        Route("/logout", page(auth.logout), methods=["POST"]),
+        Route("/analyst", page(auth.set_analyst), methods=["POST"]),
+        Route("/healthz", ops.healthz),
+        Route("/metrics", ops.metrics),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    message = {404: "no such page", 405: "that method is not allowed here"}.get(
+        status, "the request could not be served")
+    return error_page(request, status, message)
+
+
+def _prepare_sql_tab(db: Database, role: str) -> str | None:
+    """Per-database grants for the reader role; the reason when the SQL tab cannot work."""
+    try:
+        with db.connection() as conn:
+            grant_reader_access(conn, role)
+    except ReaderUnavailable as exc:
+        log.warning("SQL tab disabled: %s", exc)
+        return str(exc)
+    return None
+
+
+def create_app(config: Config, db: Database, *, auth_required: bool = False) -> Starlette:
+    """The console for `db`. With auth_required every page but /login, /healthz and
+    /metrics needs a logged-in user (chorus console adduser)."""
+    secret = config.secret("console_secret")
+    if not secret:
+        # Sessions then last as long as this process, which is fine for a local console.
+        secret = secrets.token_urlsafe(32)
+    sessions = Sessions(secret, timedelta(hours=int(config.console_session_hours)),
+                        auth_required=auth_required,
+                        default_analyst=str(config.console_analyst or "") or _os_user())
+    runner = ReadOnlyRunner(db.url, role=str(config.sql_reader_role),
+                            password=config.secret("sql_reader_password"),
+                            timeout_ms=int(config.sql_timeout_ms),
+                            row_cap=int(config.sql_row_cap))
+    state = ConsoleState(config=config, db=db, env=environment(), sessions=sessions,
+                         runner=runner, auth_required=auth_required,
+                         reader_problem=_prepare_sql_tab(db, str(config.sql_reader_role)),
+                         page_size=int(config.console_page_size),
+                         export_cap=int(config.console_export_cap))
+    app = Starlette(routes=_routes(), middleware=[Middleware(SecurityHeaders)],
+                    exception_handlers={HTTPException: _http_error})
+    app.state.console = state
+    return app
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return "analyst"

@@ -1,0 +1,78 @@
+"""Narratives: the list, and one narrative's timeline by actor group, adopters with first use
+and lag, shared phrases and example posts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from starlette.responses import Response
+
+from monitor.console.charts import days_between, stacked_by_group
+from monitor.console.forms import parse_moment
+from monitor.console.web import NotFound, PageError, PageRequest
+from storage import console_dashboard, console_events, console_narratives
+from storage.convergence_common import Window
+from storage.convergence_copies import shared_phrases
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+
+
+def narratives_page(req: PageRequest) -> Response:
+    with req.state.db.connection() as conn:
+        narratives = console_dashboard.narrative_keys(conn)
+    return req.render("narratives.html", narratives=narratives)
+
+
+def _period(req: PageRequest, newest: datetime | None) -> tuple[datetime, datetime]:
+    try:
+        until = parse_moment(req.query["until"], "until", end_of_day=True) \
+            if req.query.get("until") else None
+        since = parse_moment(req.query["since"], "since") if req.query.get("since") else None
+    except ValueError as exc:
+        raise PageError(str(exc)) from None
+    if until is None:
+        anchor = (newest or datetime.now(UTC)).astimezone(UTC).date()
+        until = datetime.combine(anchor + timedelta(days=1), time(), tzinfo=UTC)
+    if since is None:
+        since = until - timedelta(days=DEFAULT_DAYS)
+    if since >= until:
+        raise PageError("since must be before until")
+    if until - since > timedelta(days=MAX_DAYS):
+        raise PageError(f"the period may span at most {MAX_DAYS} days")
+    return since, until
+
+
+def narrative_page(req: PageRequest) -> Response:
+    key = str(req.request.path_params["key"])
+    event_ref = req.query.get("event", "").strip()
+    with req.state.db.connection() as conn:
+        narrative = console_narratives.find_narrative(conn, key)
+        if narrative is None:
+            raise NotFound(f"no narrative {key!r}")
+        event = None
+        if event_ref:
+            if not event_ref.isdigit():
+                raise PageError("event must be an event id")
+            event = console_events.get_event(conn, int(event_ref))
+            if event is None:
+                raise NotFound(f"no event with id {event_ref}")
+        since, until = _period(req, console_narratives.newest_narrative_post(conn, key))
+        figures = console_narratives.figures(conn, key, since, until)
+        timeline = console_narratives.timeline(conn, key, since, until)
+        adopters = console_narratives.adopters(conn, key, since, until)
+        examples = console_narratives.examples(conn, key, since, until)
+        window = Window(since, since, until - timedelta(microseconds=1))
+        phrases = shared_phrases(conn, window, key).get(key, [])
+    anchor = event["occurred_at"] if event else (
+        adopters[0]["first_post_at"] if adopters else None)
+    for a in adopters:
+        a["lag_hours"] = None if anchor is None else round(
+            (a["first_post_at"] - anchor).total_seconds() / 3600, 2)
+    days = days_between(since.date(), (until - timedelta(seconds=1)).date())
+    return req.render(
+        "narrative.html", narrative=narrative, figures=figures, adopters=adopters,
+        examples=examples, phrases=phrases, chart=stacked_by_group(timeline, days),
+        since=since, until=until, event=event, anchor=anchor,
+        since_text=since.date().isoformat(),
+        until_text=(until - timedelta(seconds=1)).date().isoformat())

@@ -1,0 +1,102 @@
+"""Search: full text over every language, filters, sorting, paging, CSV and JSON export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.responses import Response
+
+from monitor.console.forms import parse_search, search_params
+from monitor.console.highlight import query_terms
+from monitor.console.web import PageRequest, int_param
+from storage import console_dashboard, console_search, console_sources
+
+EXPORT_COLUMNS = ("id", "platform", "handle", "actor", "group", "posted_at", "lang", "kind",
+                  "url", "narratives", "labels", "deleted", "text")
+
+
+def search_page(req: PageRequest) -> Response:
+    with req.state.db.connection() as conn:
+        narratives = console_dashboard.narrative_keys(conn)
+        parsed = parse_search(req.query, tuple(str(n["key"]) for n in narratives))
+        page_number = int_param(req.query.get("page"), "page", 1, 1, 10_000)
+        size = req.state.page_size
+        result = console_search.search_posts(conn, parsed.filters, limit=size,
+                                             offset=(page_number - 1) * size)
+        actors = console_sources.actor_names(conn)
+        groups = console_sources.group_keys(conn)
+    carried = search_params(req.query)
+    return req.render(
+        "search.html", status=400 if parsed.errors else 200,
+        filters=parsed.filters, errors=parsed.errors, result=result, page=page_number,
+        page_size=size, narratives=narratives, actors=actors, groups=groups,
+        terms=query_terms(parsed.filters.normalised_query),
+        prev_url=_page_url(carried, page_number - 1) if page_number > 1 else None,
+        next_url=_page_url(carried, page_number + 1) if result.has_more else None,
+        export_query=urlencode(carried), raw=carried,
+    )
+
+
+def _page_url(carried: dict[str, str], page: int) -> str:
+    return "/search?" + urlencode({**carried, "page": str(page)})
+
+
+def _exported(req: PageRequest) -> tuple[list[dict[str, Any]], list[str]]:
+    with req.state.db.connection() as conn:
+        narratives = console_dashboard.narrative_keys(conn)
+        parsed = parse_search(req.query, tuple(str(n["key"]) for n in narratives))
+        rows = console_search.export_posts(conn, parsed.filters, req.state.export_cap)
+    return rows, parsed.errors
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"], "platform": row["platform"], "handle": row["handle"],
+        "actor": row["actor"], "group": row["group"],
+        "posted_at": row["posted_at"].isoformat().replace("+00:00", "Z"),
+        "lang": row["lang"], "kind": row["kind"], "url": row["url"],
+        "narratives": row["narratives"],
+        "labels": {k: v["verdict"] for k, v in row["labels"].items()},
+        "deleted": row["deleted_seen_at"] is not None, "text": row["text"],
+    }
+
+
+def _safe_cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    if isinstance(value, list):
+        value = ";".join(str(v) for v in value)
+    elif isinstance(value, dict):
+        value = ";".join(f"{k}={v}" for k, v in value.items())
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def export_csv(req: PageRequest) -> Response:
+    rows, errors = _exported(req)
+    if errors:
+        return Response("; ".join(errors) + "\n", status_code=400, media_type="text/plain")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in rows:
+        flat = _flat(row)
+        writer.writerow([_safe_cell(flat[c]) for c in EXPORT_COLUMNS])
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
+        "content-disposition": 'attachment; filename="chorus-search.csv"',
+        "x-chorus-rows": str(len(rows)),
+        "x-chorus-truncated": str(len(rows) >= req.state.export_cap).lower()})
+
+
+def export_json(req: PageRequest) -> Response:
+    rows, errors = _exported(req)
+    if errors:
+        return Response(json.dumps({"errors": errors}), status_code=400,
+                        media_type="application/json")
+    body = json.dumps({"count": len(rows), "truncated": len(rows) >= req.state.export_cap,
+                       "posts": [_flat(r) for r in rows]}, ensure_ascii=False)
+    return Response(body, media_type="application/json", headers={
+        "content-disposition": 'attachment; filename="chorus-search.json"'})

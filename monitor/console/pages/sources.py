@@ -1,0 +1,63 @@
+"""The watchlist: sources with role, group, last fetch, state and counts; add a source."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from starlette.responses import Response
+
+from collectors.records import PLATFORMS
+from monitor.console.web import PageError, PageRequest
+from monitor.health import source_statuses
+from storage import catalog, console_dashboard, console_sources
+
+ROLES = ("actor", "observer")
+
+
+def sources_page(req: PageRequest, errors: list[str] | None = None,
+                 status: int = 200) -> Response:
+    with req.state.db.connection() as conn:
+        now = console_dashboard.server_time(conn)
+        rows = console_sources.watchlist(conn, now - timedelta(days=7))
+        actors = console_sources.actor_names(conn)
+        groups = console_sources.group_keys(conn)
+    totals, age = req.state.source_totals.current()
+    health = {(s.platform, s.handle.lower()): s for s in
+              source_statuses(req.state.config, req.state.db, now - timedelta(hours=24), now, now)}
+    for row in rows:
+        row["posts_total"] = None if totals is None else totals.get(int(row["id"]), 0)
+        watched = health.get((str(row["platform"]), str(row["handle"]).lower()))
+        row["condition"] = watched.condition if watched else "unwatched"
+        row["reason"] = watched.reason if watched else ""
+    return req.render("sources.html", status=status, sources=rows, actors=actors,
+                      groups=groups, platforms=PLATFORMS, roles=ROLES, errors=errors or [],
+                      totals_age_s=age, form=req.form)
+
+
+def add_source(req: PageRequest) -> Response:
+    platform = req.form.get("platform", "").strip()
+    handle = req.form.get("handle", "").strip().lstrip("@")
+    role = req.form.get("role", "").strip()
+    actor = req.form.get("actor", "").strip()
+    group = req.form.get("group", "").strip()
+    errors = []
+    if platform not in PLATFORMS:
+        errors.append(f"platform: choose one of {', '.join(PLATFORMS)}")
+    if not handle or not all(c.isalnum() or c == "_" for c in handle) or len(handle) > 64:
+        errors.append("handle: letters, digits and _ only (up to 64)")
+    if role not in ROLES:
+        errors.append("role: choose actor or observer")
+    if role == "actor" and not actor:
+        errors.append("actor: a source with role actor needs the actor it speaks for")
+    if errors:
+        return sources_page(req, errors, status=400)
+    with req.state.db.connection() as conn:
+        try:
+            if actor and group:
+                catalog.upsert_actor(conn, catalog.ActorSpec(actor, group))
+            catalog.upsert_source(conn, catalog.SourceSpec(
+                platform=platform, handle=handle, role=role, actor=actor or None))
+        except catalog.CatalogError as exc:
+            raise PageError(
+                f"source not added: {exc}; give the actor's group to create it") from None
+    return req.redirect("/sources")

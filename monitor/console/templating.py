@@ -1,0 +1,70 @@
+"""Jinja2 for the console: autoescaping everywhere, strict undefined names, a few filters."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from monitor.console.charts import group_class
+from monitor.console.highlight import highlight
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "ps", "ckb"})
+
+
+def text_direction(lang: str | None) -> str:
+    """rtl for Arabic-script (and Hebrew) languages, auto when unknown, else ltr."""
+    if not lang or lang == "und":
+        return "auto"
+    return "rtl" if lang in RTL_LANGUAGES else "ltr"
+
+
+def utc(value: datetime | date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        moment = value.astimezone(UTC) if value.tzinfo else value
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
+    return value.isoformat()
+
+
+def number(value: int | float | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}"
+    return f"{int(value):,}"
+
+
+def hours(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:+.1f} h"
+
+
+def pretty_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+
+
+def english_name(names: Any, fallback: str = "") -> str:
+    if isinstance(names, dict):
+        return str(names.get("en") or fallback)
+    return fallback
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,  # every value is escaped unless a helper built it escaped
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(utc=utc, number=number, hours=hours, pretty_json=pretty_json,
+                       direction=text_direction, english=english_name, group_class=group_class)
+    env.globals.update(highlight=highlight, group_class=group_class)
+    return env

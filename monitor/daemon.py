@@ -1,0 +1,110 @@
+"""`chorus daemon`: the scheduler, run only while this process is the elected leader.
+
+Life of a daemon: elect (wait as a follower while another leads) -> lead (scheduler running,
+catch-up run of housekeeping, which also delivers a missed digest) -> on a lost lock (the
+database went away, or the connection failed) pause, let running jobs finish their page,
+and go back to electing. SIGTERM/SIGINT: stop scheduling, let running jobs finish their
+current page for up to `shutdown_grace_s` (then abandon it: every page is one transaction,
+so nothing is half-written), release the lock, exit 0.
+
+Everything runs on one asyncio event loop (Telethon's); blocking work runs in threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Sequence
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from prometheus_client import Gauge, start_http_server
+
+from collectors.retry import RetryPolicy
+from monitor.digest.schedule import zone
+from monitor.health import metrics_registry
+from monitor.job_runner import JobContext, JobRunner, JobSpec
+from monitor.leader import Leadership
+from monitor.settings import Config
+from storage.database import Database
+
+log = logging.getLogger("chorus.daemon")
+CATCH_UP_JOB = "housekeeping"
+
+
+class Daemon:
+    def __init__(self, config: Config, db: Database, jobs: Sequence[JobSpec],
+                 *, name: str | None = None) -> None:
+        self.config = config
+        self.db = db
+        self.specs = list(jobs)
+        self.leadership = Leadership(db, retry_s=float(config.leader_retry_s),
+                                     check_s=float(config.leader_check_s), name=name)
+        self.scheduler = AsyncIOScheduler(timezone=zone(config))
+        policy = RetryPolicy(base_delay_s=float(config.job_retry_initial_s),
+                             max_delay_s=float(config.job_retry_max_s), jitter=0.1)
+        self.runner = JobRunner(JobContext(config, db), self.scheduler, self.specs, policy)
+        self._stop: asyncio.Event | None = None
+        self._leader_gauge: Gauge | None = None
+
+    def request_stop(self, signum: int | None = None) -> None:
+        if signum is not None:
+            log.info("received %s: finishing the current page, then stopping",
+                     signal.Signals(signum).name)
+        if self._stop is not None:
+            self._stop.set()
+
+    def _serve_metrics(self) -> None:
+        port = int(self.config.metrics_port)
+        if port <= 0:
+            return
+        registry = metrics_registry(self.config, self.db)
+        self._leader_gauge = Gauge("chorus_daemon_is_leader",
+                                   "1 while this daemon is the elected leader.",
+                                   registry=registry)
+        start_http_server(port, addr=str(self.config.metrics_host), registry=registry)
+        log.info("serving Prometheus metrics on %s:%d", self.config.metrics_host, port)
+
+    def _set_leader(self, leading: bool) -> None:
+        if self._leader_gauge is not None:
+            self._leader_gauge.set(1 if leading else 0)
+
+    async def run(self) -> int:
+        self._stop = stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.request_stop, sig)
+        self._serve_metrics()
+        self.runner.schedule_all()
+        self.scheduler.start(paused=True)
+        try:
+            while not stop.is_set():
+                if not await self.leadership.acquire(stop):
+                    break
+                self._set_leader(True)
+                self.scheduler.resume()
+                self.runner.run_soon(CATCH_UP_JOB)
+                outcome = await self.leadership.hold(stop)
+                self.scheduler.pause()
+                self._set_leader(False)
+                await self.runner.drain(float(self.config.shutdown_grace_s))
+                await self.leadership.release()
+                if outcome == "lost":
+                    log.warning("paused all jobs until leadership is regained")
+        finally:
+            self.scheduler.shutdown(wait=False)
+            await self.runner.drain(float(self.config.shutdown_grace_s))
+            await self.leadership.release()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
+        log.info("daemon stopped")
+        return 0
+
+
+def run_daemon(config: Config, db: Database, jobs: Sequence[JobSpec] | None = None) -> int:
+    """Run until SIGTERM/SIGINT; returns the exit status (0)."""
+    if jobs is None:
+        from monitor.jobs import default_jobs
+
+        jobs = default_jobs(config)
+    return asyncio.run(Daemon(config, db, jobs).run())

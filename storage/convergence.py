@@ -1,0 +1,177 @@
+"""Messaging convergence (DESIGN §4–5): the public API used by the CLI, digest and console.
+
+Every measure is computed in PostgreSQL over the narrow, trigger-maintained
+narrative_posts table, per-post matching features and per-day rollups (migrations 030–031);
+nothing loads posts into Python. All results are JSON-ready: times are ISO 8601 UTC strings
+with a Z, days are ISO dates.
+
+- event_report / period_report: adopters, windows, groups, time to k, first mover,
+  pre-positioning, coordinated copies, shared phrases and the score (formula in
+  storage.convergence_event).
+- daily_series, refresh_rollups, rebuild_rollups: storage.convergence_series.
+- propose_candidate_events, confirm_candidate, dismiss_candidate:
+  storage.convergence_candidates.
+- lead_lag: storage.convergence_leadlag.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import psycopg
+
+from storage.convergence_candidates import (
+    confirm_candidate,
+    dismiss_candidate,
+    propose_candidate_events,
+)
+from storage.convergence_common import ConvergenceError, Window, check_narratives, fetch, iso, utc
+from storage.convergence_copies import coordinated_copies, shared_phrases
+from storage.convergence_event import adoption_measures
+from storage.convergence_leadlag import lead_lag
+from storage.convergence_series import daily_series, dirty_days, rebuild_rollups, refresh_rollups
+
+__all__ = [
+    "ConvergenceError", "confirm_candidate", "daily_series", "dirty_days", "dismiss_candidate",
+    "event_report", "find_event", "lead_lag", "period_report", "propose_candidate_events",
+    "rebuild_rollups", "refresh_rollups",
+]
+
+_EVENT_BY_ID = """
+SELECT id, name, occurred_at, description, source, status FROM events WHERE id = %(id)s
+"""
+_EVENT_BY_NAME = """
+SELECT id, name, occurred_at, description, source, status FROM events
+WHERE lower(name) = lower(%(name)s)
+"""
+_EVENTS_IN = """
+SELECT id, name, occurred_at, status FROM events
+WHERE occurred_at >= %(since)s AND occurred_at < %(until)s AND status = 'confirmed'
+ORDER BY occurred_at, id
+"""
+
+
+def find_event(conn: psycopg.Connection[Any], ref: int | str) -> dict[str, Any]:
+    """An event by id or (case-insensitive) name; ConvergenceError when there is none."""
+    text = str(ref).strip()
+    rows = fetch(conn, _EVENT_BY_ID, {"id": int(text)}) if text.isdigit() else []
+    if not rows:
+        rows = fetch(conn, _EVENT_BY_NAME, {"name": text})
+    if not rows:
+        raise ConvergenceError(f"no event with id or name {text!r} (see: chorus events list)")
+    return rows[0]
+
+
+def event_report(
+    conn: psycopg.Connection[Any],
+    event_id: int | str,
+    *,
+    narrative: str | None = None,
+    k: int = 3,
+    pre_days: float = 7,
+    post_hours: float = 72,
+) -> dict[str, Any]:
+    """The convergence report of DESIGN §5 for one event (id or name).
+
+    Returns {'event': {id, name, occurred_at, description, source, status},
+    'parameters': {k, pre_days, post_hours, window}, 'narratives': [...]}, one entry per
+    narrative (or only `narrative`), highest score first. Each entry has narrative, name,
+    threshold, adopters (each actor, group, first_post_at, lag_hours, platform, url,
+    post_id; in lead–lag order), adopters_by_window ('1h', '6h', '24h', '72h'),
+    groups_24h, time_to_k_hours (None when fewer than k adopted), first_mover (the first
+    adopter's entry or None), prepositioned (each actor, group, platform, posted_at,
+    hours_before, edited_after_event, edited_at, versions, url, post_id, text),
+    coordinated_copies (clusters: text, identical, first_at, last_at, span_minutes,
+    actors, actors_with_forwards, groups, posts, forwards), forward_cascades, shared_phrases
+    (phrase, actors, uses, used_by), observers ({posts, sources}: shown apart, never
+    counted), weighted_adopters and score in [0, 1].
+    """
+    _check_parameters(k, pre_days, post_hours)
+    event = find_event(conn, event_id)
+    t0 = utc(event["occurred_at"], "event time")
+    window = Window(t0, t0 - timedelta(days=pre_days), t0 + timedelta(hours=post_hours))
+    narratives = _narrative_reports(conn, window, narrative, k)
+    return {
+        "event": {
+            "id": int(event["id"]), "name": event["name"], "occurred_at": iso(t0),
+            "description": event["description"], "source": event["source"],
+            "status": event["status"],
+        },
+        "parameters": {"k": k, "pre_days": pre_days, "post_hours": post_hours,
+                       "window": _window_json(window)},
+        "narratives": narratives,
+    }
+
+
+def period_report(
+    conn: psycopg.Connection[Any],
+    since: datetime,
+    until: datetime,
+    *,
+    narrative: str | None = None,
+    k: int = 3,
+) -> dict[str, Any]:
+    """The same measures for a period without an event: T0 is `since`, adoption counts
+    posts in [since, until), lags are hours after `since`, nothing is pre-positioned.
+
+    Returns {'event': None, 'period': {since, until}, 'parameters', 'events' (confirmed
+    events in the period), 'narratives': [...]} where each narrative entry has the keys of
+    event_report plus 'daily' (its daily_series rows over the period).
+    """
+    _check_parameters(k, 0, 1)
+    start, end = utc(since, "since"), utc(until, "until")
+    if end <= start:
+        raise ConvergenceError(f"until ({iso(end)}) must be after since ({iso(start)})")
+    window = Window(start, start, end - timedelta(microseconds=1))
+    narratives = _narrative_reports(conn, window, narrative, k)
+    last_day: date = (end - timedelta(microseconds=1)).date()
+    series = daily_series(conn, start.date(), last_day,
+                          narratives=[narrative] if narrative else None)
+    for entry in narratives:
+        entry["daily"] = [row for row in series if row["narrative"] == entry["narrative"]]
+    events = fetch(conn, _EVENTS_IN, {"since": start, "until": end})
+    return {
+        "event": None,
+        "period": {"since": iso(start), "until": iso(end)},
+        "parameters": {"k": k, "window": _window_json(window)},
+        "events": [{"id": int(e["id"]), "name": e["name"],
+                    "occurred_at": iso(e["occurred_at"])} for e in events],
+        "narratives": narratives,
+    }
+
+
+def _narrative_reports(
+    conn: psycopg.Connection[Any], window: Window, narrative: str | None, k: int
+) -> list[dict[str, Any]]:
+    if narrative is not None:
+        check_narratives(conn, [narrative])
+    measures = adoption_measures(conn, window, narrative, k)
+    copies = coordinated_copies(conn, window, narrative)
+    phrases = shared_phrases(conn, window, narrative)
+    for entry in measures:
+        found = copies.get(entry["narrative"], {})
+        entry["coordinated_copies"] = found.get("coordinated", [])
+        entry["forward_cascades"] = found.get("forward_cascades", [])
+        entry["shared_phrases"] = phrases.get(entry["narrative"], [])
+    # Key order of DESIGN §5 first, extras after.
+    order = ("narrative", "name", "adopters", "adopters_by_window", "groups_24h",
+             "time_to_k_hours", "first_mover", "prepositioned", "coordinated_copies",
+             "shared_phrases", "score")
+    shaped = [{**{key: e[key] for key in order}, **e} for e in measures]
+    shaped.sort(key=lambda e: (-e["score"], e["narrative"]))
+    return shaped
+
+
+def _window_json(window: Window) -> dict[str, Any]:
+    return {"t0": iso(window.t0), "pre_start": iso(window.pre_start),
+            "post_end": iso(window.post_end)}
+
+
+def _check_parameters(k: int, pre_days: float, post_hours: float) -> None:
+    if k < 1:
+        raise ConvergenceError(f"k must be at least 1, got {k}")
+    if pre_days < 0:
+        raise ConvergenceError(f"pre-window must not be negative, got {pre_days} days")
+    if post_hours <= 0:
+        raise ConvergenceError(f"post-window must be positive, got {post_hours} hours")

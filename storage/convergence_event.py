@@ -1,0 +1,155 @@
+"""Event-anchored adoption measures (DESIGN §4), computed in PostgreSQL.
+
+An actor *adopts* narrative n at its earliest post carrying n in [T0, T0 + post window]
+(post carries n: model score >= the narrative's threshold or a current analyst
+confirmation, and no current analyst rejection; only sources with role 'actor' count —
+see view narrative_adoptions). Earlier posts in [T0 - pre window, T0) are pre-positioning
+and are listed apart, never as adopters.
+
+The convergence score (SQL function convergence_score, migration 030) is
+
+    score = 0.6 * E / (E + k)  +  0.4 * (1 - 1 / G)
+
+where E = sum over adopters of 2^(-lag_hours / 12) — every adopter adds to it and an
+earlier adopter adds more (a half-life of 12 hours) — k is the time-to-k parameter
+(default 3: E = k gives half of the breadth term), and G = groups_24h, the distinct actor
+groups among adopters within 24 hours (the diversity term is 0 for one group or none).
+The score is 0 with no adopters, stays below 1, and grows with every added adopter, every
+added group and every hour an adopter comes sooner.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+
+from storage.convergence_common import Window, fetch
+
+_MEASURES = """
+WITH firsts AS (
+    SELECT DISTINCT ON (a.narrative, a.actor_id)
+           a.narrative, a.actor_id, a.actor, a.group_key, a.platform, a.post_id, a.posted_at
+    FROM narrative_adoptions a
+    WHERE a.posted_at >= %(t0)s AND a.posted_at <= %(post_end)s
+      AND (%(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text)
+    ORDER BY a.narrative, a.actor_id, a.posted_at, a.post_id
+), ordered AS (
+    SELECT f.*, p.url, convergence_hours(%(t0)s, f.posted_at) AS lag,
+           row_number() OVER (PARTITION BY f.narrative
+                              ORDER BY f.posted_at, f.actor, f.post_id) AS ord
+    FROM firsts f
+    JOIN posts p ON p.id = f.post_id
+), measures AS (
+    SELECT narrative,
+           jsonb_agg(jsonb_build_object(
+               'actor', actor, 'group', group_key,
+               'first_post_at', convergence_iso(posted_at),
+               'lag_hours', round(lag::numeric, 2),
+               'platform', platform, 'url', url, 'post_id', post_id) ORDER BY ord) AS adopters,
+           count(*) FILTER (WHERE lag <= 1) AS w1,
+           count(*) FILTER (WHERE lag <= 6) AS w6,
+           count(*) FILTER (WHERE lag <= 24) AS w24,
+           count(*) FILTER (WHERE lag <= 72) AS w72,
+           count(DISTINCT group_key) FILTER (WHERE lag <= 24) AS groups_24h,
+           round((max(lag) FILTER (WHERE ord = %(k)s))::numeric, 2) AS time_to_k_hours,
+           sum(power(2.0, -lag / 12.0)) AS weighted
+    FROM ordered
+    GROUP BY narrative
+)
+SELECT n.key AS narrative, n.names ->> 'en' AS name, n.threshold,
+       coalesce(m.adopters, '[]'::jsonb) AS adopters,
+       coalesce(m.w1, 0) AS w1, coalesce(m.w6, 0) AS w6,
+       coalesce(m.w24, 0) AS w24, coalesce(m.w72, 0) AS w72,
+       coalesce(m.groups_24h, 0) AS groups_24h,
+       m.time_to_k_hours,
+       m.adopters -> 0 AS first_mover,
+       round(coalesce(m.weighted, 0)::numeric, 4) AS weighted_adopters,
+       round(convergence_score(m.weighted, m.groups_24h::integer, %(k)s)::numeric, 4) AS score
+FROM narratives n
+LEFT JOIN measures m ON m.narrative = n.key
+WHERE %(narrative)s::text IS NULL OR n.key = %(narrative)s::text
+ORDER BY n.key
+"""
+
+# A pre-positioned post edited at or after T0 proves nothing about before: the platform's
+# edit time says so, or a later version whose edit (or, unknown, first sight) is after T0.
+_PREPOSITIONED = """
+SELECT a.narrative,
+       jsonb_agg(jsonb_build_object(
+           'actor', a.actor, 'group', a.group_key, 'platform', a.platform,
+           'posted_at', convergence_iso(a.posted_at),
+           'hours_before', round(convergence_hours(a.posted_at, %(t0)s)::numeric, 2),
+           'edited_after_event', e.edited_after,
+           'edited_at', convergence_iso(p.edited_at),
+           'versions', p.version_count,
+           'url', p.url, 'post_id', a.post_id, 'text', left(p.text, 280))
+           ORDER BY a.posted_at, a.post_id) AS items
+FROM narrative_adoptions a
+JOIN posts p ON p.id = a.post_id
+CROSS JOIN LATERAL (
+    SELECT coalesce(p.edited_at >= %(t0)s, false) OR EXISTS (
+        SELECT 1 FROM post_versions v
+        WHERE v.post_id = p.id AND v.version > 1
+          AND coalesce(v.edited_at, v.seen_at) >= %(t0)s) AS edited_after
+) e
+WHERE a.posted_at >= %(pre_start)s AND a.posted_at < %(t0)s
+  AND (%(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text)
+GROUP BY a.narrative
+"""
+
+# Observers (and sources without an actor) are shown apart and never counted.
+_OBSERVERS = """
+SELECT np.narrative, count(*) AS posts,
+       jsonb_agg(DISTINCT jsonb_build_object(
+           'platform', s.platform, 'handle', s.handle, 'actor', a.name,
+           'group', a.group_key)) AS sources
+FROM narrative_posts np
+JOIN sources s ON s.id = np.source_id
+LEFT JOIN actors a ON a.id = s.actor_id
+WHERE np.posted_at >= %(t0)s AND np.posted_at <= %(post_end)s
+  AND (s.role <> 'actor' OR s.actor_id IS NULL)
+  AND (%(narrative)s::text IS NULL OR np.narrative = %(narrative)s::text)
+GROUP BY np.narrative
+"""
+
+
+def adoption_measures(
+    conn: psycopg.Connection[Any], window: Window, narrative: str | None, k: int
+) -> list[dict[str, Any]]:
+    """Per narrative: adopters (lead–lag order), windows, groups, time to k, first mover,
+    pre-positioned posts, observers and score. Narratives without adopters are included."""
+    params = {**window.params(), "narrative": narrative, "k": k}
+    prepositioned = {
+        r["narrative"]: r["items"] for r in fetch(conn, _PREPOSITIONED, params)
+    }
+    observers = {r["narrative"]: r for r in fetch(conn, _OBSERVERS, params)}
+    result: list[dict[str, Any]] = []
+    for row in fetch(conn, _MEASURES, params):
+        key = row["narrative"]
+        seen = observers.get(key)
+        result.append({
+            "narrative": key,
+            "name": row["name"],
+            "threshold": round(float(row["threshold"]), 4),
+            "adopters": row["adopters"],
+            "adopters_by_window": {
+                "1h": int(row["w1"]), "6h": int(row["w6"]),
+                "24h": int(row["w24"]), "72h": int(row["w72"]),
+            },
+            "groups_24h": int(row["groups_24h"]),
+            "time_to_k_hours": _number(row["time_to_k_hours"]),
+            "first_mover": row["first_mover"],
+            "prepositioned": prepositioned.get(key, []),
+            "observers": {
+                "posts": int(seen["posts"]) if seen else 0,
+                "sources": seen["sources"] if seen else [],
+            },
+            "weighted_adopters": float(row["weighted_adopters"]),
+            "score": float(row["score"]),
+        })
+    return result
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
