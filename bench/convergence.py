@@ -87,7 +87,7 @@ FROM generate_series(1, %(posts)s) g
 CROSS JOIN LATERAL (
     SELECT 1 + floor(%(sources)s * power(random(), 1.6))::int AS sid,
            CASE WHEN (g / 7) %% 200 = 0 THEN
-               array_to_string(ARRAY(SELECT 'w' || (1 + ((g / 7) * j * 7919) %% %(vocab)s)
+               array_to_string(ARRAY(SELECT 'w' || (1 + ((g::bigint / 7) * j * 7919) %% %(vocab)s)
                                      FROM generate_series(1, 12) j), ' ')
                || ' w' || (1 + g %% %(vocab)s)
            ELSE

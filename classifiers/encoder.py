@@ -147,8 +147,8 @@ class Encoder:
         from transformers import AutoTokenizer
         from transformers.utils import logging as hf_logging
 
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         self.info = inspect_model((path or default_model_path()).resolve())
         self.threads = set_threads(threads)
         self.max_length = max_length
@@ -225,7 +225,7 @@ class Encoder:
         output = self.model(**batch)
         if self.info.kind == "nli":
             probs = torch.softmax(output.logits, dim=-1)
-            return probs[:, [self.info.entailment_index]].cpu().numpy()  # type: ignore[no-any-return]
+            return probs[:, [self.info.entailment_index]].cpu().numpy()
         hidden = output.last_hidden_state
         if self.info.pooling == "cls":
             pooled = hidden[:, 0]
@@ -233,7 +233,7 @@ class Encoder:
             mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
         pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-        return pooled.cpu().numpy()  # type: ignore[no-any-return]
+        return pooled.cpu().numpy()
 
     def _width(self) -> int:
         if self.info.kind == "nli":

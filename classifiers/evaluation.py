@@ -127,7 +127,10 @@ def _scores(truth: Binary, pred: Binary, weights: npt.NDArray[np.float64]) -> di
     active = (tp + fp + fn) > 0
     per_label_f1 = _f1(tp, fp, fn)
     n_active = active.sum(axis=1)
-    macro = lambda values: _ratio((values * active).sum(axis=1), n_active)  # noqa: E731
+
+    def macro(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return _ratio((values * active).sum(axis=1), n_active)  # type: ignore[no-any-return]
+
     return {
         "micro_precision": _ratio(micro_tp, micro_tp + micro_fp),
         "micro_recall": _ratio(micro_tp, micro_tp + micro_fn),
@@ -218,7 +221,8 @@ def _per_language(gold: Sequence[GoldPost], truth: Binary, pred: Binary, samples
 def _any_narrative(truth: Binary, pred: Binary, samples: int, seed: int) -> dict[str, Any]:
     """Does the post promote any narrative at all? Precision here is what an analyst sees
     first: how many flagged posts are really promotion."""
-    t, p = truth.any(axis=1, keepdims=True), pred.any(axis=1, keepdims=True)
+    t: Binary = np.asarray(truth.any(axis=1), dtype=bool).reshape(-1, 1)
+    p: Binary = np.asarray(pred.any(axis=1), dtype=bool).reshape(-1, 1)
     point = _scores(t, p, np.ones((1, len(t))))
     boot = _scores(t, p, _bootstrap_weights(len(t), samples, seed))
     return {

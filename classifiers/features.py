@@ -1,6 +1,11 @@
-"""What the head sees for each (post, narrative): prototype similarities to every narrative
-(so it can tell neighbours apart), the narrative's own cue evidence and the post's stance
-markers (so reported or debunked text does not score like an assertion)."""
+"""What the head sees, and when it is not allowed to speak.
+
+For each (post, narrative): the post's best similarity to the narrative's prototypes and
+its margin over the best other narrative (so near neighbours such as false_flag and
+third_party are told apart). The similarity is vetoed when the post reports, quotes or
+debunks rather than asserts: a cue of that narrative was guarded, or the post carries
+reporting or debunking markers, and no cue of the narrative is asserted.
+"""
 
 from __future__ import annotations
 
@@ -11,26 +16,38 @@ import numpy.typing as npt
 
 from classifiers.cue_layer import CueAnalysis
 
-POST_FLAGS = ("reporting", "debunking", "negation")
+FEATURE_NAMES = ("similarity", "margin")
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
 
 
-def feature_names(keys: Sequence[str]) -> tuple[str, ...]:
-    return (*(f"sim:{key}" for key in keys), "cue_asserted", "cue_guarded", *POST_FLAGS)
+def similarity_features(similarities: npt.NDArray[np.float32]) -> Floats:
+    """(posts, narratives) similarities -> (posts, narratives, 2) features."""
+    sims = similarities.astype(np.float64)
+    n, k = sims.shape
+    if k < 2:
+        return np.stack([sims, np.zeros_like(sims)], axis=2)
+    order = np.sort(sims, axis=1)
+    best, second = order[:, -1:], order[:, -2:-1]
+    best_other = np.where(sims >= best, second, best)  # for the top narrative: the runner-up
+    return np.stack([sims, sims - best_other], axis=2)
 
 
-def head_features(
-    similarities: npt.NDArray[np.float32],
-    analyses: Sequence[CueAnalysis],
-    keys: Sequence[str],
-) -> npt.NDArray[np.float64]:
-    """(posts, narratives, features) for posts whose similarities are known."""
-    n, k = len(analyses), len(keys)
-    out = np.zeros((n, k, k + 2 + len(POST_FLAGS)), dtype=np.float64)
-    out[:, :, :k] = similarities[:, None, :]
-    for i, analysis in enumerate(analyses):
-        flags = (analysis.reporting, analysis.debunking, analysis.negation)
+def cue_strengths(analyses: Sequence[CueAnalysis], keys: Sequence[str]) -> Floats:
+    return np.asarray([[a.asserted_strength(k) for k in keys] for a in analyses],
+                      dtype=np.float64).reshape(len(analyses), len(keys))
+
+
+def vetoes(analyses: Sequence[CueAnalysis], keys: Sequence[str]) -> Bools:
+    out = np.zeros((len(analyses), len(keys)), dtype=bool)
+    for i, a in enumerate(analyses):
+        distanced = a.reporting or a.debunking
         for j, key in enumerate(keys):
-            out[i, j, k] = analysis.asserted_strength(key)
-            out[i, j, k + 1] = 1.0 if analysis.guarded_count(key) else 0.0
-            out[i, j, k + 2:] = flags
+            if key not in a.asserted and (distanced or a.guarded_count(key) > 0):
+                out[i, j] = True
     return out
+
+
+def fuse(cues: Floats, model: Floats, vetoed: Bools) -> Floats:
+    """The narrative score: the stronger of an asserted cue and the (un-vetoed) model."""
+    return np.maximum(cues, np.where(vetoed, 0.0, model))

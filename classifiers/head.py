@@ -1,8 +1,10 @@
-"""The light head: one logistic regression per narrative over a handful of features, with
-a decision threshold per narrative tuned on out-of-fold predictions.
+"""The light head: a logistic calibration of prototype similarity, shared by all narratives,
+and a decision threshold per narrative tuned on out-of-fold predictions.
 
-Plain numpy (Newton's method on an L2-penalised log-likelihood): the feature count is
-small, so this converges in a few steps and needs no extra dependency.
+Why so small: measured on the dev split (bench/classify.py prints it), one regression per
+narrative over many features overfits a few dozen labelled posts, while a pooled
+two-feature calibration fused with the cue layer generalises (see the README's figures).
+Plain numpy, Newton's method on an L2-penalised log-likelihood.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-Matrix = npt.NDArray[np.float64]
-Vector = npt.NDArray[np.float64]
-FORMAT = 1
-THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.15, 0.86, 0.05))
+from classifiers.features import FEATURE_NAMES, fuse
+
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+FORMAT = 2
+THRESHOLD_GRID = tuple(round(float(x), 2) for x in np.arange(0.15, 0.96, 0.05))
 MIN_POSITIVES = 3  # fewer than this and a narrative keeps its taxonomy threshold
 
 
@@ -31,12 +35,11 @@ class HeadError(Exception):
 class Head:
     model_id: str
     narratives: tuple[str, ...]
-    feature_names: tuple[str, ...]
-    mean: Matrix  # (narratives, features)
-    std: Matrix
-    weights: Matrix
-    bias: Vector
-    thresholds: Vector
+    mean: Floats  # (features,)
+    std: Floats
+    weights: Floats
+    bias: float
+    thresholds: Floats  # (narratives,)
     trained: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -44,50 +47,57 @@ class Head:
         blob = json.dumps(self._params(), sort_keys=True).encode("utf-8")
         return hashlib.sha256(blob).hexdigest()[:8]
 
-    def probabilities(self, features: npt.NDArray[np.float64]) -> Matrix:
-        """features: (posts, narratives, features) -> (posts, narratives)."""
-        z = ((features - self.mean) / self.std * self.weights).sum(axis=2) + self.bias
-        return _sigmoid(z)
+    def probabilities(self, features: Floats) -> Floats:
+        """(posts, narratives, features) -> calibrated similarity scores (posts, narratives)."""
+        return _sigmoid(((features - self.mean) / self.std) @ self.weights + self.bias)
 
     def _params(self) -> dict[str, Any]:
         return {
             "format": FORMAT, "model_id": self.model_id, "narratives": list(self.narratives),
-            "feature_names": list(self.feature_names), "mean": self.mean.tolist(),
-            "std": self.std.tolist(), "weights": self.weights.tolist(),
-            "bias": self.bias.tolist(), "thresholds": self.thresholds.tolist(),
+            "features": list(FEATURE_NAMES), "mean": _floats(self.mean),
+            "std": _floats(self.std), "weights": _floats(self.weights),
+            "bias": round(self.bias, 6), "thresholds": _floats(self.thresholds),
         }
 
     def to_dict(self) -> dict[str, Any]:
         return {**self._params(), "trained": self.trained, "version": self.version}
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=1, ensure_ascii=False)
+        return json.dumps(self.to_dict(), indent=1, ensure_ascii=False) + "\n"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Head:
         if data.get("format") != FORMAT:
             raise HeadError(f"head format {data.get('format')!r} is not {FORMAT}")
+        if list(data.get("features", [])) != list(FEATURE_NAMES):
+            raise HeadError(f"head features {data.get('features')!r} are not {FEATURE_NAMES}")
         try:
-            return cls(
+            head = cls(
                 model_id=str(data["model_id"]),
                 narratives=tuple(data["narratives"]),
-                feature_names=tuple(data["feature_names"]),
                 mean=np.asarray(data["mean"], dtype=np.float64),
                 std=np.asarray(data["std"], dtype=np.float64),
                 weights=np.asarray(data["weights"], dtype=np.float64),
-                bias=np.asarray(data["bias"], dtype=np.float64),
+                bias=float(data["bias"]),
                 thresholds=np.asarray(data["thresholds"], dtype=np.float64),
                 trained=dict(data.get("trained", {})),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise HeadError(f"head is incomplete: {exc}") from None
+        if head.thresholds.shape != (len(head.narratives),):
+            raise HeadError("head has one threshold per narrative")
+        return head
 
 
-def _sigmoid(z: npt.NDArray[np.float64]) -> Matrix:
+def _floats(values: Floats) -> list[float]:
+    return [round(float(v), 6) for v in values]
+
+
+def _sigmoid(z: Floats) -> Floats:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
-def fit_logistic(x: Matrix, y: Vector, l2: float, steps: int = 30) -> tuple[Vector, float]:
+def fit_logistic(x: Floats, y: Floats, l2: float, steps: int = 30) -> tuple[Floats, float]:
     """Weights and bias of an L2-penalised logistic regression (bias not penalised)."""
     n, f = x.shape
     design = np.hstack([x, np.ones((n, 1))])
@@ -105,7 +115,7 @@ def fit_logistic(x: Matrix, y: Vector, l2: float, steps: int = 30) -> tuple[Vect
     return theta[:-1], float(theta[-1])
 
 
-def best_threshold(scores: Vector, truth: Vector, default: float) -> float:
+def best_threshold(scores: Floats, truth: Floats, default: float) -> float:
     """The grid threshold with the best F1 on these (out-of-fold) scores; ties go higher."""
     if truth.sum() < MIN_POSITIVES:
         return default
@@ -121,50 +131,59 @@ def best_threshold(scores: Vector, truth: Vector, default: float) -> float:
     return best
 
 
+def _calibrate(features: Floats, labels: Floats, usable: Bools, rows: npt.NDArray[np.int64],
+               l2: float) -> tuple[Floats, Floats, Floats, float]:
+    """Pooled fit over every (post, narrative) with a known label the model may speak on."""
+    mask = usable[rows]
+    x = features[rows][mask]
+    y = labels[rows][mask]
+    if len(y) == 0 or y.min() == y.max():
+        raise HeadError("the labels need both promoted and not-promoted examples")
+    mean = x.mean(axis=0)
+    std = np.where(x.std(axis=0) > 1e-9, x.std(axis=0), 1.0)
+    weights, bias = fit_logistic((x - mean) / std, y, l2)
+    return mean, std, weights, bias
+
+
 def fit_head(
     model_id: str,
     narratives: Sequence[str],
-    feature_names: Sequence[str],
-    features: npt.NDArray[np.float64],
-    labels: npt.NDArray[np.float64],
+    features: Floats,
+    labels: Floats,
+    cues: Floats,
+    vetoed: Bools,
     defaults: Sequence[float],
     *,
     l2: float = 1.0,
     folds: int = 5,
     seed: int = 0,
 ) -> Head:
-    """Fit one regression per narrative on the rows whose label is known (labels may be
-    NaN: an analyst who confirmed one narrative said nothing about the others), then pick
-    each threshold from out-of-fold probabilities so the threshold is not tuned on the
-    very rows the weights were fitted to."""
-    posts, k, f = features.shape
-    mean = np.zeros((k, f))
-    std = np.ones((k, f))
-    weights = np.zeros((k, f))
-    bias = np.zeros(k)
+    """features (posts, narratives, 2); labels (posts, narratives) with NaN where unknown
+    (an analyst who confirmed one narrative said nothing about the others); cues: asserted
+    cue strengths; vetoed: where the model may not speak. Thresholds are chosen from
+    out-of-fold fused scores, never from rows the calibration was fitted on."""
+    posts, k = labels.shape
+    known = ~np.isnan(labels)
+    usable = known & ~vetoed
+    filled = np.nan_to_num(labels, nan=0.0)
+    all_rows = np.arange(posts)
+    mean, std, weights, bias = _calibrate(features, filled, usable, all_rows, l2)
+    fold_of = np.random.default_rng(seed).permutation(posts) % max(2, min(folds, posts))
+    out_of_fold = np.zeros((posts, k))
+    for fold in np.unique(fold_of):
+        train, test = all_rows[fold_of != fold], all_rows[fold_of == fold]
+        try:
+            m, s, w, b = _calibrate(features, filled, usable, train, l2)
+        except HeadError:
+            m, s, w, b = mean, std, weights, bias
+        model = _sigmoid(((features[test] - m) / s) @ w + b)
+        out_of_fold[test] = fuse(cues[test], model, vetoed[test])
     thresholds = np.asarray(defaults, dtype=np.float64).copy()
-    rng = np.random.default_rng(seed)
     support: dict[str, dict[str, int]] = {}
-    for j in range(k):
-        known = ~np.isnan(labels[:, j])
-        x, y = features[known, j, :], labels[known, j]
-        support[narratives[j]] = {"positives": int(y.sum()), "negatives": int((y == 0).sum())}
-        if y.sum() < 1 or (y == 0).sum() < 1:
-            bias[j] = -30.0 if y.sum() < 1 else 30.0
-            continue
-        mean[j] = x.mean(axis=0)
-        std[j] = np.where(x.std(axis=0) > 1e-6, x.std(axis=0), 1.0)
-        xs = (x - mean[j]) / std[j]
-        weights[j], bias[j] = fit_logistic(xs, y, l2)
-        fold_of = rng.permutation(len(y)) % max(2, min(folds, len(y)))
-        out_of_fold = np.zeros(len(y))
-        for fold in np.unique(fold_of):
-            train, test = fold_of != fold, fold_of == fold
-            if y[train].sum() < 1 or (y[train] == 0).sum() < 1:
-                out_of_fold[test] = 0.5
-                continue
-            w, b = fit_logistic(xs[train], y[train], l2)
-            out_of_fold[test] = _sigmoid(xs[test] @ w + b)
-        thresholds[j] = best_threshold(out_of_fold, y, float(defaults[j]))
-    return Head(model_id, tuple(narratives), tuple(feature_names), mean, std, weights, bias,
-                thresholds, {"posts": posts, "l2": l2, "folds": folds, "support": support})
+    for j, key in enumerate(narratives):
+        rows = known[:, j]
+        truth = labels[rows, j]
+        support[key] = {"positives": int(truth.sum()), "negatives": int((truth == 0).sum())}
+        thresholds[j] = best_threshold(out_of_fold[rows, j], truth, float(defaults[j]))
+    return Head(model_id, tuple(narratives), mean, std, weights, bias, thresholds,
+                {"posts": posts, "l2": l2, "folds": folds, "support": support})

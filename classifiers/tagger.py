@@ -4,11 +4,13 @@
     results = tagger.tag(["...", "..."])         # one list of TagResult per text
 
 Per post: the cue layer (every language) finds narrative phrases and judges who asserts
-them; for languages the model reads, the transformer compares the post with the
-narrative prototypes and the head turns similarities + cue evidence + stance markers into
-a probability per narrative. Languages the model cannot read (Arabic and Persian under the
-default English MiniLM) are tagged by the cue layer alone, and say so in `method`.
-The transformer runs once per distinct normalised text; forwards and retweets are free.
+them. For languages the model reads, the transformer compares the post with the narrative
+prototypes and the head calibrates that similarity; the narrative's score is the stronger
+of an asserted cue and the calibrated similarity, unless the post reports, quotes or
+debunks instead of asserting (then only an asserted cue counts). Languages the model
+cannot read (Arabic and Persian under the default English MiniLM) are tagged by the cue
+layer alone, and their results say so in `method`. The transformer runs once per distinct
+normalised text, so forwards and retweets cost nothing.
 """
 
 from __future__ import annotations
@@ -16,22 +18,25 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from classifiers.cue_layer import CueAnalysis, CueLayer
 from classifiers.encoder import Encoder
-from classifiers.features import head_features
+from classifiers.features import similarity_features, vetoes
 from classifiers.head import Head
 from classifiers.normalise import detect_language, normalise_for_matching
-from classifiers.prototypes import PrototypeMatch, Prototypes
+from classifiers.prototypes import Prototypes
 from classifiers.taxonomy import Taxonomy
 from classifiers.zero_shot import ZeroShot
 
+Floats = npt.NDArray[np.float64]
 CACHE_SIZE = 50_000
-# Without a trained head, similarity is mapped to a score by a fixed logistic curve: a
-# rough, uncalibrated guess (train a head with `chorus train` to replace it).
+# Without a trained head, similarity is mapped to a score by a fixed logistic curve: an
+# uncalibrated guess (`chorus train` fits a head that replaces it).
 _UNTRAINED_MIDPOINT = 0.55
 _UNTRAINED_SLOPE = 15.0
 
@@ -40,17 +45,17 @@ _UNTRAINED_SLOPE = 15.0
 class TagResult:
     narrative: str
     score: float
-    method: str  # "cue", "prototype-head", "prototype" (untrained) or "zero-shot-nli"
+    method: str  # "cue", "prototype-head", "prototype" (no head) or "zero-shot-nli"
     evidence: dict[str, Any]  # kind, text, start, end (+ cue, stance, similarity ...)
     model_version: str
 
 
 @dataclass(frozen=True, slots=True)
 class _Scored:
-    """Model scores of one distinct normalised text (language-covered posts only)."""
+    """Model output for one distinct normalised text."""
 
-    scores: tuple[float, ...]
-    example: tuple[int, ...]  # best prototype per narrative, -1 if none
+    model: tuple[float, ...]  # calibrated score per narrative, before fusion
+    example: tuple[int, ...]  # best prototype per narrative (-1 for zero-shot)
     similarity: tuple[float, ...]
 
 
@@ -70,24 +75,23 @@ class Tagger:
         self.cues = cues
         self.encoder = encoder
         self.head = head
-        self.languages = languages
+        self.languages = languages if encoder is not None else frozenset()
         self.model_version = model_version
         self.batch_size = batch_size
         self.keys = taxonomy.keys
         self.cue_thresholds = np.asarray([n.threshold for n in taxonomy], dtype=np.float64)
         self.thresholds = head.thresholds if head is not None else self.cue_thresholds
-        self.zero_shot = (
-            ZeroShot(encoder, taxonomy, languages)
-            if encoder is not None and encoder.info.kind == "nli" else None
-        )
+        is_nli = encoder is not None and encoder.info.kind == "nli"
+        self.zero_shot = ZeroShot(encoder, taxonomy) if encoder is not None and is_nli else None
         self.prototypes = (
-            Prototypes(taxonomy, lambda texts: encoder.encode(texts, batch_size), languages)
-            if encoder is not None and encoder.info.kind == "encoder" else None
+            Prototypes(taxonomy, lambda texts: encoder.encode(texts, batch_size), self.languages)
+            if encoder is not None and not is_nli else None
         )
         self._cache: OrderedDict[str, _Scored] = OrderedDict()
 
     @property
     def method(self) -> str:
+        """How the model half scores: what `method` says when it, not a cue, decided."""
         if self.zero_shot is not None:
             return "zero-shot-nli"
         if self.prototypes is None:
@@ -97,33 +101,30 @@ class Tagger:
     def tag(
         self, texts: Sequence[str], langs: Sequence[str | None] | None = None
     ) -> list[list[TagResult]]:
-        """Narratives promoted by each text, strongest first. `langs` (ISO 639-1, or None
-        to detect) decides whether the transformer can read a text."""
+        """Narratives promoted by each text, strongest first. `langs` (ISO 639-1 codes, or
+        None to detect) decides whether the transformer can read a text."""
         if langs is not None and len(langs) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(langs)} languages")
-        languages = [
-            (langs[i] if langs is not None and langs[i] else None) or detect_language(t)
-            for i, t in enumerate(texts)
-        ]
         analyses: dict[str, CueAnalysis] = {}
         for text in texts:
             if text not in analyses:
                 analyses[text] = self.cues.analyse(text)
-        keys = [
-            normalise_for_matching(t) if lang in self.languages else None
-            for t, lang in zip(texts, languages, strict=True)
-        ]
-        self._score_missing(texts, keys, analyses)
+        keys = [self._cache_key(t, langs[i] if langs else None) for i, t in enumerate(texts)]
+        self._score_missing(texts, keys)
         return [
-            self._results(text, analyses[text], self._cache.get(key) if key else None)
+            self._results(analyses[text], self._cache.get(key) if key else None)
             for text, key in zip(texts, keys, strict=True)
         ]
 
-    def _score_missing(
-        self, texts: Sequence[str], keys: Sequence[str | None], analyses: dict[str, CueAnalysis]
-    ) -> None:
+    def _cache_key(self, text: str, lang: str | None) -> str | None:
+        """The normalised text when the model reads this language, else None (cues only)."""
         if self.prototypes is None and self.zero_shot is None:
-            return
+            return None
+        if (lang or detect_language(text)) not in self.languages:
+            return None
+        return normalise_for_matching(text)
+
+    def _score_missing(self, texts: Sequence[str], keys: Sequence[str | None]) -> None:
         todo: dict[str, str] = {}
         for text, key in zip(texts, keys, strict=True):
             if key is None:
@@ -135,65 +136,61 @@ class Tagger:
         if not todo:
             return
         batch = list(todo.values())
-        batch_analyses = [analyses[t] for t in batch]
         if self.zero_shot is not None:
-            scores = self.zero_shot.scores(batch)
-            examples = np.full(scores.shape, -1)
-            sims = scores
+            model = self.zero_shot.scores(batch)
+            examples, sims = np.full(model.shape, -1), model
         else:
-            assert self.encoder is not None and self.prototypes is not None
-            match = self.prototypes.match(self.encoder.encode(batch, self.batch_size))
-            scores = self._prototype_scores(match, batch_analyses)
-            examples, sims = match.best, match.similarities
+            sims_f32, examples = self._similarities(batch)
+            sims = sims_f32.astype(np.float64)
+            model = self._calibrate(sims_f32)
         for row, key in enumerate(todo):
             self._cache[key] = _Scored(
-                tuple(float(s) for s in scores[row]),
+                tuple(float(s) for s in model[row]),
                 tuple(int(e) for e in examples[row]),
                 tuple(float(s) for s in sims[row]),
             )
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
 
-    def _prototype_scores(
-        self, match: PrototypeMatch, analyses: Sequence[CueAnalysis]
-    ) -> np.ndarray[Any, np.dtype[np.float64]]:
+    def _similarities(
+        self, texts: Sequence[str]
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+        if self.encoder is None or self.prototypes is None:
+            raise ValueError("this tagger has no sentence encoder")
+        match = self.prototypes.match(self.encoder.encode(list(texts), self.batch_size))
+        return match.similarities, match.best
+
+    def _calibrate(self, similarities: npt.NDArray[np.float32]) -> Floats:
         if self.head is not None:
-            return self.head.probabilities(head_features(match.similarities, analyses, self.keys))
-        z = (match.similarities.astype(np.float64) - _UNTRAINED_MIDPOINT) * _UNTRAINED_SLOPE
+            return self.head.probabilities(similarity_features(similarities))
+        z = (similarities.astype(np.float64) - _UNTRAINED_MIDPOINT) * _UNTRAINED_SLOPE
         return 1.0 / (1.0 + np.exp(-z))
 
-    def head_inputs(
-        self, texts: Sequence[str]
-    ) -> tuple[np.ndarray[Any, np.dtype[np.float64]], list[CueAnalysis]]:
-        """Head features (posts, narratives, features) for texts in a covered language,
-        computed exactly as tag() computes them: for training a head."""
-        if self.encoder is None or self.prototypes is None:
+    def head_inputs(self, texts: Sequence[str]) -> tuple[Floats, list[CueAnalysis]]:
+        """Head features (posts, narratives, 2) and cue analyses, computed exactly as
+        tag() computes them: for training a head."""
+        if self.prototypes is None:
             raise ValueError("this tagger has no sentence encoder to train a head for")
         analyses = [self.cues.analyse(t) for t in texts]
-        match = self.prototypes.match(self.encoder.encode(list(texts), self.batch_size))
-        return head_features(match.similarities, analyses, self.keys), analyses
+        similarities, _ = self._similarities(texts)
+        return similarity_features(similarities), analyses
 
-    def _results(
-        self, text: str, analysis: CueAnalysis, scored: _Scored | None
-    ) -> list[TagResult]:
+    def _results(self, analysis: CueAnalysis, scored: _Scored | None) -> list[TagResult]:
+        vetoed = vetoes([analysis], self.keys)[0]
         out: list[TagResult] = []
         for j, key in enumerate(self.keys):
             finding = analysis.asserted.get(key)
-            if scored is None:
-                if finding is None or finding.strength < self.cue_thresholds[j]:
-                    continue
-                out.append(TagResult(key, round(finding.strength, 4), "cue",
-                                     finding.evidence(), self.model_version))
+            cue = finding.strength if finding is not None else 0.0
+            model = 0.0 if scored is None or vetoed[j] else scored.model[j]
+            threshold = self.cue_thresholds[j] if scored is None else self.thresholds[j]
+            score = max(cue, model)
+            if score <= 0.0 or score < threshold:
                 continue
-            score = scored.scores[j]
-            if self.head is None and finding is not None:
-                score = max(score, finding.strength)
-            if self.head is None and finding is None and analysis.guarded_count(key):
-                continue  # untrained: a reported or debunked cue vetoes a similarity guess
-            if score < self.thresholds[j]:
-                continue
-            evidence = finding.evidence() if finding is not None else self._example(scored, j)
-            out.append(TagResult(key, round(float(score), 4), self.method, evidence,
+            if scored is None or (finding is not None and cue >= model):
+                method, evidence = "cue", finding.evidence() if finding else {}
+            else:
+                method, evidence = self.method, self._example(scored, j)
+            out.append(TagResult(key, round(float(score), 4), method, evidence,
                                  self.model_version))
         out.sort(key=lambda r: -r.score)
         return out
@@ -202,8 +199,8 @@ class Tagger:
         if self.zero_shot is not None:
             return {"kind": "hypothesis", "text": self.zero_shot.hypotheses[j],
                     "start": None, "end": None, "entailment": round(scored.similarity[j], 4)}
-        assert self.prototypes is not None
-        return {"kind": "example", "text": self.prototypes.texts[scored.example[j]],
+        texts = self.prototypes.texts if self.prototypes is not None else ()
+        return {"kind": "example", "text": texts[scored.example[j]] if texts else "",
                 "start": None, "end": None, "similarity": round(scored.similarity[j], 4)}
 
 
@@ -218,10 +215,8 @@ def load_tagger(
 ) -> Tagger:
     """A ready Tagger. model_path: a local Hugging Face model folder (default: the packaged
     all-MiniLM-L6-v2, offline). head: a trained head for that model (default: the one
-    shipped for it, if any). languages: override which languages the model reads
-    (default: measured from its tokenizer)."""
-    from pathlib import Path
-
+    shipped for it, if any). languages: which languages the model reads (default:
+    measured from its tokenizer). Raises ModelLoadError, TaxonomyError or HeadError."""
     from classifiers import loading
     from classifiers.taxonomy import load_taxonomy
 
@@ -232,8 +227,6 @@ def load_tagger(
     else:
         loading.check_head(head, encoder.info, taxonomy)
     covered = languages if languages is not None else loading.covered_languages(encoder, taxonomy)
-    version = loading.model_version(
-        encoder.model_id, head, loading.rules_fingerprint(taxonomy)
-    )
+    version = loading.model_version(encoder.model_id, head, loading.rules_fingerprint(taxonomy))
     return Tagger(taxonomy, loading.cue_layer(taxonomy), encoder, head, covered, version,
                   batch_size=batch_size)

@@ -8,12 +8,16 @@ cue layer, which has nothing to fit).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
-from classifiers.features import feature_names
+from classifiers.evaluation import GoldPost
+from classifiers.features import cue_strengths, vetoes
 from classifiers.head import Head, fit_head
 from classifiers.normalise import detect_language
 from classifiers.tagger import Tagger
@@ -32,7 +36,7 @@ class NotEnoughLabels(Exception):
     """Too few labelled posts in a language the model reads to fit a head."""
 
 
-def label_matrix(posts: Sequence[LabelledPost], keys: Sequence[str]) -> np.ndarray:  # type: ignore[type-arg]
+def label_matrix(posts: Sequence[LabelledPost], keys: Sequence[str]) -> npt.NDArray[np.float64]:
     out = np.full((len(posts), len(keys)), np.nan)
     for i, post in enumerate(posts):
         for j, key in enumerate(keys):
@@ -58,10 +62,50 @@ def train_head(
         )
     if tagger.encoder is None:
         raise NotEnoughLabels("this tagger has no sentence encoder to train a head for")
-    features, _ = tagger.head_inputs([p.text for p in usable])
+    features, analyses = tagger.head_inputs([p.text for p in usable])
     labels = label_matrix(usable, tagger.keys)
     defaults = [n.threshold for n in tagger.taxonomy]
-    head = fit_head(tagger.encoder.model_id, tagger.keys, feature_names(tagger.keys),
-                    features, labels, defaults, l2=l2)
+    head = fit_head(tagger.encoder.model_id, tagger.keys, features, labels,
+                    cue_strengths(analyses, tagger.keys), vetoes(analyses, tagger.keys),
+                    defaults, l2=l2)
     head.trained["languages"] = sorted({p.lang or detect_language(p.text) for p in usable})
     return head
+
+
+def from_gold(posts: Sequence[GoldPost], keys: Sequence[str]) -> list[LabelledPost]:
+    """Gold posts carry full labels: every narrative not listed is a negative."""
+    return [LabelledPost(g.text, g.lang, {k: k in g.labels for k in keys}) for g in posts]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Build the head shipped for a model from gold files (the dev split, never test):
+    python -m classifiers.training tests/data/narratives_dev.jsonl [--model PATH]"""
+    import argparse
+
+    from classifiers.evaluation import read_gold
+    from classifiers.loading import packaged_head_path
+    from classifiers.tagger import load_tagger
+
+    parser = argparse.ArgumentParser(prog="python -m classifiers.training")
+    parser.add_argument("gold", nargs="+", type=Path)
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    tagger = load_tagger(args.model, languages=None)
+    posts: list[LabelledPost] = []
+    for path in args.gold:
+        gold, problems = read_gold(path, tagger.keys)
+        for problem in problems:
+            print(f"skipped {problem.location}: {problem.reason}", file=sys.stderr)
+        posts.extend(from_gold(gold, tagger.keys))
+    head = train_head(tagger, posts)
+    head.trained["source"] = [p.name for p in args.gold]
+    if tagger.encoder is None:
+        raise SystemExit("no encoder")
+    out = args.out or packaged_head_path(tagger.encoder.info)
+    out.write_text(head.to_json(), encoding="utf-8")
+    print(f"wrote {out} (head {head.version}, thresholds {head.thresholds.tolist()})")
+
+
+if __name__ == "__main__":
+    main()

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 class ZeroShot:
-    def __init__(self, encoder: Encoder, taxonomy: Taxonomy, languages: frozenset[str]) -> None:
+    def __init__(self, encoder: Encoder, taxonomy: Taxonomy) -> None:
         self.encoder = encoder
         # English hypotheses: NLI models (multilingual ones included) are strongest there.
         self.hypotheses = tuple(
@@ -24,7 +24,6 @@ class ZeroShot:
             + n.descriptions["en"][1:]
             for n in taxonomy
         )
-        self.languages = languages
 
     def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         k = len(self.hypotheses)

@@ -144,9 +144,9 @@ def tweet_to_record(
     author = includes.username(tweet.get("author_id"))
     source = handle or author
     if source is None:
-        raise TweetError(
-            f"tweet {current}: no author can be attributed (author_id "
-            f"{tweet.get('author_id') or 'missing'} is not among the included users)")
+        why = (f"author_id {tweet['author_id']} is not among the included users"
+               if tweet.get("author_id") else "it has no author_id")
+        raise TweetError(f"tweet {current}: no author can be attributed ({why})")
     history = _history(tweet, current)
     native_id = history[0]
     created = parse_time(tweet["created_at"], "created_at") if tweet.get("created_at") else None

@@ -119,9 +119,12 @@ class JobRunner:
             await self._failed(spec.id, exc)
             return
         except asyncio.CancelledError:
+            # Only drain() cancels jobs: the run is abandoned on purpose (its pages are whole
+            # transactions), which is not a failure to report or retry.
+            log.info("job %s abandoned at its current page", spec.id)
             await asyncio.shield(asyncio.to_thread(self._finish, spec.id, "abandoned", {},
                                                    "stopped before finishing"))
-            raise
+            return
         self._failures.pop(spec.id, None)
         self._not_before.pop(spec.id, None)
         self.completed[spec.id] = self.completed.get(spec.id, 0) + 1
