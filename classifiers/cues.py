@@ -17,11 +17,8 @@ from classifiers.taxonomy import Taxonomy, TaxonomyError
 from classifiers.textspan import SpannedText, Token, words
 
 MAX_GAP = 8
-_CLITICS = (
-    "وال", "فال", "بال", "كال", "ولل", "فلل", "ال", "لل", "وب", "ول", "وك", "فب", "فل",
-    "و", "ف", "ب", "ل", "ك",
-)
-_SUFFIXES = ("هاي", "ها", "ي")  # folded forms of های، ها، ی
+# (suffix, letters that must remain): folded forms of های، ها، ی and the accusative alif.
+_SUFFIXES = (("هاي", 4), ("ها", 4), ("ي", 4), ("ا", 3))
 _GAP_MARKS = frozenset({"...", "\u2026"})
 
 ElementKind = Literal["word", "prefix", "gap"]
@@ -92,19 +89,30 @@ def conjunction_forms(word: str) -> frozenset[str]:
 
 @lru_cache(maxsize=65536)
 def clitic_forms(word: str) -> frozenset[str]:
-    """The word and what remains after each possible leading clitic, and without a
-    Persian suffix (ی indefinite/ezafe, ها/های plural) on longer words."""
+    """The word and what remains after leading clitics (conjunction و/ف, then preposition
+    ب/ل/ك, then article ال: «وبالفتنة» -> «بالفتنة», «الفتنة», «فتنة»), and without a
+    suffix (Persian ی, ها, های; the Arabic accusative alif of «طرفاً») on longer words."""
     forms = {word}
-    for clitic in _CLITICS:
-        if word.startswith(clitic) and len(word) - len(clitic) >= 2:
-            rest = word[len(clitic):]
-            forms.add(rest)
-            if clitic in ("لل", "ولل", "فلل"):
-                forms.add("ال" + rest)  # للمقاومة = ل + المقاومة
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            forms.add(word[: -len(suffix)])
-    return frozenset(forms)
+    for conjunction in ("", "و", "ف"):
+        if not word.startswith(conjunction):
+            continue
+        w1 = word[len(conjunction):]
+        if w1.startswith("لل") and len(w1) > 4:  # للمقاومة = ل + المقاومة
+            forms.update({"ال" + w1[2:], w1[2:]})
+        for preposition in ("", "ب", "ل", "ك"):
+            if not w1.startswith(preposition):
+                continue
+            w2 = w1[len(preposition):]
+            if len(w2) >= 2:
+                forms.add(w2)
+            if w2.startswith("ال") and len(w2) >= 4:
+                forms.add(w2[2:])
+    unsuffixed = {
+        form[: -len(suffix)]
+        for form in forms for suffix, keep in _SUFFIXES
+        if form.endswith(suffix) and len(form) - len(suffix) >= keep
+    }
+    return frozenset(forms | unsuffixed)
 
 
 def _forms(token: Token, clitics: bool) -> Iterable[str]:

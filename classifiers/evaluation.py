@@ -114,8 +114,12 @@ def _ratio(a: Any, b: Any) -> Any:
     return np.divide(a, b, out=np.zeros_like(b, dtype=np.float64), where=b > 0)
 
 
-def _interval(samples: npt.NDArray[np.float64]) -> list[float]:
-    low, high = np.percentile(samples, [2.5, 97.5])
+def _interval(samples: npt.NDArray[np.float64]) -> list[float] | None:
+    """Percentile 95% interval over the resamples where the quantity is defined."""
+    defined = samples[~np.isnan(samples)]
+    if defined.size == 0:
+        return None
+    low, high = np.percentile(defined, [2.5, 97.5])
     return [round(float(low), 4), round(float(high), 4)]
 
 
@@ -139,6 +143,8 @@ def _scores(truth: Binary, pred: Binary, weights: npt.NDArray[np.float64]) -> di
         "macro_recall": macro(_ratio(tp, tp + fn)),
         "macro_f1": macro(per_label_f1),
         "per_label_f1": per_label_f1,
+        # undefined (NaN) where a resample holds no post of that label, gold or predicted
+        "per_label_f1_defined": np.where(active, per_label_f1, np.nan),
         "tp": tp, "fp": fp, "fn": fn,
     }
 
@@ -175,7 +181,7 @@ def evaluate(
                 "recall": _round(_ratio(point["tp"][0, j], point["tp"][0, j] + point["fn"][0, j])),
                 "f1": _round(point["per_label_f1"][0, j]),
                 "support": int(truth[:, j].sum()),
-                "f1_ci95": _interval(boot["per_label_f1"][:, j]),
+                "f1_ci95": _interval(boot["per_label_f1_defined"][:, j]),
             }
             for j, key in enumerate(keys)
         },

@@ -46,8 +46,3 @@ def vetoes(analyses: Sequence[CueAnalysis], keys: Sequence[str]) -> Bools:
             if key not in a.asserted and (distanced or a.guarded_count(key) > 0):
                 out[i, j] = True
     return out
-
-
-def fuse(cues: Floats, model: Floats, vetoed: Bools) -> Floats:
-    """The narrative score: the stronger of an asserted cue and the (un-vetoed) model."""
-    return np.maximum(cues, np.where(vetoed, 0.0, model))

@@ -1,9 +1,11 @@
 """The light head: a logistic calibration of prototype similarity, shared by all narratives,
-and a decision threshold per narrative tuned on out-of-fold predictions.
+and a decision threshold per narrative tuned on out-of-fold predictions of the model alone.
 
-Why so small: measured on the dev split (bench/classify.py prints it), one regression per
-narrative over many features overfits a few dozen labelled posts, while a pooled
-two-feature calibration fused with the cue layer generalises (see the README's figures).
+Why so small: measured on the dev split (bench/classify.py prints the comparison), one
+regression per narrative over many features overfits a few dozen labelled posts, while a
+pooled two-feature calibration, or-ed with the cue layer, generalises. Thresholds are
+tuned on the model's own scores, not on the fused ones, because the cue phrases were
+written against the same dev split and would make any model threshold look redundant.
 Plain numpy, Newton's method on an L2-penalised log-likelihood.
 """
 
@@ -18,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from classifiers.features import FEATURE_NAMES, fuse
+from classifiers.features import FEATURE_NAMES
 
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
@@ -50,6 +52,15 @@ class Head:
     def probabilities(self, features: Floats) -> Floats:
         """(posts, narratives, features) -> calibrated similarity scores (posts, narratives)."""
         return _sigmoid(((features - self.mean) / self.std) @ self.weights + self.bias)
+
+    def rescaled(self, model: Floats, taxonomy_thresholds: Floats) -> Floats:
+        """Model scores mapped piecewise-linearly so that this head's threshold lands on the
+        taxonomy's: stored scores then pass `score >= narratives.threshold` (what the
+        convergence SQL applies) exactly when the head decided to tag."""
+        t, tau = self.thresholds, taxonomy_thresholds
+        low = model / t * tau
+        high = tau + (model - t) / np.maximum(1 - t, 1e-9) * (1 - tau)
+        return np.clip(np.where(model < t, low, high), 0.0, 1.0)
 
     def _params(self) -> dict[str, Any]:
         return {
@@ -116,19 +127,22 @@ def fit_logistic(x: Floats, y: Floats, l2: float, steps: int = 30) -> tuple[Floa
 
 
 def best_threshold(scores: Floats, truth: Floats, default: float) -> float:
-    """The grid threshold with the best F1 on these (out-of-fold) scores; ties go higher."""
+    """The middle of the grid thresholds that reach the best F1 on these (out-of-fold)
+    scores: the plateau's middle is less fragile than either edge on small data."""
     if truth.sum() < MIN_POSITIVES:
         return default
-    best, best_f1 = default, -1.0
+    f1s = []
     for threshold in THRESHOLD_GRID:
         predicted = scores >= threshold
         tp = float((predicted & (truth == 1)).sum())
         fp = float((predicted & (truth == 0)).sum())
         fn = float((~predicted & (truth == 1)).sum())
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        if f1 >= best_f1:
-            best, best_f1 = threshold, f1
-    return best
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    best = max(f1s)
+    if best == 0.0:
+        return default
+    plateau = [t for t, f1 in zip(THRESHOLD_GRID, f1s, strict=True) if f1 >= best - 1e-9]
+    return plateau[len(plateau) // 2]
 
 
 def _calibrate(features: Floats, labels: Floats, usable: Bools, rows: npt.NDArray[np.int64],
@@ -150,7 +164,6 @@ def fit_head(
     narratives: Sequence[str],
     features: Floats,
     labels: Floats,
-    cues: Floats,
     vetoed: Bools,
     defaults: Sequence[float],
     *,
@@ -159,9 +172,9 @@ def fit_head(
     seed: int = 0,
 ) -> Head:
     """features (posts, narratives, 2); labels (posts, narratives) with NaN where unknown
-    (an analyst who confirmed one narrative said nothing about the others); cues: asserted
-    cue strengths; vetoed: where the model may not speak. Thresholds are chosen from
-    out-of-fold fused scores, never from rows the calibration was fitted on."""
+    (an analyst who confirmed one narrative said nothing about the others); vetoed: where
+    the model may not speak (reported or debunked posts). Thresholds are chosen from
+    out-of-fold scores, never from rows the calibration was fitted on."""
     posts, k = labels.shape
     known = ~np.isnan(labels)
     usable = known & ~vetoed
@@ -177,7 +190,7 @@ def fit_head(
         except HeadError:
             m, s, w, b = mean, std, weights, bias
         model = _sigmoid(((features[test] - m) / s) @ w + b)
-        out_of_fold[test] = fuse(cues[test], model, vetoed[test])
+        out_of_fold[test] = np.where(vetoed[test], 0.0, model)
     thresholds = np.asarray(defaults, dtype=np.float64).copy()
     support: dict[str, dict[str, int]] = {}
     for j, key in enumerate(narratives):

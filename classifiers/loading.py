@@ -19,16 +19,24 @@ from classifiers.stance import default_stance_file, load_stance_guard
 from classifiers.taxonomy import Taxonomy
 
 log = logging.getLogger(__name__)
+# Bump when the cue matching or stance rules change in code, so tags made by the old
+# rules count as stale (the files' contents are hashed separately).
+RULES_REVISION = 1
 
 
 def rules_fingerprint(taxonomy: Taxonomy, stance_file: Path | None = None) -> str:
     """Taxonomy and stance markers: what the cue layer reads."""
     stance = (stance_file or default_stance_file()).read_bytes()
-    return hashlib.sha256(taxonomy.fingerprint.encode() + stance).hexdigest()[:8]
+    payload = f"{RULES_REVISION}:{taxonomy.fingerprint}:".encode() + stance
+    return hashlib.sha256(payload).hexdigest()[:8]
 
 
-def model_version(model_id: str, head: Head | None, rules: str) -> str:
-    return f"{model_id}/h-{head.version if head else 'none'}/r-{rules}"
+def model_version(model_id: str, head: Head | None, rules: str,
+                  languages: frozenset[str]) -> str:
+    """e.g. all-MiniLM-L6-v2@91757523/h-9a356b77/r-cd53d1c3/l-en: model weights, head,
+    cue rules, and the languages the model reads (the rest are tagged by cues)."""
+    langs = "+".join(sorted(languages)) or "none"
+    return f"{model_id}/h-{head.version if head else 'none'}/r-{rules}/l-{langs}"
 
 
 def packaged_head_path(info: ModelInfo) -> Path:

@@ -79,8 +79,8 @@ class Tagger:
         self.model_version = model_version
         self.batch_size = batch_size
         self.keys = taxonomy.keys
+        # Every score, cue or model, is on the taxonomy's scale: tagged iff >= threshold.
         self.cue_thresholds = np.asarray([n.threshold for n in taxonomy], dtype=np.float64)
-        self.thresholds = head.thresholds if head is not None else self.cue_thresholds
         is_nli = encoder is not None and encoder.info.kind == "nli"
         self.zero_shot = ZeroShot(encoder, taxonomy) if encoder is not None and is_nli else None
         self.prototypes = (
@@ -161,8 +161,10 @@ class Tagger:
         return match.similarities, match.best
 
     def _calibrate(self, similarities: npt.NDArray[np.float32]) -> Floats:
+        """Model scores on the taxonomy-threshold scale (see Head.rescaled)."""
         if self.head is not None:
-            return self.head.probabilities(similarity_features(similarities))
+            probabilities = self.head.probabilities(similarity_features(similarities))
+            return self.head.rescaled(probabilities, self.cue_thresholds)
         z = (similarities.astype(np.float64) - _UNTRAINED_MIDPOINT) * _UNTRAINED_SLOPE
         return 1.0 / (1.0 + np.exp(-z))
 
@@ -182,9 +184,8 @@ class Tagger:
             finding = analysis.asserted.get(key)
             cue = finding.strength if finding is not None else 0.0
             model = 0.0 if scored is None or vetoed[j] else scored.model[j]
-            threshold = self.cue_thresholds[j] if scored is None else self.thresholds[j]
             score = max(cue, model)
-            if score <= 0.0 or score < threshold:
+            if score <= 0.0 or score < self.cue_thresholds[j]:
                 continue
             if scored is None or (finding is not None and cue >= model):
                 method, evidence = "cue", finding.evidence() if finding else {}
@@ -227,6 +228,7 @@ def load_tagger(
     else:
         loading.check_head(head, encoder.info, taxonomy)
     covered = languages if languages is not None else loading.covered_languages(encoder, taxonomy)
-    version = loading.model_version(encoder.model_id, head, loading.rules_fingerprint(taxonomy))
+    version = loading.model_version(encoder.model_id, head, loading.rules_fingerprint(taxonomy),
+                                    covered)
     return Tagger(taxonomy, loading.cue_layer(taxonomy), encoder, head, covered, version,
                   batch_size=batch_size)

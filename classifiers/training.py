@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from classifiers.evaluation import GoldPost
-from classifiers.features import cue_strengths, vetoes
+from classifiers.features import vetoes
 from classifiers.head import Head, fit_head
 from classifiers.normalise import detect_language
 from classifiers.tagger import Tagger
@@ -66,8 +66,7 @@ def train_head(
     labels = label_matrix(usable, tagger.keys)
     defaults = [n.threshold for n in tagger.taxonomy]
     head = fit_head(tagger.encoder.model_id, tagger.keys, features, labels,
-                    cue_strengths(analyses, tagger.keys), vetoes(analyses, tagger.keys),
-                    defaults, l2=l2)
+                    vetoes(analyses, tagger.keys), defaults, l2=l2)
     head.trained["languages"] = sorted({p.lang or detect_language(p.text) for p in usable})
     return head
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -18,6 +18,7 @@ from telethon.tl import types
 from collectors.outcomes import Page, PlatformStopped, Recheck, SourceRateLimited, SourceUnavailable
 from collectors.records import PostRecord
 from collectors.retry import DEFAULT_POLICY, AsyncSleep, RetryPolicy, retry_async
+from collectors.storable import storable_problem
 from collectors.telegram_api import TelegramApi
 from collectors.telegram_mapping import message_to_record
 
@@ -113,10 +114,10 @@ class TelegramCollector:
                               key=lambda m: int(m.id))
             if not messages:
                 return
-            records = [r for m in messages
-                       if (r := message_to_record(m, channel.handle, channel_handles))]
+            records, rejected = _storable(
+                message_to_record(m, channel.handle, channel_handles) for m in messages)
             last = int(messages[-1].id)
-            yield Page(records, checkpoint=str(last))
+            yield Page(records, checkpoint=str(last), rejected=rejected)
             if len(batch) < page_size:
                 return
 
@@ -174,6 +175,21 @@ class TelegramCollector:
                 raise PlatformStopped(
                     f"Telegram no longer accepts this session ({type(exc).__name__}): "
                     f"{LOGIN_AGAIN}", state="logged_out") from None
+
+
+def _storable(records: Iterable[PostRecord | None]) -> tuple[list[PostRecord], list[str]]:
+    """Records that can be stored, and why the others cannot (service messages are skipped)."""
+    kept: list[PostRecord] = []
+    rejected: list[str] = []
+    for record in records:
+        if record is None:
+            continue
+        problem = storable_problem(record)
+        if problem:
+            rejected.append(f"message {record.native_id}: {problem}")
+        else:
+            kept.append(record)
+    return kept, rejected
 
 
 def resume_after(checkpoint: str | None) -> int:

@@ -26,6 +26,7 @@ from collectors.outcomes import (
 )
 from collectors.records import PostRecord
 from collectors.retry import DEFAULT_POLICY, AsyncSleep, RetryPolicy, retry_async
+from collectors.storable import storable_problem
 from collectors.x_api import EXPANSIONS, MEDIA_FIELDS, TWEET_FIELDS, USER_FIELDS
 from collectors.x_mapping import Includes, TweetError, newest_last, tweet_id, tweet_to_record
 
@@ -296,11 +297,18 @@ def map_page(
     rejected: list[str] = []
     for tweet in tweets:
         try:
-            records.append(tweet_to_record(tweet, index, handle=handle))
+            record = tweet_to_record(tweet, index, handle=handle)
         except TweetError as exc:
             rejected.append(str(exc))
+            continue
         except ValueError as exc:  # PostRecord's own checks
-            rejected.append(f"tweet {tweet.get('id')}: {exc}")
+            rejected.append(f"tweet {str(tweet.get('id'))[:30]}: {exc}")
+            continue
+        problem = storable_problem(record)
+        if problem:
+            rejected.append(f"tweet {record.native_id}: {problem}")
+        else:
+            records.append(record)
     return newest_last(records), rejected
 
 

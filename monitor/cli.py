@@ -15,7 +15,7 @@ from monitor.logs import setup_logging
 # Each module in monitor/commands exposes COMMANDS (top-level) and may expose
 # IMPORT_COMMANDS (sub-commands of `chorus import`).
 COMMAND_MODULES = (
-    "db", "config", "sources", "events", "imports", "collect", "telegram", "classify",
+    "db", "config", "sources", "events", "imports", "platform_imports", "collect", "telegram", "classify",
     "convergence", "digest", "daemon", "status", "console", "demo",
 )
 

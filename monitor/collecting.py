@@ -26,6 +26,7 @@ from collectors.outcomes import (
 from collectors.retry import AsyncSleep, RetriesExhausted
 from collectors.telegram_api import TelegramApi, TelegramNotConfigured, telethon_client
 from collectors.telegram_collector import (
+    Channel,
     TelegramCollector,
     TelegramSettings,
     known_channel,
@@ -40,6 +41,9 @@ from storage.posts import WriteCounts
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+# Until a setting `x_recheck_interval_hours` exists, this is how often X deletions are looked for.
+X_RECHECK_INTERVAL_HOURS = 6.0
 
 TelegramClientFactory = Callable[[], TelegramApi]
 XClientFactory = Callable[[], Any]  # a tweepy.Client (or one whose session is a replay)
@@ -103,7 +107,7 @@ async def collect(
                 rate_limited_until=s.rate_limited_until))
         elif source is not None or s.next_due_at is None or s.next_due_at <= moment:
             due[s.platform].append(s)
-    run = _Run(config, db, moment, on_progress, sleep)
+    run = _Run(config, db, moment, on_progress, sleep, fixed_clock=now is not None)
     done = await asyncio.gather(
         run.telegram(due["telegram"], telegram_client_factory),
         run.x(due["twitter"], x_client_factory))
@@ -128,13 +132,20 @@ class _Run:
     """One `collect()` call: the shared clock, database and progress reporting."""
 
     def __init__(self, config: Config, db: Database, now: datetime,
-                 on_progress: ProgressCallback | None, sleep: AsyncSleep) -> None:
+                 on_progress: ProgressCallback | None, sleep: AsyncSleep,
+                 *, fixed_clock: bool) -> None:
         self.config = config
         self.db = db
         self.now = now
+        self.fixed_clock = fixed_clock
         self.on_progress = on_progress
         self.sleep = sleep
         self.recheck_since = now - timedelta(hours=float(config.recheck_window_hours))
+
+    def stamp(self) -> datetime:
+        """The time a run starts or ends: the wall clock, unless the caller fixed the clock
+        (the replay and tests stamp everything with their `now`)."""
+        return self.now if self.fixed_clock else datetime.now(UTC)
 
     # -- Telegram -------------------------------------------------------------------------
 
@@ -160,14 +171,12 @@ class _Run:
             return await self._stop_all(sources, stopped)
         try:
             handles = await _db(self.db, store.channel_handles)
+            channels, unresolved = await self._resolve_channels(collector, sources, handles)
 
             async def work(s: store.WatchedSource, result: _Result) -> None:
-                channel = known_channel(s.handle, s.platform_id, s.access_hash)
-                if channel is None:
-                    channel = await collector.resolve(s.handle)
-                    await _db(self.db, lambda conn: store.save_resolved(
-                        conn, s.id, channel.channel_id, channel.access_hash))
-                    handles[channel.channel_id] = s.handle
+                if s.id in unresolved:
+                    raise unresolved[s.id]
+                channel = channels[s.id]
                 after = resume_after(s.checkpoint)
                 async for page in collector.history(channel, after, handles):
                     await self._commit(s, page, result)
@@ -181,6 +190,36 @@ class _Run:
             return await self._each(sources, work)
         finally:
             await collector.close()
+
+    async def _resolve_channels(
+        self, collector: TelegramCollector, sources: list[store.WatchedSource],
+        handles: dict[int, str],
+    ) -> tuple[dict[int, Channel], dict[int, CollectionStopped | RetriesExhausted]]:
+        """Every channel's id and access hash, resolving (once, ever) the new ones before any
+        history is read, so that forwards between watched channels are named by handle."""
+        channels: dict[int, Channel] = {}
+        unresolved: dict[int, CollectionStopped | RetriesExhausted] = {}
+        stopped: PlatformStopped | None = None
+        for s in sources:
+            known = known_channel(s.handle, s.platform_id, s.access_hash)
+            if known is not None:
+                channels[s.id] = known
+                continue
+            if stopped is not None:  # no point asking again: the session is gone
+                unresolved[s.id] = stopped
+                continue
+            try:
+                channel = await collector.resolve(s.handle)
+            except (CollectionStopped, RetriesExhausted) as exc:
+                unresolved[s.id] = exc
+                stopped = exc if isinstance(exc, PlatformStopped) else None
+                continue
+            await _db(self.db, functools.partial(
+                store.save_resolved, source_id=s.id, platform_id=channel.channel_id,
+                access_hash=channel.access_hash))
+            handles[channel.channel_id] = s.handle
+            channels[s.id] = channel
+        return channels, unresolved
 
     def _telethon(self) -> TelegramApi:
         return telethon_client(self.config.secret("telegram_api_id"),
@@ -220,7 +259,7 @@ class _Run:
                     await self._commit(s, page, result, x_month=month)
             finally:
                 result.rate_limit = dict(collector.last_limits)
-            if s.kind != "search" and s.checkpoint is not None:
+            if s.kind != "search" and s.checkpoint is not None and self._x_recheck_due(s):
                 before = int(s.checkpoint)
                 known = await self._recent(s, lambda p: p.current_id.isdigit()
                                            and int(p.current_id) <= before)
@@ -230,6 +269,13 @@ class _Run:
                     await self._apply_recheck(s, found, result, x_month=month)
 
         return await self._each(sources, work)
+
+    def _x_recheck_due(self, s: store.WatchedSource) -> bool:
+        """X lookups spend the monthly read budget, so the recent window is re-read at most
+        every few hours (edits need no re-read: they arrive in the timeline with new ids)."""
+        every = timedelta(hours=float(getattr(self.config, "x_recheck_interval_hours",
+                                              X_RECHECK_INTERVAL_HOURS)))
+        return s.rechecked_at is None or s.rechecked_at + every <= self.now
 
     def _tweepy(self) -> Any:
         return x_client(self.config.secret("x_bearer_token"))
@@ -243,9 +289,10 @@ class _Run:
         """Run `work` per source, recording each run; a platform-wide stop ends the loop."""
         results: list[SourceRunResult] = []
         for position, s in enumerate(sources):
-            result = _Result(s.id, s.platform, s.handle, "ok", started_at=self.now)
+            started = self.stamp()
+            result = _Result(s.id, s.platform, s.handle, "ok", started_at=started)
             run_id = await _db(self.db, functools.partial(
-                _start_run, source=s, started_at=self.now))
+                _start_run, source=s, started_at=started))
             stopped: PlatformStopped | None = None
             try:
                 await work(s, result)
@@ -296,7 +343,7 @@ class _Run:
         self._progress(result)
 
     async def _finish(self, s: store.WatchedSource, run_id: int, result: _Result) -> None:
-        result.finished_at = self.now
+        result.finished_at = self.stamp()
         record = store.RunRecord(
             status=result.status, fetched=result.fetched,
             counts=WriteCounts(result.inserted, result.updated, result.unchanged),
@@ -304,7 +351,7 @@ class _Run:
             rate_limit=result.rate_limit_state())
 
         def write(conn: Any) -> None:
-            store.finish_run(conn, run_id, record, self.now)
+            store.finish_run(conn, run_id, record, result.finished_at or self.now)
             store.set_state(conn, s.id, state=result.status, now=self.now, error=result.error,
                             rate_limited_until=result.rate_limited_until)
         await _db(self.db, write)

@@ -16,6 +16,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Sequence
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from prometheus_client import Gauge, start_http_server
@@ -46,6 +47,7 @@ class Daemon:
         self.runner = JobRunner(JobContext(config, db), self.scheduler, self.specs, policy)
         self._stop: asyncio.Event | None = None
         self._leader_gauge: Gauge | None = None
+        self._metrics_server: Any = None
 
     def request_stop(self, signum: int | None = None) -> None:
         if signum is not None:
@@ -62,7 +64,8 @@ class Daemon:
         self._leader_gauge = Gauge("chorus_daemon_is_leader",
                                    "1 while this daemon is the elected leader.",
                                    registry=registry)
-        start_http_server(port, addr=str(self.config.metrics_host), registry=registry)
+        self._metrics_server, _ = start_http_server(port, addr=str(self.config.metrics_host),
+                                                    registry=registry)
         log.info("serving Prometheus metrics on %s:%d", self.config.metrics_host, port)
 
     def _set_leader(self, leading: bool) -> None:
@@ -97,6 +100,9 @@ class Daemon:
             await self.leadership.release()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(sig)
+            if self._metrics_server is not None:
+                await asyncio.to_thread(self._metrics_server.shutdown)  # waits for its loop
+                self._metrics_server.server_close()
         log.info("daemon stopped")
         return 0
 

@@ -23,6 +23,7 @@ from storage import jobs as job_sql
 from storage.database import Database, DatabaseUnavailable
 
 BLIND_STATES = ("rate_limited", "cap_reached", "failed", "logged_out")
+CHECK_TIMEOUT_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,8 @@ def status_report(config: Config, db: Database) -> dict[str, Any]:
 def healthz_payload(db: Database) -> tuple[int, dict[str, Any]]:
     """For the console's /healthz: 200 when the database answers, else 503."""
     try:
+        db.check(timeout=CHECK_TIMEOUT_S)  # a direct connection: answers fast when down
         with db.connection() as conn:
-            health_sql.server_now(conn)
             leader = job_sql.lock_holder(conn, job_sql.LEADER_LOCK_KEY)
     except DatabaseUnavailable:
         return 503, {"status": "unavailable", "database": False}
@@ -135,6 +136,7 @@ class ChorusCollector:
     def collect(self) -> Iterator[Metric]:
         up = GaugeMetricFamily("chorus_database_up", "Whether the database answered the scrape.")
         try:
+            self._db.check(timeout=CHECK_TIMEOUT_S)  # fail fast rather than wait for the pool
             yield from self._figures()
         except DatabaseUnavailable:
             up.add_metric([], 0)

@@ -89,7 +89,10 @@ class JobRunner:
             )
 
     def run_soon(self, job_id: str) -> None:
-        """Run a job now, outside its schedule (catch-up after becoming leader)."""
+        """Run a job now, outside its schedule (catch-up after becoming leader), if the
+        schedule has it."""
+        if job_id not in self._specs:
+            return
         self._scheduler.add_job(self.run, DateTrigger(run_date=self.context.now()),
                                 args=[job_id], id=job_id + ":now", replace_existing=True,
                                 misfire_grace_time=None)
@@ -172,7 +175,7 @@ class JobRunner:
         current = asyncio.current_task()
         pending = {t for t in self.in_flight if t is not current}
         if pending:
-            log.info("waiting up to %.0fs for %d running job(s)", grace_s, len(pending))
+            log.info("waiting up to %.1fs for %d running job(s)", grace_s, len(pending))
             _, late = await asyncio.wait(pending, timeout=grace_s)
             for task in late:
                 task.cancel()

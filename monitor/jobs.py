@@ -44,6 +44,7 @@ from storage.database import Database
 log = logging.getLogger("chorus.jobs")
 KEEP_RUNS = timedelta(days=30)
 STALE_RUN = timedelta(hours=6)  # longer than any job runs: its process died
+RECHECK_EVERY = timedelta(hours=1)
 CATCH_UP_DAYS = 7  # after downtime, digests are owed for at most this many past dates
 
 
@@ -62,12 +63,20 @@ async def collect_platform(config: Config, db: Database, platform: str) -> dict[
     return _summary(await collect(config, db, platform=platform))
 
 
-async def recheck_sources(config: Config, db: Database, platform: str) -> dict[str, Any]:
-    """Re-read every watched source now, due or not: each run re-checks the posts of the
-    re-check window for edits and deletions."""
+async def recheck_sources(config: Config, db: Database, platform: str,
+                          now: datetime) -> dict[str, Any]:
+    """Every collection run re-checks its source's recent window for edits and deletions;
+    this runs the sources whose own schedule would not reach them within the hour."""
+    horizon = now + RECHECK_EVERY
+
     def watched() -> list[str]:
         with db.connection() as conn:
-            return [s.handle for s in collection_sql.watchlist(conn, platform=platform)]
+            sources = collection_sql.watchlist(
+                conn, platform=platform,
+                default_interval_minutes=int(config.collect_interval_minutes))
+        return [s.handle for s in sources
+                if s.next_due_at is not None and s.next_due_at > horizon
+                and (s.rate_limited_until is None or s.rate_limited_until <= now)]
 
     results: list[SourceRunResult] = []
     for handle in await asyncio.to_thread(watched):
@@ -131,7 +140,7 @@ async def recheck_job(ctx: JobContext) -> dict[str, Any]:
     for platform in PLATFORMS:
         if ctx.stop.is_set():
             break
-        out[platform] = await recheck_sources(ctx.config, ctx.db, platform)
+        out[platform] = await recheck_sources(ctx.config, ctx.db, platform, ctx.now())
     return out
 
 
@@ -169,7 +178,8 @@ def default_jobs(config: Config) -> list[JobSpec]:
                 misfire_grace_time=120),
         JobSpec("converge", converge_job, IntervalTrigger(minutes=5, timezone=UTC),
                 misfire_grace_time=300),
-        JobSpec("recheck", recheck_job, IntervalTrigger(hours=1, timezone=UTC),
+        JobSpec("recheck", recheck_job,
+                IntervalTrigger(seconds=int(RECHECK_EVERY.total_seconds()), timezone=UTC),
                 misfire_grace_time=1800),
         JobSpec("digest", digest_job, CronTrigger(hour=at.hour, minute=at.minute, timezone=tz),
                 misfire_grace_time=12 * 3600),

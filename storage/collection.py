@@ -40,6 +40,7 @@ class WatchedSource:
     rate_limited_until: datetime | None
     next_due_at: datetime | None  # None: never run
     resume: dict[str, Any] | None = None
+    rechecked_at: datetime | None = None  # the last re-read of the recent window
 
 
 @dataclass
@@ -62,7 +63,8 @@ SELECT s.id, s.platform, s.handle, s.kind, s.query, s.platform_id, s.access_hash
        cs.checkpoint, COALESCE(cs.state, 'never') AS state, cs.rate_limited_until,
        cs.last_run_at + make_interval(mins => COALESCE(s.interval_minutes,
                                                        %(default_interval)s)) AS next_due_at,
-       cs.detail -> 'resume' AS resume
+       cs.detail -> 'resume' AS resume,
+       (cs.detail ->> 'rechecked_at')::timestamptz AS rechecked_at
 FROM sources s
 LEFT JOIN collector_state cs ON cs.source_id = s.id
 WHERE s.active
@@ -96,6 +98,7 @@ def watchlist(
             checkpoint=r["checkpoint"], state=str(r["state"]),
             rate_limited_until=r["rate_limited_until"], next_due_at=r["next_due_at"],
             resume=r["resume"] if isinstance(r["resume"], dict) else None,
+            rechecked_at=r["rechecked_at"],
         )
         for r in rows
     ]
@@ -303,4 +306,10 @@ def apply_recheck(
     with conn.transaction():
         counts = write_posts(conn, records, fetched_at=seen_at)
         deleted = mark_gone(conn, source_id, missing, seen_at)
+        conn.execute(_ENSURE_STATE, {"source_id": source_id})
+        conn.execute(
+            """UPDATE collector_state
+               SET detail = jsonb_set(detail, '{rechecked_at}', to_jsonb(%(at)s::timestamptz))
+               WHERE source_id = %(source_id)s""",
+            {"source_id": source_id, "at": seen_at})
     return counts, deleted

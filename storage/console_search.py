@@ -23,15 +23,10 @@ COUNT_CAP = 10_000
 # Relevance ranks the newest matches only, so that a common word costs what a rare one does.
 RELEVANCE_WINDOW = 5_000
 
-# DESIGN §4: carries the narrative when the model scored it over the threshold or an analyst
-# confirmed it, unless the newest analyst label rejects it.
-CARRIES_NARRATIVE = """(CASE (SELECT l.verdict FROM labels l
-           WHERE l.post_id = p.id AND l.narrative = %(narrative)s
-           ORDER BY l.created_at DESC, l.id DESC LIMIT 1)
-     WHEN 'confirm' THEN true WHEN 'reject' THEN false
-     ELSE EXISTS (SELECT 1 FROM tags t JOIN narratives n ON n.key = t.narrative
-                  WHERE t.post_id = p.id AND t.narrative = %(narrative)s
-                    AND t.score >= n.threshold) END)"""
+# DESIGN §4 membership (model over threshold or analyst confirmation, minus rejections) is
+# kept exact by convergence's triggers in narrative_posts (migration 030).
+CARRIES_NARRATIVE = """EXISTS (SELECT 1 FROM narrative_posts np
+                        WHERE np.narrative = %(narrative)s AND np.post_id = p.id)"""
 
 _FILTERS: dict[str, str] = {
     "query": "p.search @@ websearch_to_tsquery('simple', %(query)s)",
@@ -64,6 +59,9 @@ ORDER BY t.post_id, t.score DESC
 _LABELS_OF_PAGE = """
 SELECT post_id, narrative, verdict, analyst, created_at FROM current_labels
 WHERE post_id = ANY(%(ids)s)
+"""
+_CARRIED_OF_PAGE = """
+SELECT post_id, narrative FROM narrative_posts WHERE post_id = ANY(%(ids)s) ORDER BY narrative
 """
 
 
@@ -160,27 +158,21 @@ def _attach_tags(conn: psycopg.Connection[Any], rows: list[dict[str, Any]]) -> N
     ids = [int(r["id"]) for r in rows]
     tags: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     labels: dict[int, dict[str, dict[str, Any]]] = {i: {} for i in ids}
+    carried: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
         for t in conn.execute(_TAGS_OF_PAGE, {"ids": ids}).fetchall():
             tags[int(t["post_id"])].append(t)
         for lab in conn.execute(_LABELS_OF_PAGE, {"ids": ids}).fetchall():
             labels[int(lab["post_id"])][str(lab["narrative"])] = lab
+        for c in conn.execute(_CARRIED_OF_PAGE, {"ids": ids}).fetchall():
+            carried[int(c["post_id"])].append(str(c["narrative"]))
     for row in rows:
         row["tags"] = tags[int(row["id"])]
         row["labels"] = labels[int(row["id"])]
-        row["narratives"] = effective_narratives(row["tags"], row["labels"])
-
-
-def effective_narratives(tags: list[dict[str, Any]],
-                         labels: dict[str, dict[str, Any]]) -> list[str]:
-    """The narratives a post carries after analyst labels (DESIGN §4), in a stable order."""
-    carried = {str(t["narrative"]) for t in tags if t["over_threshold"]}
-    for narrative, label in labels.items():
-        if label["verdict"] == "confirm":
-            carried.add(narrative)
-        else:
-            carried.discard(narrative)
-    return sorted(carried)
+        row["narratives"] = carried[int(row["id"])]
+        row["evidence"] = [t["evidence"] for t in row["tags"]
+                           if t["narrative"] in row["narratives"]
+                           and isinstance(t["evidence"], dict)]
 
 
 def export_posts(conn: psycopg.Connection[Any], f: SearchFilters,

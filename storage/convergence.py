@@ -26,7 +26,15 @@ from storage.convergence_candidates import (
     dismiss_candidate,
     propose_candidate_events,
 )
-from storage.convergence_common import ConvergenceError, Window, check_narratives, fetch, iso, utc
+from storage.convergence_common import (
+    ConvergenceError,
+    Window,
+    analysis_settings,
+    check_narratives,
+    fetch,
+    iso,
+    utc,
+)
 from storage.convergence_copies import coordinated_copies, shared_phrases
 from storage.convergence_event import adoption_measures
 from storage.convergence_leadlag import lead_lag
@@ -80,18 +88,21 @@ def event_report(
     threshold, adopters (each actor, group, first_post_at, lag_hours, platform, url,
     post_id; in lead–lag order), adopters_by_window ('1h', '6h', '24h', '72h'),
     groups_24h, time_to_k_hours (None when fewer than k adopted), first_mover (the first
-    adopter's entry or None), prepositioned (each actor, group, platform, posted_at,
-    hours_before, edited_after_event, edited_at, versions, url, post_id, text),
-    coordinated_copies (clusters: text, identical, first_at, last_at, span_minutes,
-    actors, actors_with_forwards, groups, posts, forwards), forward_cascades, shared_phrases
-    (phrase, actors, uses, used_by), observers ({posts, sources}: shown apart, never
-    counted), weighted_adopters and score in [0, 1].
+    adopter's entry or None), prepositioned (posts in [T0 - pre_days, T0), earliest first,
+    at most 100: each actor, group, platform, posted_at, hours_before, edited_after_event,
+    edited_at, versions, url, post_id, text) with prepositioned_posts and
+    prepositioned_actors counting all of them, coordinated_copies (clusters in the post
+    window: text, identical, first_at, last_at, span_minutes, actors, actors_with_forwards,
+    groups, posts, forwards), forward_cascades, shared_phrases (post window: phrase,
+    actors, uses, used_by), observers ({posts, sources}: shown apart, never counted),
+    weighted_adopters and score in [0, 1].
     """
     _check_parameters(k, pre_days, post_hours)
     event = find_event(conn, event_id)
     t0 = utc(event["occurred_at"], "event time")
     window = Window(t0, t0 - timedelta(days=pre_days), t0 + timedelta(hours=post_hours))
-    narratives = _narrative_reports(conn, window, narrative, k)
+    with analysis_settings(conn):
+        narratives = _narrative_reports(conn, window, narrative, k)
     return {
         "event": {
             "id": int(event["id"]), "name": event["name"], "occurred_at": iso(t0),
@@ -124,10 +135,11 @@ def period_report(
     if end <= start:
         raise ConvergenceError(f"until ({iso(end)}) must be after since ({iso(start)})")
     window = Window(start, start, end - timedelta(microseconds=1))
-    narratives = _narrative_reports(conn, window, narrative, k)
     last_day: date = (end - timedelta(microseconds=1)).date()
-    series = daily_series(conn, start.date(), last_day,
-                          narratives=[narrative] if narrative else None)
+    with analysis_settings(conn):
+        narratives = _narrative_reports(conn, window, narrative, k)
+        series = daily_series(conn, start.date(), last_day,
+                              narratives=[narrative] if narrative else None)
     for entry in narratives:
         entry["daily"] = [row for row in series if row["narrative"] == entry["narrative"]]
     events = fetch(conn, _EVENTS_IN, {"since": start, "until": end})

@@ -18,7 +18,14 @@ from typing import Any
 
 import psycopg
 
-from storage.convergence_common import ConvergenceError, fetch, iso, utc, utc_day
+from storage.convergence_common import (
+    ConvergenceError,
+    analysis_settings,
+    fetch,
+    iso,
+    utc,
+    utc_day,
+)
 from storage.convergence_series import refresh_rollups
 
 _SPIKES = """
@@ -117,9 +124,10 @@ def propose_candidate_events(
     if min_actors < 2:
         raise ConvergenceError(f"a burst needs at least 2 actors, got min_actors={min_actors}")
     refresh_rollups(conn)
-    rows = fetch(conn, _SPIKES, {"first": first, "lo": first - timedelta(days=28), "hi": last,
-                                 "min_posts": min_posts, "min_z": min_z,
-                                 "min_actors": min_actors})
+    with analysis_settings(conn):
+        rows = fetch(conn, _SPIKES, {"first": first, "lo": first - timedelta(days=28),
+                                     "hi": last, "min_posts": min_posts, "min_z": min_z,
+                                     "min_actors": min_actors})
     proposals: list[dict[str, Any]] = []
     for burst in _merge_consecutive(rows):
         proposal, at = _describe(conn, burst)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, LiteralString
 
 import psycopg
+from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
 # Fixed adoption windows of DESIGN §4, in hours after T0.
@@ -14,6 +17,10 @@ ADOPTION_WINDOWS: tuple[int, ...] = (1, 6, 24, 72)
 # Near-identical texts: word-bigram Jaccard similarity at least this, posted within this.
 COPY_SIMILARITY = 0.6
 COPY_WITHIN = timedelta(hours=1)
+# Settings for the analysis queries only (restored afterwards): JIT compilation costs
+# seconds on queries that run in milliseconds, and the phrase and copy aggregates should
+# stay in memory rather than spill to disk.
+ANALYSIS_SETTINGS: dict[str, str] = {"jit": "off", "work_mem": "64MB"}
 
 
 class ConvergenceError(Exception):
@@ -77,3 +84,33 @@ def fetch(
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(query, params)
         return cur.fetchall()
+
+
+@contextlib.contextmanager
+def analysis_settings(conn: psycopg.Connection[Any]) -> Iterator[None]:
+    """ANALYSIS_SETTINGS for the block, then the caller's values again.
+
+    Session-level, so it also works on autocommit connections; a transaction that fails
+    inside the block undoes the change itself when it is rolled back.
+    """
+    names = list(ANALYSIS_SETTINGS)
+    rows = fetch(conn, "SELECT name, setting, unit FROM pg_settings WHERE name = ANY(%(n)s)",
+                 {"n": names})
+    saved = {r["name"]: _with_unit(r["setting"], r["unit"]) for r in rows}
+    _apply(conn, ANALYSIS_SETTINGS)
+    try:
+        yield
+    finally:
+        if conn.info.transaction_status != TransactionStatus.INERROR and not conn.closed:
+            _apply(conn, saved)
+
+
+def _with_unit(setting: str, unit: str | None) -> str:
+    # work_mem is reported as a number of kB blocks with unit 'kB'.
+    return f"{setting}{unit}" if unit and setting.isdigit() else setting
+
+
+def _apply(conn: psycopg.Connection[Any], values: dict[str, str]) -> None:
+    for name, value in values.items():
+        fetch(conn, "SELECT set_config(%(name)s, %(value)s, false) AS value",
+              {"name": name, "value": value})

@@ -74,28 +74,40 @@ ORDER BY n.key
 
 # A pre-positioned post edited at or after T0 proves nothing about before: the platform's
 # edit time says so, or a later version whose edit (or, unknown, first sight) is after T0.
+# Posts are listed earliest first, at most max_listed per narrative; totals count them all.
 _PREPOSITIONED = """
-SELECT a.narrative,
+WITH pre AS (
+    SELECT a.narrative, a.post_id, a.posted_at, a.actor_id, a.actor, a.group_key, a.platform,
+           row_number() OVER (PARTITION BY a.narrative ORDER BY a.posted_at, a.post_id) AS pos
+    FROM narrative_adoptions a
+    WHERE a.posted_at >= %(pre_start)s AND a.posted_at < %(t0)s
+      AND (%(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text)
+), totals AS (
+    SELECT narrative, count(*) AS posts, count(DISTINCT actor_id) AS actors
+    FROM pre GROUP BY narrative
+), listed AS (
+    SELECT pre.*, p.url, left(p.text, 280) AS text, p.edited_at, p.version_count,
+           coalesce(p.edited_at >= %(t0)s, false) OR EXISTS (
+               SELECT 1 FROM post_versions v
+               WHERE v.post_id = p.id AND v.version > 1
+                 AND coalesce(v.edited_at, v.seen_at) >= %(t0)s) AS edited_after
+    FROM pre
+    JOIN posts p ON p.id = pre.post_id
+    WHERE pre.pos <= %(max_listed)s
+)
+SELECT t.narrative, t.posts, t.actors,
        jsonb_agg(jsonb_build_object(
-           'actor', a.actor, 'group', a.group_key, 'platform', a.platform,
-           'posted_at', convergence_iso(a.posted_at),
-           'hours_before', round(convergence_hours(a.posted_at, %(t0)s)::numeric, 2),
-           'edited_after_event', e.edited_after,
-           'edited_at', convergence_iso(p.edited_at),
-           'versions', p.version_count,
-           'url', p.url, 'post_id', a.post_id, 'text', left(p.text, 280))
-           ORDER BY a.posted_at, a.post_id) AS items
-FROM narrative_adoptions a
-JOIN posts p ON p.id = a.post_id
-CROSS JOIN LATERAL (
-    SELECT coalesce(p.edited_at >= %(t0)s, false) OR EXISTS (
-        SELECT 1 FROM post_versions v
-        WHERE v.post_id = p.id AND v.version > 1
-          AND coalesce(v.edited_at, v.seen_at) >= %(t0)s) AS edited_after
-) e
-WHERE a.posted_at >= %(pre_start)s AND a.posted_at < %(t0)s
-  AND (%(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text)
-GROUP BY a.narrative
+           'actor', l.actor, 'group', l.group_key, 'platform', l.platform,
+           'posted_at', convergence_iso(l.posted_at),
+           'hours_before', round(convergence_hours(l.posted_at, %(t0)s)::numeric, 2),
+           'edited_after_event', l.edited_after,
+           'edited_at', convergence_iso(l.edited_at),
+           'versions', l.version_count,
+           'url', l.url, 'post_id', l.post_id, 'text', l.text)
+           ORDER BY l.pos) AS items
+FROM totals t
+JOIN listed l ON l.narrative = t.narrative
+GROUP BY t.narrative, t.posts, t.actors
 """
 
 # Observers (and sources without an actor) are shown apart and never counted.
@@ -115,19 +127,20 @@ GROUP BY np.narrative
 
 
 def adoption_measures(
-    conn: psycopg.Connection[Any], window: Window, narrative: str | None, k: int
+    conn: psycopg.Connection[Any], window: Window, narrative: str | None, k: int,
+    *, max_listed: int = 100,
 ) -> list[dict[str, Any]]:
     """Per narrative: adopters (lead–lag order), windows, groups, time to k, first mover,
-    pre-positioned posts, observers and score. Narratives without adopters are included."""
-    params = {**window.params(), "narrative": narrative, "k": k}
-    prepositioned = {
-        r["narrative"]: r["items"] for r in fetch(conn, _PREPOSITIONED, params)
-    }
+    pre-positioned posts (at most max_listed, earliest first, with totals), observers and
+    score. Narratives without adopters are included."""
+    params = {**window.params(), "narrative": narrative, "k": k, "max_listed": max_listed}
+    prepositioned = {r["narrative"]: r for r in fetch(conn, _PREPOSITIONED, params)}
     observers = {r["narrative"]: r for r in fetch(conn, _OBSERVERS, params)}
     result: list[dict[str, Any]] = []
     for row in fetch(conn, _MEASURES, params):
         key = row["narrative"]
         seen = observers.get(key)
+        pre = prepositioned.get(key)
         result.append({
             "narrative": key,
             "name": row["name"],
@@ -140,7 +153,9 @@ def adoption_measures(
             "groups_24h": int(row["groups_24h"]),
             "time_to_k_hours": _number(row["time_to_k_hours"]),
             "first_mover": row["first_mover"],
-            "prepositioned": prepositioned.get(key, []),
+            "prepositioned": pre["items"] if pre else [],
+            "prepositioned_posts": int(pre["posts"]) if pre else 0,
+            "prepositioned_actors": int(pre["actors"]) if pre else 0,
             "observers": {
                 "posts": int(seen["posts"]) if seen else 0,
                 "sources": seen["sources"] if seen else [],

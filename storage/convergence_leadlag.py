@@ -14,7 +14,13 @@ from typing import Any
 
 import psycopg
 
-from storage.convergence_common import ConvergenceError, check_narratives, fetch, utc
+from storage.convergence_common import (
+    ConvergenceError,
+    analysis_settings,
+    check_narratives,
+    fetch,
+    utc,
+)
 
 _LEAD_LAG = """
 WITH ev AS (
@@ -75,8 +81,9 @@ def lead_lag(
         raise ConvergenceError(f"post-window must be positive, got {post_hours} hours")
     if narrative is not None:
         check_narratives(conn, [narrative])
-    rows = fetch(conn, _LEAD_LAG, {"since": start, "until": end, "narrative": narrative,
-                                   "post_hours": post_hours})
+    with analysis_settings(conn):
+        rows = fetch(conn, _LEAD_LAG, {"since": start, "until": end, "narrative": narrative,
+                                       "post_hours": post_hours})
     return [
         {
             "actor": r["actor"],

@@ -17,7 +17,13 @@ from typing import Any
 
 import psycopg
 
-from storage.convergence_common import ConvergenceError, check_narratives, fetch, utc_day
+from storage.convergence_common import (
+    ConvergenceError,
+    analysis_settings,
+    check_narratives,
+    fetch,
+    utc_day,
+)
 
 BASELINE_DAYS = 28  # also written into _SERIES's window frame
 UNUSUAL_Z = 3.0
@@ -119,8 +125,10 @@ def daily_series(
     keys = check_narratives(conn, narratives)
     params = {"narratives": keys, "first": first, "hi": last,
               "lo": first - timedelta(days=BASELINE_DAYS)}
+    with analysis_settings(conn):
+        rows = fetch(conn, _SERIES, params)
     result: list[dict[str, Any]] = []
-    for row in fetch(conn, _SERIES, params):
+    for row in rows:
         z = float(row["z"])
         result.append({
             "narrative": row["narrative"],

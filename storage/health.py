@@ -51,11 +51,18 @@ def source_rows(
 
 
 def tagging_backlog(conn: psycopg.Connection[Any]) -> dict[str, Any]:
-    """Posts no model has looked at yet, and when the oldest of them arrived."""
+    """Posts waiting for the tagger (never tagged, or edited since), and since when the
+    oldest of them waits."""
     row = one(conn.execute(
-        """SELECT count(*) AS pending, min(p.first_seen_at) AS oldest_seen_at
-           FROM posts p
-           WHERE NOT EXISTS (SELECT 1 FROM post_tagging t WHERE t.post_id = p.id)"""
+        """SELECT count(*) AS pending, min(waiting_since) AS oldest_seen_at
+           FROM (SELECT p.first_seen_at AS waiting_since
+                 FROM posts p
+                 WHERE NOT EXISTS (SELECT 1 FROM post_tagging t WHERE t.post_id = p.id)
+                 UNION ALL
+                 SELECT min(v.seen_at)
+                 FROM post_tagging t
+                 JOIN post_versions v ON v.post_id = t.post_id AND v.seen_at > t.tagged_at
+                 GROUP BY t.post_id) waiting"""
     ).fetchone())
     return {"pending": int(row["pending"]), "oldest_seen_at": row["oldest_seen_at"]}
 

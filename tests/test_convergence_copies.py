@@ -62,9 +62,11 @@ def copies_event(db: Database) -> int:
     phrases = [
         post("Tura313", "30", hours_after(4), "a zionist american plot hit baghdad tonight"),
         post("sabreenS1", "31", hours_after(5), "behind it the zionist american plot once more"),
-        post("Qais_alkhazali", "32", hours_after(-30),
+        post("Qais_alkhazali", "32", hours_after(20),
              "zionist american plot exposed by drone theatre", platform="twitter"),
         post("kataib_h", "33", hours_after(30), "drone theatre fools nobody"),
+        # Before the event: pre-positioning, not a talking point of the adopters.
+        post("ameri_badr", "35", hours_after(-5), "drone theatre planned"),
         post("omartvsd", "34", hours_after(5), "zionist american plot drone theatre",
              platform="twitter"),
     ]

@@ -170,3 +170,19 @@ def test_digest_command_preview_send_and_errors(episode: Database, tmp_path: Pat
     assert code == 2 and "choose one of --send or --dry-run" in err
     code, _, err = run(episode, tmp_path, "digest", "--date", "7/11/2021", "--send")
     assert code == 2 and "YYYY-MM-DD" in err and "Traceback" not in err
+
+
+def test_digest_command_reports_an_unreachable_smtp_server(episode: Database,
+                                                           tmp_path: Path) -> None:
+    env = {**outbox_env(episode.url, tmp_path), "CHORUS_SMTP_HOST": "127.0.0.1",
+           "CHORUS_SMTP_PORT": "1", "CHORUS_SMTP_SECURITY": "starttls",
+           "CHORUS_SMTP_USER": "mailer", "CHORUS_SMTP_PASSWORD": "pa55-word-secret",
+           "CHORUS_SMTP_TIMEOUT_S": "3"}
+    result = CliRunner().invoke(cli, ["digest", "--date", "2021-11-07", "--send"], env=env)
+    assert result.exit_code == 2
+    assert "cannot send the digest via SMTP server 127.0.0.1:1 (starttls)" in result.stderr
+    assert "pa55-word-secret" not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+    with episode.connection() as conn:
+        row = conn.execute("SELECT status, attempts FROM digests").fetchone()
+    assert row == {"status": "failed", "attempts": 1}  # recorded; a later run retries it

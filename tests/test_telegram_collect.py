@@ -283,6 +283,10 @@ def test_runs_are_recorded(db: Database, config: Config) -> None:
     assert logged["started_at"] == NOW and logged["finished_at"] == NOW
     done = state(db, "Tura313")
     assert done["state"] == "ok" and done["last_success_at"] == NOW
+    from storage.collection import latest_runs
+    with db.connection() as conn:
+        [latest] = latest_runs(conn, platform="telegram")
+    assert (latest["handle"], latest["inserted"], latest["status"]) == ("Tura313", 3, "ok")
 
 
 def test_service_messages_advance_the_checkpoint_but_are_not_posts(
@@ -309,3 +313,57 @@ def test_not_due_sources_wait_for_their_interval(db: Database, config: Config) -
     forced = asyncio.run(collect(config, db, source="Tura313", now=NOW + timedelta(minutes=5),
                                  telegram_client_factory=lambda: fake, sleep=Sleeps()))
     assert [r.status for r in forced] == ["ok"]
+
+
+def test_real_client_is_built_from_secrets_with_flood_waits_left_to_the_collector() -> None:
+    from telethon import TelegramClient
+    from telethon.crypto import AuthKey
+    from telethon.sessions import StringSession
+
+    from collectors.telegram_api import TelegramNotConfigured, telethon_client
+
+    session = StringSession()
+    session.set_dc(2, "149.154.167.51", 443)
+    session.auth_key = AuthKey(bytes(range(256)))
+    client = telethon_client("12345", "0123456789abcdef0123456789abcdef", session.save())
+    assert isinstance(client, TelegramClient)
+    assert client.flood_sleep_threshold == 0  # every FloodWaitError reaches our threshold
+    assert not client.is_connected()
+    with pytest.raises(TelegramNotConfigured, match="numeric id"):
+        telethon_client("abc", "hash", session.save())
+
+
+def test_retry_policy_backs_off_gives_up_and_lets_other_errors_through() -> None:
+    from collectors.retry import RetriesExhausted, RetryPolicy, retry_async, retry_sync
+
+    policy = RetryPolicy(attempts=4, base_delay_s=1.0, max_delay_s=3.0, jitter=0.0)
+    assert [policy.delay(n) for n in (1, 2, 3, 4)] == [1.0, 2.0, 3.0, 3.0]
+    outcomes: list[BaseException | str] = [ConnectionError("a"), TimeoutError("b"), "done"]
+    waits: list[float] = []
+
+    def flaky() -> str:
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    assert retry_sync(flaky, retry_on=(ConnectionError, TimeoutError), what="x",
+                      policy=policy, sleep=waits.append) == "done"
+    assert waits == [1.0, 2.0]
+
+    def broken() -> str:
+        raise ConnectionError("down")
+
+    with pytest.raises(RetriesExhausted) as exhausted:
+        retry_sync(broken, retry_on=(ConnectionError,), what="reading", policy=policy,
+                   sleep=waits.append)
+    assert exhausted.value.attempts == 4 and isinstance(exhausted.value.last, ConnectionError)
+
+    async def wrong() -> str:
+        raise ValueError("not transient")
+
+    sleeps = Sleeps()
+    with pytest.raises(ValueError):
+        asyncio.run(retry_async(wrong, retry_on=(ConnectionError,), what="x", policy=policy,
+                                sleep=sleeps))
+    assert sleeps.waits == []

@@ -48,9 +48,9 @@ def make_vcr(**options: Any) -> vcr.VCR:
 
 
 @contextmanager
-def cassette(name: str) -> Iterator[Cassette]:
+def cassette(name: str, **options: Any) -> Iterator[Cassette]:
     recorder = make_vcr(match_on=["method", "host", "path", "key_params"])
-    with recorder.use_cassette(str(CASSETTES / f"{name}.yaml")) as played:
+    with recorder.use_cassette(str(CASSETTES / f"{name}.yaml"), **options) as played:
         yield played
 
 
@@ -226,6 +226,19 @@ def test_unauthorized_gives_a_credentials_message_without_the_token(
     assert TOKEN not in str(rows(db, "SELECT * FROM collection_runs"))
 
 
+def test_forbidden_stops_x_with_the_reason(db: Database, config: Config) -> None:
+    watch(db, "alishamkhani_ir", SHAM)
+    watch(db, "Qais_alkhazali", QAIS)
+    with cassette("x_forbidden") as played:
+        results = run_x(config, db)
+    assert played.play_count == 1  # the first 403 stops X: the second source is not asked
+    first = results["alishamkhani_ir"]
+    assert first.status == "failed" and "403 Forbidden" in (first.error or "")
+    assert "attached to a Project" in (first.error or "")
+    assert results["Qais_alkhazali"].status == "failed"
+    assert results["Qais_alkhazali"].error == first.error
+
+
 def test_edits_become_versions(db: Database, config: Config) -> None:
     watch(db, "Qais_alkhazali", QAIS)
     with cassette("x_edited") as played:
@@ -260,6 +273,11 @@ def test_recheck_marks_deleted_tweets(db: Database, config: Config) -> None:
     assert stored["1457226306155450368"]["deleted_seen_at"] == later
     assert stored["1457241405649850368"]["deleted_seen_at"] is None
     assert rows(db, "SELECT reads FROM x_read_budget")[0]["reads"] == 3  # 2 + 1 re-read
+    sent: list[str] = []
+    with cassette("x_recheck", allow_playback_repeats=True):
+        run_x(config, db, now=later + timedelta(hours=2), sent=sent)
+    # Lookups spend the read budget: within six hours of the last re-check, none is made.
+    assert sent and not any("/2/tweets?" in url for url in sent)
 
 
 def test_monthly_budget_stops_before_it_is_exceeded(db: Database, config: Config) -> None:

@@ -22,6 +22,7 @@ from monitor.console.security import SecurityHeaders
 from monitor.console.sessions import Sessions
 from monitor.console.state import ConsoleState
 from monitor.console.templating import environment
+from monitor.console.timing import ServerTiming
 from monitor.console.web import error_page, page
 from monitor.settings import Config
 from storage.database import Database
@@ -104,7 +105,7 @@ def create_app(config: Config, db: Database, *, auth_required: bool = False) -> 
                          reader_problem=_prepare_sql_tab(db, str(config.sql_reader_role)),
                          page_size=int(config.console_page_size),
                          export_cap=int(config.console_export_cap))
-    app = Starlette(routes=_routes(), middleware=[Middleware(SecurityHeaders)],
+    app = Starlette(routes=_routes(), middleware=[Middleware(ServerTiming), Middleware(SecurityHeaders)],
                     exception_handlers={HTTPException: _http_error})
     app.state.console = state
     return app

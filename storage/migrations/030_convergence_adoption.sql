@@ -36,13 +36,16 @@ CREATE INDEX narrative_posts_time_idx ON narrative_posts (narrative, posted_at)
 CREATE INDEX narrative_posts_day_idx ON narrative_posts (posted_at);
 CREATE INDEX narrative_posts_post_idx ON narrative_posts (post_id);
 
--- Matching features of every post that carries a narrative: tokens (normalised text without
--- URLs and punctuation) for shared phrases, and the sorted hashes of word bigrams for
--- near-duplicate detection (prefix-filtered Jaccard; no extension needed).
+-- Matching features of every post that carries a narrative, computed once at write time:
+-- tokens (normalised text without URLs and punctuation), the sorted hashes of its word
+-- bigrams (near-duplicate detection by prefix-filtered Jaccard; no extension needed) and
+-- the hashes of its 2- to 4-word phrases that neither start nor end with a stop word
+-- (shared phrases are counted over these integers and turned back into words at the end).
 CREATE TABLE post_features (
     post_id  bigint PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,
     tokens   text[] NOT NULL,
-    shingles integer[] NOT NULL
+    shingles integer[] NOT NULL,
+    grams    integer[] NOT NULL
 );
 
 -- Days whose rollups must be recomputed. Append-only (no unique key) so that concurrent
@@ -77,15 +80,38 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 
 -- Features for posts that lack them; with p_replace, recomputed (the text was edited).
+-- Common function words of English, Arabic and Persian, folded like stored tokens
+-- (classifiers.normalise.normalise_for_matching).
+CREATE FUNCTION convergence_stop_words() RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT '{a,about,after,all,also,an,and,any,are,as,at,be,been,before,being,but,by,can,could,for,from,had,has,have,he,her,here,him,his,how,i,if,in,into,is,it,its,just,me,more,most,my,no,not,of,on,or,our,over,she,should,so,than,that,the,their,them,then,there,these,they,this,those,to,us,was,we,were,what,when,where,which,who,whom,why,will,with,would,you,your,اذا,از,است,التي,الذي,الذين,الي,ان,انه,انها,او,اي,ايضا,اين,با,بر,براي,بعد,به,بها,بين,تا,تلك,ثم,حتي,خود,در,ذلك,را,شد,شده,علي,عليه,عليها,عن,عند,غير,في,فيه,فيها,قبل,قد,كان,كانت,كرد,كل,كما,كه,لا,لقد,لم,لن,له,لها,لهم,ما,مع,من,منذ,مي,نحن,هاي,هذا,هذه,هم,هناك,هو,هي,و,وفي,وقد,ولا,وما,يك}'::text[]
+$$;
+
+-- A phrase of n words as an integer: its hash with the two low bits replaced by n - 1, so
+-- that the length can be read back ((h & 3) + 1) before the words are looked up again.
+CREATE FUNCTION convergence_phrase_hash(phrase text, n integer) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (hashtext(phrase) & -4) | (n - 1) $$;
+
+CREATE FUNCTION convergence_grams(tokens text[]) RETURNS integer[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(DISTINCT convergence_phrase_hash(
+               array_to_string(tokens[i:i + n - 1], ' '), n)), '{}')
+    FROM generate_series(2, 4) AS n
+    CROSS JOIN LATERAL generate_series(1, cardinality(tokens) - n + 1) AS i
+    WHERE NOT (tokens[i] = ANY (convergence_stop_words())
+               OR tokens[i + n - 1] = ANY (convergence_stop_words()))
+$$;
+
 CREATE FUNCTION convergence_store_features(p_post_ids bigint[], p_replace boolean) RETURNS void
 LANGUAGE sql AS $$
-    INSERT INTO post_features (post_id, tokens, shingles)
-    SELECT p.id, f.tokens, convergence_shingles(f.tokens)
+    INSERT INTO post_features (post_id, tokens, shingles, grams)
+    SELECT p.id, f.tokens, convergence_shingles(f.tokens), convergence_grams(f.tokens)
     FROM posts p
     CROSS JOIN LATERAL (SELECT convergence_tokens(p.normalized_text) AS tokens) f
     WHERE p.id = ANY (p_post_ids)
       AND (p_replace OR NOT EXISTS (SELECT 1 FROM post_features x WHERE x.post_id = p.id))
-    ON CONFLICT (post_id) DO UPDATE SET tokens = EXCLUDED.tokens, shingles = EXCLUDED.shingles
+    ON CONFLICT (post_id) DO UPDATE SET tokens = EXCLUDED.tokens, shingles = EXCLUDED.shingles,
+        grams = EXCLUDED.grams
     WHERE post_features.tokens IS DISTINCT FROM EXCLUDED.tokens
 $$;
 

@@ -131,8 +131,8 @@ BEGIN
     LEFT JOIN current_labels cl ON cl.post_id = k.post_id AND cl.narrative = k.narrative
     WHERE cl.verdict = 'confirm' OR (cl.verdict IS NULL AND t.score >= nr.threshold);
     GET DIAGNOSTICS n = ROW_COUNT;
-    INSERT INTO post_features (post_id, tokens, shingles)
-    SELECT p.id, f.tokens, convergence_shingles(f.tokens)
+    INSERT INTO post_features (post_id, tokens, shingles, grams)
+    SELECT p.id, f.tokens, convergence_shingles(f.tokens), convergence_grams(f.tokens)
     FROM (SELECT DISTINCT post_id FROM narrative_posts) np
     JOIN posts p ON p.id = np.post_id
     CROSS JOIN LATERAL (SELECT convergence_tokens(p.normalized_text) AS tokens) f;

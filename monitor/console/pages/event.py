@@ -92,9 +92,13 @@ def event_page(req: PageRequest) -> Response:
                                   pre_days=pre_days, post_hours=post_hours)
         except ConvergenceError as exc:
             raise PageError(str(exc)) from None
+    active = [n for n in report["narratives"]
+              if n["adopters"] or n["prepositioned"] or n["coordinated_copies"]]
+    idle = [n for n in report["narratives"] if n not in active]
     charts = {n["narrative"]: lead_lag(n["adopters"], n["prepositioned"], pre_days * 24.0,
                                        float(post_hours))
-              for n in report["narratives"]}
-    return req.render("event.html", event=event, report=report, charts=charts, k=k,
+              for n in active}
+    return req.render("event.html", event=event, report=report, active=active, idle=idle,
+                      charts=charts, k=k,
                       pre_days=pre_days, post_hours=post_hours, narrative=narrative,
                       narratives=narratives)

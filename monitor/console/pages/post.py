@@ -27,11 +27,13 @@ def _detail_context(req: PageRequest, post_id: int) -> dict[str, Any]:
     versions = detail.versions
     diffs = [(versions[i - 1], versions[i], word_diff(versions[i - 1]["text"], versions[i]["text"]))
              for i in range(1, len(versions))]
+    carried = {str(c["narrative"]): c for c in detail.carried}
+    # Evidence of the narratives the post carries (after analyst labels), not of every tag.
     evidence = [t["evidence"] for t in detail.tags
-                if t["over_threshold"] and isinstance(t["evidence"], dict)]
+                if t["narrative"] in carried and isinstance(t["evidence"], dict)]
     return {"detail": detail, "post": detail.post, "diffs": diffs, "evidence": evidence,
             "narratives": narratives, "current": detail.current_labels,
-            "carried": {str(c["narrative"]): c for c in detail.carried}}
+            "carried": carried}
 
 
 def post_page(req: PageRequest) -> Response:

@@ -1,0 +1,75 @@
+"""Checks that a record can be stored: PostgreSQL text holds neither NUL characters nor
+unpaired UTF-16 surrogates (which JSON can smuggle in as `\\ud800` escapes). One bad record
+must be reported on its own, never abort the batch it travels in.
+
+The write path already strips NUL from post texts and raw payloads; everything else is
+checked here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from collectors.records import PostRecord
+
+# A \uD800-\uDFFF escape in JSON text: the only way a decoded value gets a surrogate.
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_FIELDS = ("source", "native_id", "url", "lang", "forwarded_from", "forwarded_from_id",
+           "reply_to", "quote_of")
+
+
+def text_problem(value: str, *, nul_allowed: bool = False) -> str | None:
+    if not nul_allowed and "\x00" in value:
+        return "a NUL character"
+    if value.isascii():
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "an unpaired UTF-16 surrogate"
+    return None
+
+
+def deep_problem(value: Any, *, nul_allowed: bool = False) -> str | None:
+    """The first unstorable string anywhere in a JSON-like value (keys included)."""
+    if isinstance(value, str):
+        return text_problem(value, nul_allowed=nul_allowed)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = deep_problem(str(key), nul_allowed=nul_allowed) or deep_problem(
+                item, nul_allowed=nul_allowed)
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for item in value:
+            found = deep_problem(item, nul_allowed=nul_allowed)
+            if found:
+                return found
+    return None
+
+
+def storable_problem(record: PostRecord, *, check_raw: bool = True) -> str | None:
+    """Why the record cannot be stored, or None. `check_raw=False` skips the raw payload when
+    the caller knows its source text had no surrogate escapes (the costly part)."""
+    for name in _FIELDS:
+        value = getattr(record, name)
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                return f"{name} contains {problem}"
+    problem = text_problem(record.text, nul_allowed=True)
+    if problem:
+        return f"text contains {problem}"
+    for label, value in (("earlier texts", record.earlier_texts), ("links", record.links),
+                         ("media", record.media), ("metrics", record.metrics),
+                         ("labels", record.labels)):
+        problem = deep_problem(value, nul_allowed=label == "earlier texts")
+        if problem:
+            return f"{label} contain {problem}"
+    if check_raw:
+        problem = deep_problem(record.raw, nul_allowed=True)
+        if problem:
+            return f"the raw payload contains {problem}"
+    return None

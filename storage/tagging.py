@@ -1,0 +1,157 @@
+"""SQL for narrative tagging: which posts need tags, writing them, and training data.
+
+Backfill walks posts in id order in batches; each batch's tags and its post_tagging marks
+are written in one transaction, so a run killed at any point resumes where the last
+committed batch ended (posts already carrying the current model version are skipped).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+from storage.rows import one
+
+
+@dataclass(frozen=True, slots=True)
+class PendingPost:
+    id: int
+    text: str
+    lang: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TagRow:
+    narrative: str
+    score: float
+    method: str
+    evidence: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class PostTags:
+    post_id: int
+    tags: Sequence[TagRow] = field(default_factory=tuple)
+
+
+_PENDING = """
+SELECT p.id, p.text, p.lang
+FROM posts p
+LEFT JOIN post_tagging pt ON pt.post_id = p.id
+WHERE p.id > %(after)s
+  AND (
+        pt.post_id IS NULL
+     OR (%(include_stale)s AND pt.model_version <> %(version)s)
+     OR EXISTS (SELECT 1 FROM post_versions v
+                WHERE v.post_id = p.id AND v.seen_at > pt.tagged_at)
+  )
+ORDER BY p.id
+LIMIT %(limit)s
+"""
+
+
+def pending_posts(
+    conn: psycopg.Connection[Any], model_version: str, *, after: int = 0, limit: int = 64,
+    include_stale: bool = False,
+) -> list[PendingPost]:
+    """The next posts (id > after) never tagged, edited since tagged, or, with
+    include_stale, tagged by another model version."""
+    rows = conn.execute(_PENDING, {"after": after, "limit": limit, "version": model_version,
+                                   "include_stale": include_stale}).fetchall()
+    return [PendingPost(int(r["id"]), str(r["text"]), r["lang"]) for r in rows]
+
+
+def write_tags(conn: psycopg.Connection[Any], model_version: str,
+               batch: Sequence[PostTags]) -> int:
+    """Replace the tags of these posts and mark them tagged by model_version (one
+    transaction: the caller's). Returns the number of tags written."""
+    if not batch:
+        return 0
+    post_ids = [p.post_id for p in batch]
+    conn.execute("DELETE FROM tags WHERE post_id = ANY(%(ids)s)", {"ids": post_ids})
+    rows = [(p.post_id, t) for p in batch for t in p.tags]
+    if rows:
+        conn.execute(
+            """INSERT INTO tags (post_id, narrative, score, method, model_version, evidence)
+               SELECT u.post_id, u.narrative, u.score, u.method, %(version)s, u.evidence
+               FROM unnest(%(post_ids)s::bigint[], %(narratives)s::text[], %(scores)s::real[],
+                           %(methods)s::text[], %(evidence)s::jsonb[])
+                    AS u(post_id, narrative, score, method, evidence)""",
+            {
+                "version": model_version,
+                "post_ids": [r[0] for r in rows],
+                "narratives": [r[1].narrative for r in rows],
+                "scores": [r[1].score for r in rows],
+                "methods": [r[1].method for r in rows],
+                "evidence": [json.dumps(r[1].evidence, ensure_ascii=False) for r in rows],
+            },
+        )
+    conn.execute(
+        """INSERT INTO post_tagging (post_id, model_version, tagged_at)
+           SELECT unnest(%(ids)s::bigint[]), %(version)s, now()
+           ON CONFLICT (post_id) DO UPDATE
+              SET model_version = EXCLUDED.model_version, tagged_at = EXCLUDED.tagged_at""",
+        {"ids": post_ids, "version": model_version},
+    )
+    return len(rows)
+
+
+def missing_narratives(conn: psycopg.Connection[Any], keys: Sequence[str]) -> list[str]:
+    """Taxonomy keys with no row in narratives (tags would violate the foreign key)."""
+    rows = conn.execute(
+        "SELECT k FROM unnest(%(keys)s::text[]) AS k "
+        "WHERE NOT EXISTS (SELECT 1 FROM narratives n WHERE n.key = k) ORDER BY k",
+        {"keys": list(keys)},
+    ).fetchall()
+    return [str(r["k"]) for r in rows]
+
+
+def tagging_progress(conn: psycopg.Connection[Any], model_version: str) -> dict[str, int]:
+    row = one(conn.execute(
+        """SELECT count(*) AS posts,
+                  count(pt.post_id) FILTER (WHERE pt.model_version = %(version)s) AS current,
+                  count(pt.post_id) FILTER (WHERE pt.model_version <> %(version)s) AS stale,
+                  count(*) FILTER (WHERE pt.post_id IS NULL) AS untagged
+           FROM posts p LEFT JOIN post_tagging pt ON pt.post_id = p.id""",
+        {"version": model_version},
+    ).fetchone())
+    return {k: int(v) for k, v in row.items()}
+
+
+def labelled_posts(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
+    """Analyst verdicts in force (newest per post and narrative), with the post's text."""
+    return conn.execute(
+        """SELECT cl.post_id, p.text, p.lang, cl.narrative, cl.verdict
+           FROM current_labels cl JOIN posts p ON p.id = cl.post_id
+           ORDER BY cl.post_id, cl.narrative"""
+    ).fetchall()
+
+
+def save_head(conn: psycopg.Connection[Any], model_id: str, version: str,
+              params: dict[str, Any], trained_on: dict[str, Any]) -> int:
+    """Store a fitted head; it becomes the newest for its model (refitting the same
+    parameters again just makes that head the newest)."""
+    row = one(conn.execute(
+        """INSERT INTO classifier_heads (model_id, version, params, trained_on)
+           VALUES (%(model_id)s, %(version)s, %(params)s::jsonb, %(trained_on)s::jsonb)
+           ON CONFLICT (model_id, version) DO UPDATE
+              SET created_at = now(), trained_on = EXCLUDED.trained_on
+           RETURNING id""",
+        {"model_id": model_id, "version": version,
+         "params": json.dumps(params, ensure_ascii=False),
+         "trained_on": json.dumps(trained_on, ensure_ascii=False)},
+    ).fetchone())
+    return int(row["id"])
+
+
+def latest_head(conn: psycopg.Connection[Any], model_id: str) -> dict[str, Any] | None:
+    row: dict[str, Any] | None = conn.execute(
+        """SELECT id, version, params, trained_on, created_at FROM classifier_heads
+           WHERE model_id = %(model_id)s ORDER BY created_at DESC, id DESC LIMIT 1""",
+        {"model_id": model_id},
+    ).fetchone()
+    return row
