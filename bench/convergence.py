@@ -28,9 +28,10 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, LiteralString
 
 import psycopg
 from psycopg import conninfo, sql
@@ -225,6 +226,19 @@ SELECT *, (actors - mean) / greatest(sd, 1) AS z FROM stats WHERE day >= %(first
 """
 
 
+TAG_BATCH = """
+INSERT INTO tags (post_id, narrative, score, method, model_version)
+SELECT id, (%(n)s::text[])[1 + id %% 9], 0.4 + (id %% 60) / 100.0, 'bench', 'bench-2'
+FROM posts WHERE native_id LIKE 'new-%%'
+"""
+
+
+def fetch_all(conn: psycopg.Connection[Any], query: LiteralString,
+              params: dict[str, Any]) -> list[dict[str, Any]]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(query, params).fetchall()
+
+
 def timed(action: Callable[[], Any]) -> float:
     began = time.perf_counter()
     action()
@@ -259,7 +273,7 @@ def load(url: str, args: argparse.Namespace) -> None:
             began = time.perf_counter()
             for statement in script.split(";\n"):
                 if statement.strip():
-                    conn.execute(statement, params)  # type: ignore[arg-type]
+                    conn.execute(statement, params)
             print(f"  loaded {label:<28} {time.perf_counter() - began:8.1f} s", flush=True)
         conn.execute("SET session_replication_role = origin")
         began = time.perf_counter()
@@ -290,11 +304,9 @@ def measure_reports(db: Database, runs: int) -> dict[str, dict[str, float]]:
         for e in picks:
             t0 = e["occurred_at"]
             window = Window(t0, t0 - timedelta(days=7), t0 + timedelta(hours=72))
-            full.append(timed(lambda e=e: event_report(conn, e["id"])))
-            core.append(timed(lambda w=window: adoption_measures(conn, w, None, 3)))
-            with conn.cursor(row_factory=dict_row) as cur:
-                plain.append(timed(lambda w=window, c=cur: c.execute(
-                    PLAIN_ADOPTION, w.params()).fetchall()))
+            full.append(timed(partial(event_report, conn, e["id"])))
+            core.append(timed(partial(adoption_measures, conn, window, None, 3)))
+            plain.append(timed(partial(fetch_all, conn, PLAIN_ADOPTION, window.params())))
     print("event report (all 9 narratives, 7-day pre-window, 72 h post-window)")
     return {"full": summary("event report (rollups, everything)", full),
             "core": summary("adoption measures (rollups)", core),
@@ -307,12 +319,10 @@ def measure_series(db: Database, runs: int, days: int) -> dict[str, dict[str, fl
         for i in range(runs):
             first = (START + timedelta(days=40 + (i * 37) % (days - 140))).date()
             last = first + timedelta(days=89)
-            ours.append(timed(lambda f=first, la=last: daily_series(conn, f, la)))
+            ours.append(timed(partial(daily_series, conn, first, last)))
             params = {"first": first, "lo": first - timedelta(days=28),
                       "hi": last + timedelta(days=1)}
-            with conn.cursor() as cur:
-                plain.append(timed(lambda p=params, c=cur: c.execute(
-                    PLAIN_SERIES, p).fetchall()))  # type: ignore[arg-type]
+            plain.append(timed(partial(fetch_all, conn, PLAIN_SERIES, params)))
     print("90-day daily series, all narratives, with 28-day baselines")
     return {"ours": summary("daily series (rollups)", ours),
             "plain": summary("daily series (plain GROUP BY)", plain)}
@@ -335,16 +345,13 @@ def measure_refresh(db: Database, batch: int, days: int) -> dict[str, float]:
     with db.connection() as conn:
         refresh_rollups(conn)  # start clean
     with db.connection() as conn:
-        write_ms = timed(lambda: write_posts(conn, records))
+        write_ms = timed(partial(write_posts, conn, records))
     with db.connection() as conn:
-        tag_ms = timed(lambda: conn.execute(
-            """INSERT INTO tags (post_id, narrative, score, method, model_version)
-               SELECT id, (%(n)s::text[])[1 + id %% 9], 0.4 + (id %% 60) / 100.0, 'bench', 'b2'
-               FROM posts WHERE native_id LIKE 'new-%%'""", {"n": list(NARRATIVES)}))
+        tag_ms = timed(partial(conn.execute, TAG_BATCH, {"n": list(NARRATIVES)}))
     with db.connection() as conn:
         dirty = conn.execute(
             "SELECT count(DISTINCT day) AS n FROM convergence_dirty_days").fetchone()
-        refresh_ms = timed(lambda: refresh_rollups(conn))
+        refresh_ms = timed(partial(refresh_rollups, conn))
     print(f"incremental refresh after a {len(records):,}-post batch")
     print(f"  write_posts (COPY + upsert, with triggers) {write_ms:9.1f} ms")
     print(f"  tag insert (with narrative_posts triggers)  {tag_ms:9.1f} ms")

@@ -21,6 +21,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from classifiers import onnx_backend
+from classifiers.onnx_backend import OnnxSession
+
 log = logging.getLogger(__name__)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -28,6 +31,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 Matrix = npt.NDArray[np.float32]
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
 MAX_LENGTH = 128  # MiniLM was trained on 128 tokens; longer posts are truncated
 # A language is covered when its words mostly survive tokenisation whole or in a few pieces.
 MAX_PIECES_PER_WORD = 2.5
@@ -140,24 +144,62 @@ def _pooling(path: Path) -> str:
 
 
 class Encoder:
-    """Batches texts through the model; one instance per process (it holds the weights)."""
+    """Batches texts through the model; one instance per process (it holds the weights).
+
+    backend: "torch"; "onnx" or "onnx-int8" (ONNX Runtime, sentence encoders only); or
+    "auto": onnx-int8 when ONNX Runtime is installed, else torch."""
 
     def __init__(self, path: Path | None = None, *, threads: int = 0,
-                 max_length: int = MAX_LENGTH) -> None:
+                 max_length: int = MAX_LENGTH, backend: str = "auto",
+                 cache_dir: Path | None = None) -> None:
         from transformers import AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
         hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+        if backend not in BACKENDS:
+            raise ModelLoadError(f"unknown backend {backend!r} (one of {', '.join(BACKENDS)})")
         self.info = inspect_model((path or default_model_path()).resolve())
-        self.threads = set_threads(threads)
+        self.threads = threads if threads > 0 else cpu_count()
         self.max_length = max_length
+        self.model: Any = None
+        self.session: OnnxSession | None = None
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(str(self.info.path))
-            self.model = self._load_model()
         except (OSError, ValueError) as exc:
             raise ModelLoadError(f"cannot load model from {self.info.path}: {exc}") from None
-        self.model.eval()
+        self.backend = self._start(backend, cache_dir or onnx_backend.default_cache_dir())
+
+    def _start(self, backend: str, cache_dir: Path) -> str:
+        if backend == "auto":
+            backend = (
+                "onnx-int8" if self.info.kind == "encoder" and onnx_backend.available()
+                else "torch"
+            )
+            try:
+                return self._start(backend, cache_dir)
+            except ModelLoadError as exc:
+                if backend == "torch":
+                    raise
+                log.warning("ONNX Runtime unusable (%s); using torch", exc)
+                return self._start("torch", cache_dir)
+        if backend == "torch":
+            set_threads(self.threads)
+            try:
+                self.model = self._load_model()
+            except (OSError, ValueError) as exc:
+                raise ModelLoadError(f"cannot load model from {self.info.path}: {exc}") from None
+            self.model.eval()
+            return backend
+        if self.info.kind != "encoder":
+            raise ModelLoadError(f"{self.info.name}: the ONNX path is for sentence encoders")
+        try:
+            exported = onnx_backend.ensure_exported(
+                self.info.path, self.info.model_id, cache_dir, int8=backend == "onnx-int8")
+            self.session = onnx_backend.OnnxSession(exported, self.threads)
+        except (onnx_backend.OnnxUnavailable, OSError, RuntimeError) as exc:
+            raise ModelLoadError(f"cannot run {self.info.name} with ONNX Runtime: {exc}") from None
+        return backend
 
     def _load_model(self) -> Any:
         from transformers import AutoModel, AutoModelForSequenceClassification
@@ -198,44 +240,56 @@ class Encoder:
         return self._run(list(premises), list(hypotheses), batch_size)[:, 0]
 
     def _run(self, texts: list[str], pairs: list[str] | None, batch_size: int) -> Matrix:
-        import torch
-
         if not texts:
             return np.zeros((0, self._width()), dtype=np.float32)
         # Sorting by length keeps padding (wasted compute) small inside each batch.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out: list[Matrix] = [np.zeros(0, dtype=np.float32)] * len(texts)
-        with torch.inference_mode():
-            for start in range(0, len(order), batch_size):
-                chunk = order[start:start + batch_size]
-                batch = self.tokenizer(
-                    [texts[i] for i in chunk],
-                    [pairs[i] for i in chunk] if pairs is not None else None,
-                    padding=True, truncation=True, max_length=self.max_length,
-                    return_tensors="pt",
-                )
-                rows = self._forward(batch)
-                for row_index, text_index in enumerate(chunk):
-                    out[text_index] = rows[row_index]
+        for start in range(0, len(order), batch_size):
+            chunk = order[start:start + batch_size]
+            batch = self.tokenizer(
+                [texts[i] for i in chunk],
+                [pairs[i] for i in chunk] if pairs is not None else None,
+                padding=True, truncation=True, max_length=self.max_length,
+                return_tensors="np" if self.session is not None else "pt",
+            )
+            rows = self._forward_onnx(batch) if self.session is not None else self._forward(batch)
+            for row_index, text_index in enumerate(chunk):
+                out[text_index] = rows[row_index]
         return np.stack(out).astype(np.float32, copy=False)
+
+    def _forward_onnx(self, batch: Any) -> Matrix:
+        if self.session is None:
+            raise ModelLoadError("no ONNX session")
+        hidden = self.session.hidden(dict(batch))
+        mask = np.asarray(batch["attention_mask"], dtype=np.float32)[..., None]
+        if self.info.pooling == "cls":
+            pooled = hidden[:, 0]
+        else:
+            pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
+        norms = np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return np.asarray(pooled / norms, dtype=np.float32)
 
     def _forward(self, batch: Any) -> Matrix:
         import torch
 
-        output = self.model(**batch)
-        if self.info.kind == "nli":
-            probs = torch.softmax(output.logits, dim=-1)
-            return probs[:, [self.info.entailment_index]].cpu().numpy()
-        hidden = output.last_hidden_state
-        if self.info.pooling == "cls":
-            pooled = hidden[:, 0]
-        else:
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-        pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-        return pooled.cpu().numpy()
+        with torch.inference_mode():
+            output = self.model(**batch)
+            if self.info.kind == "nli":
+                probs = torch.softmax(output.logits, dim=-1)
+                return np.asarray(probs[:, [self.info.entailment_index]].cpu().numpy(),
+                                  dtype=np.float32)
+            hidden = output.last_hidden_state
+            if self.info.pooling == "cls":
+                pooled = hidden[:, 0]
+            else:
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+            pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
+            return np.asarray(pooled.cpu().numpy(), dtype=np.float32)
 
     def _width(self) -> int:
         if self.info.kind == "nli":
             return 1
-        return int(self.model.config.hidden_size)
+        config = json.loads((self.info.path / "config.json").read_text(encoding="utf-8"))
+        return int(config.get("hidden_size", 0))

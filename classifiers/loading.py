@@ -31,12 +31,13 @@ def rules_fingerprint(taxonomy: Taxonomy, stance_file: Path | None = None) -> st
     return hashlib.sha256(payload).hexdigest()[:8]
 
 
-def model_version(model_id: str, head: Head | None, rules: str,
+def model_version(model_id: str, backend: str, head: Head | None, rules: str,
                   languages: frozenset[str]) -> str:
-    """e.g. all-MiniLM-L6-v2@91757523/h-9a356b77/r-cd53d1c3/l-en: model weights, head,
-    cue rules, and the languages the model reads (the rest are tagged by cues)."""
+    """e.g. all-MiniLM-L6-v2@91757523+onnx-int8/h-9a356b77/r-cd53d1c3/l-en: model weights
+    and how they run, head, cue rules, and the languages the model reads (the rest are
+    tagged by cues)."""
     langs = "+".join(sorted(languages)) or "none"
-    return f"{model_id}/h-{head.version if head else 'none'}/r-{rules}/l-{langs}"
+    return f"{model_id}+{backend}/h-{head.version if head else 'none'}/r-{rules}/l-{langs}"
 
 
 def packaged_head_path(info: ModelInfo) -> Path:

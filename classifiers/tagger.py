@@ -213,22 +213,24 @@ def load_tagger(
     threads: int = 0,
     batch_size: int = 64,
     languages: frozenset[str] | None = None,
+    backend: str = "auto",
 ) -> Tagger:
     """A ready Tagger. model_path: a local Hugging Face model folder (default: the packaged
     all-MiniLM-L6-v2, offline). head: a trained head for that model (default: the one
     shipped for it, if any). languages: which languages the model reads (default:
-    measured from its tokenizer). Raises ModelLoadError, TaxonomyError or HeadError."""
+    measured from its tokenizer). backend: auto (ONNX Runtime int8 when installed),
+    torch, onnx or onnx-int8. Raises ModelLoadError, TaxonomyError or HeadError."""
     from classifiers import loading
     from classifiers.taxonomy import load_taxonomy
 
     taxonomy = taxonomy or load_taxonomy()
-    encoder = Encoder(Path(model_path) if model_path else None, threads=threads)
+    encoder = Encoder(Path(model_path) if model_path else None, threads=threads, backend=backend)
     if head is None:
         head = loading.packaged_head(encoder.info, taxonomy)
     else:
         loading.check_head(head, encoder.info, taxonomy)
     covered = languages if languages is not None else loading.covered_languages(encoder, taxonomy)
-    version = loading.model_version(encoder.model_id, head, loading.rules_fingerprint(taxonomy),
-                                    covered)
+    version = loading.model_version(encoder.model_id, encoder.backend, head,
+                                    loading.rules_fingerprint(taxonomy), covered)
     return Tagger(taxonomy, loading.cue_layer(taxonomy), encoder, head, covered, version,
                   batch_size=batch_size)

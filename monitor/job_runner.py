@@ -25,6 +25,7 @@ from apscheduler.triggers.date import DateTrigger
 
 from collectors.retry import RetriesExhausted, RetryPolicy
 from monitor.digest.send import DeliveryError
+from monitor.errors import UserError
 from monitor.settings import Config
 from storage import jobs as job_sql
 from storage.database import Database, DatabaseUnavailable
@@ -34,6 +35,7 @@ log = logging.getLogger("chorus.jobs")
 # Failures the daemon expects and rides out; anything else is a bug and is logged loudly.
 TRANSIENT: tuple[type[Exception], ...] = (
     DatabaseUnavailable, DeliveryError, RetriesExhausted, OSError,
+    UserError,  # e.g. seeds not loaded, model missing: logged with its fix, retried later
 )
 RETRY_SUFFIX = ":retry"
 

@@ -11,18 +11,20 @@ still start; coalesce: missed runs run once; max_instances: never two at once):
 | job | trigger | grace | why |
 | --- | --- | --- | --- |
 | collect:<platform> | every minute (+ jitter) | 2 min | sources have their own intervals |
-| tag | every minute | 2 min | picks up whatever is new |
+| tag | every minute | 2 min | new and edited posts; stops between batches |
 | converge | every 5 minutes | 5 min | rollups and candidate events |
-| recheck | hourly | 30 min | edits and deletions in the re-check window |
+| recheck | hourly | 30 min | edits/deletions of sources not otherwise run within the hour |
 | digest | daily at digest_time (timezone) | 12 h | late is fine, skipped is not |
 | housekeeping | every 15 minutes | 15 min | stale runs, pruning, missed-digest catch-up |
+
+The digest is owed for every date since the last one recorded (up to CATCH_UP_DAYS), so a
+daemon that was down, or a database that was, sends each missed day once when it is back.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import logging
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -38,10 +40,10 @@ from monitor.settings import Config
 from storage import collection as collection_sql
 from storage import convergence
 from storage import digests as digest_rows
+from storage import health as health_sql
 from storage import jobs as job_sql
 from storage.database import Database
 
-log = logging.getLogger("chorus.jobs")
 KEEP_RUNS = timedelta(days=30)
 STALE_RUN = timedelta(hours=6)  # longer than any job runs: its process died
 RECHECK_EVERY = timedelta(hours=1)
@@ -144,11 +146,27 @@ async def recheck_job(ctx: JobContext) -> dict[str, Any]:
     return out
 
 
-async def tag_job(ctx: JobContext) -> dict[str, Any]:
-    # Imported here: loading the classifier stack is heavy and only this job needs it.
-    from monitor.classifying import tag_pending
+def tag_job() -> JobFunc:
+    """Tag what is new (monitor.commands.classify.tag_pending_posts, the path of `chorus
+    classify`), stopping between batches when the daemon stops. The model is loaded on the
+    first run that finds work, not before: an idle daemon does not hold it in memory."""
+    loaded = False
 
-    return await asyncio.to_thread(tag_pending, ctx.config, ctx.db, stop=ctx.stop)
+    async def run(ctx: JobContext) -> dict[str, Any]:
+        nonlocal loaded
+        if not loaded and not await asyncio.to_thread(_anything_to_tag, ctx.db):
+            return {"posts": 0}
+        from monitor.commands.classify import tag_pending_posts  # heavy: torch, the model
+
+        counts = await asyncio.to_thread(tag_pending_posts, ctx.config, ctx.db, stop=ctx.stop)
+        loaded = True
+        return {"posts": counts.posts, "tags": counts.tags, "stopped": counts.stopped}
+    return run
+
+
+def _anything_to_tag(db: Database) -> bool:
+    with db.connection() as conn:
+        return health_sql.anything_to_tag(conn)
 
 
 async def converge_job(ctx: JobContext) -> dict[str, Any]:
@@ -174,7 +192,7 @@ def default_jobs(config: Config) -> list[JobSpec]:
         for platform in PLATFORMS
     ]
     specs += [
-        JobSpec("tag", tag_job, IntervalTrigger(minutes=1, timezone=UTC),
+        JobSpec("tag", tag_job(), IntervalTrigger(minutes=1, timezone=UTC),
                 misfire_grace_time=120),
         JobSpec("converge", converge_job, IntervalTrigger(minutes=5, timezone=UTC),
                 misfire_grace_time=300),

@@ -40,6 +40,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("model", "", "Local model directory for the classifier; empty means the packaged MiniLM."),
     Setting("torch_threads", 0, "Torch CPU threads; 0 means one per core."),
     Setting("classify_batch_size", 64, "Posts per classifier batch."),
+    Setting("classifier_backend", "auto",
+            "auto (ONNX Runtime int8 when installed), torch, onnx or onnx-int8."),
     Setting("flood_wait_threshold_s", 60, "Telegram flood waits up to this are slept through."),
     Setting("recheck_window_hours", 48, "Re-read this recent window for edits and deletions."),
     Setting("telegram_page_size", 100, "Messages per Telegram history request (max 100)."),

@@ -93,7 +93,7 @@ def event_report(
     edited_at, versions, url, post_id, text) with prepositioned_posts and
     prepositioned_actors counting all of them, coordinated_copies (clusters in the post
     window: text, identical, first_at, last_at, span_minutes, actors, actors_with_forwards,
-    groups, posts, forwards), forward_cascades, shared_phrases (post window: phrase,
+    groups, posts, forwards), forward_cascades, shared_phrases (adoption posts: phrase,
     actors, uses, used_by), observers ({posts, sources}: shown apart, never counted),
     weighted_adopters and score in [0, 1].
     """

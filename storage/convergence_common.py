@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, LiteralString
 
 import psycopg
+from psycopg import sql
 from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
@@ -111,6 +112,6 @@ def _with_unit(setting: str, unit: str | None) -> str:
 
 
 def _apply(conn: psycopg.Connection[Any], values: dict[str, str]) -> None:
+    # SET rather than set_config(): migration 051 takes set_config away from PUBLIC.
     for name, value in values.items():
-        fetch(conn, "SELECT set_config(%(name)s, %(value)s, false) AS value",
-              {"name": name, "value": value})
+        conn.execute(sql.SQL("SET {} = {}").format(sql.Identifier(name), sql.Literal(value)))

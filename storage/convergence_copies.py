@@ -15,8 +15,10 @@ first n - ceil(t n) + 1 hashes), so the search is exact without pg_trgm and with
 comparing every pair.
 
 Shared phrases: 2- to 4-word phrases (not starting or ending with a stop word) that at
-least `min_actors` distinct adopters used, most widely used first, longer first on ties;
-a phrase inside a longer one used by as many actors is dropped.
+least `min_actors` distinct adopters used in their adoption post (each adopter's first
+post carrying the narrative in the window: the statement that made it an adopter), most
+widely used first, longer first on ties; a phrase inside a longer one used by as many
+actors is dropped.
 """
 
 from __future__ import annotations
@@ -111,31 +113,33 @@ WHERE actors >= 2
 GROUP BY narrative, authors >= 2
 """
 
-# Phrase hashes carry their length in the two low bits (convergence_phrase_hash), so the
-# ranking can prefer longer phrases before any words are looked up; only the top
+# Each adopter counts with the post that made it an adopter (its first in the window), so
+# every (narrative, actor, phrase) row is already unique and one hash aggregate counts the
+# actors. Phrase hashes carry their length in the two low bits (convergence_phrase_hash):
+# the ranking prefers longer phrases before any words are looked up, and only the top
 # candidates are turned back into words, from one post that used them.
 _PHRASES = """
-WITH cand AS (
-    SELECT a.narrative, a.actor_id, a.post_id
+WITH firsts AS (
+    SELECT DISTINCT ON (a.narrative, a.actor_id) a.narrative, a.actor, a.post_id
     FROM narrative_adoptions a
     WHERE a.posted_at >= %(t0)s AND a.posted_at <= %(post_end)s
       AND (%(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text)
-), per_actor AS (
-    SELECT c.narrative, g.h, c.actor_id, count(*) AS posts, min(c.post_id) AS sample
-    FROM cand c
+    ORDER BY a.narrative, a.actor_id, a.posted_at, a.post_id
+), used AS MATERIALIZED (
+    SELECT f.narrative, f.actor, f.post_id, g.h
+    FROM firsts f
     CROSS JOIN LATERAL (
-        SELECT x.grams FROM post_features x WHERE x.post_id = c.post_id OFFSET 0) f
-    CROSS JOIN LATERAL unnest(f.grams) AS g (h)
-    GROUP BY c.narrative, g.h, c.actor_id
+        SELECT x.grams FROM post_features x WHERE x.post_id = f.post_id OFFSET 0) x
+    CROSS JOIN LATERAL unnest(x.grams) AS g (h)
 ), counted AS (
-    SELECT narrative, h, (h & 3) + 1 AS n, count(*) AS actors, sum(posts) AS uses,
-           min(sample) AS sample, (array_agg(actor_id ORDER BY actor_id))[1:20] AS actor_ids
-    FROM per_actor
+    SELECT narrative, h, count(*) AS actors, min(post_id) AS sample
+    FROM used
     GROUP BY narrative, h
     HAVING count(*) >= %(min_actors)s
 ), top AS (
-    SELECT *, row_number() OVER (PARTITION BY narrative
-                                 ORDER BY actors DESC, n DESC, uses DESC, h) AS pos
+    SELECT *, (h & 3) + 1 AS n,
+           row_number() OVER (PARTITION BY narrative
+                              ORDER BY actors DESC, (h & 3) DESC, h) AS pos
     FROM counted
 ), worded AS (
     SELECT t.*, w.phrase
@@ -150,21 +154,27 @@ WITH cand AS (
     ) w
     WHERE t.pos <= 5 * %(limit)s
 ), kept AS (
-    SELECT w.*, row_number() OVER (PARTITION BY narrative ORDER BY pos) AS rank
-    FROM worded w
-    WHERE NOT EXISTS (
-        SELECT 1 FROM worded l
-        WHERE l.narrative = w.narrative AND l.n > w.n AND l.actors >= w.actors
-          AND position(' ' || w.phrase || ' ' IN ' ' || l.phrase || ' ') > 0)
+    SELECT ranked.* FROM (
+        SELECT w.*, row_number() OVER (PARTITION BY narrative ORDER BY pos) AS rank
+        FROM worded w
+        WHERE NOT EXISTS (
+            SELECT 1 FROM worded l
+            WHERE l.narrative = w.narrative AND l.n > w.n AND l.actors >= w.actors
+              AND position(' ' || w.phrase || ' ' IN ' ' || l.phrase || ' ') > 0)
+    ) ranked
+    WHERE ranked.rank <= %(limit)s
+), names AS (
+    SELECT u.narrative, u.h, (array_agg(u.actor ORDER BY u.actor))[1:20] AS names
+    FROM used u
+    WHERE (u.narrative, u.h) IN (SELECT narrative, h FROM kept)
+    GROUP BY u.narrative, u.h
 )
 SELECT k.narrative,
-       jsonb_agg(jsonb_build_object(
-           'phrase', k.phrase, 'actors', k.actors, 'uses', k.uses,
-           'used_by', (SELECT to_jsonb(array_agg(a.name ORDER BY a.name))
-                       FROM actors a WHERE a.id = ANY (k.actor_ids)))
-           ORDER BY k.rank) AS phrases
+       jsonb_agg(jsonb_build_object('phrase', k.phrase, 'actors', k.actors,
+                                    'uses', k.actors, 'used_by', to_jsonb(nm.names))
+                 ORDER BY k.rank) AS phrases
 FROM kept k
-WHERE k.rank <= %(limit)s
+JOIN names nm ON nm.narrative = k.narrative AND nm.h = k.h
 GROUP BY k.narrative
 """
 
@@ -188,8 +198,9 @@ def shared_phrases(
     conn: psycopg.Connection[Any], window: Window, narrative: str | None,
     *, min_actors: int = 2, limit: int = 10,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Per narrative: the phrases at least min_actors adopters used in the post window
-    [t0, post_end]: [{phrase, actors, uses (posts), used_by (up to 20 actor names)}]."""
+    """Per narrative: the phrases at least min_actors adopters used in their adoption posts
+    in the post window [t0, post_end]: [{phrase, actors, uses (adoption posts using it: one
+    per adopter, so equal to actors), used_by (up to 20 names)}]."""
     params = {**window.params(), "narrative": narrative, "min_actors": min_actors,
               "limit": limit}
     return {r["narrative"]: r["phrases"] for r in fetch(conn, _PHRASES, params)}

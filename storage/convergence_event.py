@@ -76,24 +76,31 @@ ORDER BY n.key
 # edit time says so, or a later version whose edit (or, unknown, first sight) is after T0.
 # Posts are listed earliest first, at most max_listed per narrative; totals count them all.
 _PREPOSITIONED = """
-WITH pre AS (
-    SELECT a.narrative, a.post_id, a.posted_at, a.actor_id, a.actor, a.group_key, a.platform,
-           row_number() OVER (PARTITION BY a.narrative ORDER BY a.posted_at, a.post_id) AS pos
+WITH chosen AS (
+    SELECT key FROM narratives
+    WHERE %(narrative)s::text IS NULL OR key = %(narrative)s::text
+), totals AS (
+    SELECT a.narrative, count(*) AS posts, count(DISTINCT a.actor_id) AS actors
     FROM narrative_adoptions a
     WHERE a.posted_at >= %(pre_start)s AND a.posted_at < %(t0)s
-      AND (%(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text)
-), totals AS (
-    SELECT narrative, count(*) AS posts, count(DISTINCT actor_id) AS actors
-    FROM pre GROUP BY narrative
+      AND a.narrative IN (SELECT key FROM chosen)
+    GROUP BY a.narrative
 ), listed AS (
-    SELECT pre.*, p.url, left(p.text, 280) AS text, p.edited_at, p.version_count,
+    SELECT c.key AS narrative, pre.*, p.url, left(p.text, 280) AS text, p.edited_at,
+           p.version_count,
            coalesce(p.edited_at >= %(t0)s, false) OR EXISTS (
                SELECT 1 FROM post_versions v
                WHERE v.post_id = p.id AND v.version > 1
                  AND coalesce(v.edited_at, v.seen_at) >= %(t0)s) AS edited_after
-    FROM pre
+    FROM chosen c
+    CROSS JOIN LATERAL (
+        SELECT a.post_id, a.posted_at, a.actor, a.group_key, a.platform
+        FROM narrative_adoptions a
+        WHERE a.narrative = c.key AND a.posted_at >= %(pre_start)s AND a.posted_at < %(t0)s
+        ORDER BY a.posted_at, a.post_id
+        LIMIT %(max_listed)s
+    ) pre
     JOIN posts p ON p.id = pre.post_id
-    WHERE pre.pos <= %(max_listed)s
 )
 SELECT t.narrative, t.posts, t.actors,
        jsonb_agg(jsonb_build_object(
@@ -104,7 +111,7 @@ SELECT t.narrative, t.posts, t.actors,
            'edited_at', convergence_iso(l.edited_at),
            'versions', l.version_count,
            'url', l.url, 'post_id', l.post_id, 'text', l.text)
-           ORDER BY l.pos) AS items
+           ORDER BY l.posted_at, l.post_id) AS items
 FROM totals t
 JOIN listed l ON l.narrative = t.narrative
 GROUP BY t.narrative, t.posts, t.actors

@@ -67,6 +67,19 @@ def tagging_backlog(conn: psycopg.Connection[Any]) -> dict[str, Any]:
     return {"pending": int(row["pending"]), "oldest_seen_at": row["oldest_seen_at"]}
 
 
+def anything_to_tag(conn: psycopg.Connection[Any]) -> bool:
+    """Whether any post waits for the tagger (stops at the first one found)."""
+    row = one(conn.execute(
+        """SELECT EXISTS (SELECT 1 FROM posts p
+                          WHERE NOT EXISTS (SELECT 1 FROM post_tagging t
+                                            WHERE t.post_id = p.id))
+               OR EXISTS (SELECT 1 FROM post_tagging t
+                          JOIN post_versions v ON v.post_id = t.post_id
+                                              AND v.seen_at > t.tagged_at) AS waiting"""
+    ).fetchone())
+    return bool(row["waiting"])
+
+
 def posts_by_platform(conn: psycopg.Connection[Any]) -> dict[str, int]:
     rows = conn.execute("SELECT platform, count(*) AS n FROM posts GROUP BY platform").fetchall()
     return {str(r["platform"]): int(r["n"]) for r in rows}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -135,10 +136,15 @@ WHERE cardinality(s.labels) > 0
 """
 
 
+# A \u0000 escape (jsonb cannot hold NUL), but not an escaped backslash followed by "u0000".
+_NUL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
+
+
 def _json(value: Any, empty: str) -> str:
     if not value:
         return empty
-    return json.dumps(value, ensure_ascii=False, default=str).replace("\\u0000", "")
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return _NUL_ESCAPE.sub(r"\1", text) if "\\u0000" in text else text
 
 
 StageRow = tuple[Any, ...]

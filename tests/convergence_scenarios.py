@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from storage import catalog
 from storage.database import Database
-from tests.factories import at
+from tests.factories import add_source, at, post, write
+
+T0 = "2021-11-06T23:30:00Z"  # the drone attack on the prime minister's residence
+
+
+def hours_after(hours: float) -> str:
+    return (at(T0) + timedelta(hours=hours)).isoformat()
 
 
 def add_narrative(db: Database, key: str, threshold: float = 0.5) -> None:
@@ -49,3 +55,51 @@ def label(db: Database, handle: str, native_id: str, narrative: str, verdict: st
             """INSERT INTO labels (post_id, narrative, verdict, analyst)
                VALUES (%(p)s, %(n)s, %(v)s, 'analyst')""",
             {"p": post_id(db, handle, native_id), "n": narrative, "v": verdict})
+
+
+def seed_report_episode(db: Database) -> int:
+    """The episode of tests/test_convergence_event.py; returns the event id."""
+    add_narrative(db, "false_flag", 0.5)
+    add_narrative(db, "sedition", 0.7)
+    add_narrative(db, "gulf_aggression", 0.5)
+    add_source(db, "telegram", "Tura313", "Tura News", "militia_media")
+    add_source(db, "telegram", "sabreenS1", "Sabereen News", "militia_media")
+    add_source(db, "twitter", "alishamkhani_ir", "Ali Shamkhani", "iran_official")
+    add_source(db, "twitter", "Qais_alkhazali", "Qais al-Khazali", "iraqi_militia")
+    add_source(db, "telegram", "kataib_h", "Kata'ib Hezbollah", "iraqi_militia")
+    add_source(db, "telegram", "ameri_badr", "Hadi al-Ameri", "iraqi_militia")
+    add_source(db, "twitter", "omartvsd", "Omar al-Janabi", "journalist", role="observer")
+    write(
+        db,
+        post("Tura313", "1", hours_after(0.5), "an engineered false flag against the resistance"),
+        post("sabreenS1", "2", hours_after(2), "the drone attack is theatre by foreign hands"),
+        # Tehran time (+03:30): 07:00 local is 03:30 UTC, four hours after T0.
+        post("alishamkhani_ir", "3", "2021-11-07T07:00:00+03:30",
+             "sedition and a plot by foreign think tanks", platform="twitter",
+             labels=["sedition"]),
+        post("Qais_alkhazali", "4", hours_after(6), "we warned of this plot by a third party",
+             platform="twitter"),
+        post("kataib_h", "5", hours_after(1.5), "statement on the situation in baghdad"),
+        post("kataib_h", "6", hours_after(11.5), "the americans stand behind this attack"),
+        post("Tura313", "7", hours_after(20), "again: a false flag operation"),
+        post("ameri_badr", "8", hours_after(3), "a false flag to strike the resistance"),
+        post("omartvsd", "9", hours_after(0.1), "militias already calling it a false flag",
+             platform="twitter"),
+        # Pre-positioned two days before, and one posted before T0 but edited after it.
+        post("Qais_alkhazali", "10", hours_after(-48), "beware a plot to blame the resistance",
+             platform="twitter"),
+        post("sabreenS1", "11", hours_after(-10),
+             "they will stage an attack and blame us (updated)",
+             edited_at=at(hours_after(5)), earlier_texts=["quiet night in baghdad"]),
+    )
+    for handle, native_id, score in [
+        ("Tura313", "1", 0.91), ("sabreenS1", "2", 0.8), ("alishamkhani_ir", "3", 0.55),
+        ("Qais_alkhazali", "4", 0.7), ("kataib_h", "5", 0.3), ("kataib_h", "6", 0.66),
+        ("Tura313", "7", 0.95), ("ameri_badr", "8", 0.95), ("omartvsd", "9", 0.99),
+        ("Qais_alkhazali", "10", 0.88), ("sabreenS1", "11", 0.77),
+    ]:
+        tag(db, handle, native_id, "false_flag", score)
+    tag(db, "Tura313", "1", "sedition", 0.65)        # below sedition's threshold 0.7
+    tag(db, "Qais_alkhazali", "4", "sedition", 0.75)
+    label(db, "ameri_badr", "8", "false_flag", "reject")
+    return add_event(db, "Drone attack on PM residence", T0)

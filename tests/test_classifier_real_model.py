@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,14 @@ from classifiers.training import from_gold, train_head
 
 pytestmark = pytest.mark.slow
 DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _onnx_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Exported ONNX models go to the session's temp dir, not the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CHORUS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+        yield
 
 
 @pytest.fixture(scope="module")

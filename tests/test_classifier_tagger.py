@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +16,14 @@ from classifiers.head import Head, HeadError
 from classifiers.tagger import Tagger, load_tagger
 from classifiers.training import LabelledPost, NotEnoughLabels, train_head
 from tests.classifier_models import tiny_model_path
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _onnx_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Exported ONNX models go to the session's temp dir, not the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CHORUS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -53,9 +61,38 @@ def test_coverage_is_measured_from_the_tokenizer(tagger: Tagger) -> None:
     assert tagger.method == "prototype"  # no head was trained for this model
 
 
-def test_torch_uses_one_thread_per_core(tagger: Tagger) -> None:
-    assert torch.get_num_threads() == len(os.sched_getaffinity(0))
-    assert tagger.encoder is not None and tagger.encoder.threads == torch.get_num_threads()
+def test_one_thread_per_core_in_either_backend(tagger: Tagger, tiny_model: Path) -> None:
+    cores = len(os.sched_getaffinity(0))
+    assert tagger.encoder is not None and tagger.encoder.threads == cores
+    assert tagger.encoder.session is not None
+    options = tagger.encoder.session.session.get_session_options()
+    assert options.intra_op_num_threads == cores
+    Encoder(tiny_model, backend="torch")
+    assert torch.get_num_threads() == cores
+
+
+def test_onnx_runtime_is_the_default_and_agrees_with_torch(tagger: Tagger,
+                                                           tiny_model: Path) -> None:
+    assert tagger.encoder is not None and tagger.encoder.backend == "onnx-int8"
+    assert "+onnx-int8/" in tagger.model_version
+    texts = ["The drones were a false flag.", "A third party wants Iraq burning, they say.",
+             "Heavy rain floods the streets of Erbil and schools close tomorrow."]
+    reference = Encoder(tiny_model, backend="torch").encode(texts)
+    exported = Encoder(tiny_model, backend="onnx")
+    cached = exported.session.path  # type: ignore[union-attr]
+    mtime = cached.stat().st_mtime_ns
+    fp32 = exported.encode(texts)
+    assert np.allclose((reference * fp32).sum(axis=1), 1.0, atol=1e-4)
+    int8 = tagger.encoder.encode(texts)
+    assert ((reference * int8).sum(axis=1) > 0.9).all()
+    Encoder(tiny_model, backend="onnx")  # a second start loads the cached export
+    assert cached.stat().st_mtime_ns == mtime
+
+
+def test_nli_models_run_on_torch(tiny_nli: Path) -> None:
+    assert Encoder(tiny_nli).backend == "torch"
+    with pytest.raises(ModelLoadError, match="ONNX path is for sentence encoders"):
+        Encoder(tiny_nli, backend="onnx")
 
 
 def test_results_carry_score_method_evidence_and_version(tagger: Tagger) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -80,7 +81,7 @@ def copies_event(db: Database) -> int:
     return add_event(db, "Drone attack", T0)
 
 
-def narratives(db: Database, event_id: int) -> dict[str, dict[str, object]]:
+def narratives(db: Database, event_id: int) -> dict[str, dict[str, Any]]:
     with db.connection() as conn:
         report = event_report(conn, event_id)
     return {n["narrative"]: n for n in report["narratives"]}

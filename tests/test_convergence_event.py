@@ -9,20 +9,13 @@ count; an analyst rejects one actor's post.
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from storage.convergence import ConvergenceError, event_report
 from storage.database import Database
-from tests.convergence_scenarios import add_event, add_narrative, label, tag
-from tests.factories import add_source, at, post, write
-
-T0 = "2021-11-06T23:30:00Z"
-
-
-def hours_after(hours: float) -> str:
-    return (at(T0) + timedelta(hours=hours)).isoformat()
+from tests.convergence_scenarios import add_narrative, label, seed_report_episode
 
 
 def expected_score(lags: list[float], groups_24h: int, k: int = 3) -> float:
@@ -33,54 +26,11 @@ def expected_score(lags: list[float], groups_24h: int, k: int = 3) -> float:
 
 @pytest.fixture
 def episode(db: Database) -> int:
-    add_narrative(db, "false_flag", 0.5)
-    add_narrative(db, "sedition", 0.7)
-    add_narrative(db, "gulf_aggression", 0.5)
-    add_source(db, "telegram", "Tura313", "Tura News", "militia_media")
-    add_source(db, "telegram", "sabreenS1", "Sabereen News", "militia_media")
-    add_source(db, "twitter", "alishamkhani_ir", "Ali Shamkhani", "iran_official")
-    add_source(db, "twitter", "Qais_alkhazali", "Qais al-Khazali", "iraqi_militia")
-    add_source(db, "telegram", "kataib_h", "Kata'ib Hezbollah", "iraqi_militia")
-    add_source(db, "telegram", "ameri_badr", "Hadi al-Ameri", "iraqi_militia")
-    add_source(db, "twitter", "omartvsd", "Omar al-Janabi", "journalist", role="observer")
-    write(
-        db,
-        post("Tura313", "1", hours_after(0.5), "an engineered false flag against the resistance"),
-        post("sabreenS1", "2", hours_after(2), "the drone attack is theatre by foreign hands"),
-        # Tehran time (+03:30): 07:00 local is 03:30 UTC, four hours after T0.
-        post("alishamkhani_ir", "3", "2021-11-07T07:00:00+03:30",
-             "sedition and a plot by foreign think tanks", platform="twitter",
-             labels=["sedition"]),
-        post("Qais_alkhazali", "4", hours_after(6), "we warned of this plot by a third party",
-             platform="twitter"),
-        post("kataib_h", "5", hours_after(1.5), "statement on the situation in baghdad"),
-        post("kataib_h", "6", hours_after(11.5), "the americans stand behind this attack"),
-        post("Tura313", "7", hours_after(20), "again: a false flag operation"),
-        post("ameri_badr", "8", hours_after(3), "a false flag to strike the resistance"),
-        post("omartvsd", "9", hours_after(0.1), "militias already calling it a false flag",
-             platform="twitter"),
-        # Pre-positioned two days before, and one posted before T0 but edited after it.
-        post("Qais_alkhazali", "10", hours_after(-48), "beware a plot to blame the resistance",
-             platform="twitter"),
-        post("sabreenS1", "11", hours_after(-10),
-             "they will stage an attack and blame us (updated)",
-             edited_at=at(hours_after(5)), earlier_texts=["quiet night in baghdad"]),
-    )
-    for handle, native_id, score in [
-        ("Tura313", "1", 0.91), ("sabreenS1", "2", 0.8), ("alishamkhani_ir", "3", 0.55),
-        ("Qais_alkhazali", "4", 0.7), ("kataib_h", "5", 0.3), ("kataib_h", "6", 0.66),
-        ("Tura313", "7", 0.95), ("ameri_badr", "8", 0.95), ("omartvsd", "9", 0.99),
-        ("Qais_alkhazali", "10", 0.88), ("sabreenS1", "11", 0.77),
-    ]:
-        tag(db, handle, native_id, "false_flag", score)
-    tag(db, "Tura313", "1", "sedition", 0.65)        # below sedition's threshold 0.7
-    tag(db, "Qais_alkhazali", "4", "sedition", 0.75)
-    label(db, "ameri_badr", "8", "false_flag", "reject")
-    return add_event(db, "Drone attack on PM residence", T0)
+    return seed_report_episode(db)
 
 
-def by_key(report: dict[str, object]) -> dict[str, dict[str, object]]:
-    return {n["narrative"]: n for n in report["narratives"]}  # type: ignore[attr-defined,index]
+def by_key(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {n["narrative"]: n for n in report["narratives"]}
 
 
 def test_five_actors_in_three_groups_within_twelve_hours(db: Database, episode: int) -> None:

@@ -56,7 +56,7 @@ def test_a_day_of_five_actors_after_a_quiet_month_is_unusual(db: Database, histo
     with db.connection() as conn:
         rows = daily_series(conn, DAY - timedelta(days=2), DAY + timedelta(days=1),
                             narratives=["false_flag"])
-    actors = {d: 1 for d in BASELINE_DAYS} | {DAY: 5}
+    actors = dict.fromkeys(BASELINE_DAYS, 1) | {DAY: 5}
     assert [(r["day"], r["actors"]) for r in rows] == [
         ("2021-11-05", 1), ("2021-11-06", 0), ("2021-11-07", 5), ("2021-11-08", 0)]
     spike = rows[2]
@@ -118,8 +118,8 @@ def test_refresh_touches_only_dirty_days_and_series_never_waits_for_it(
         assert rebuild_rollups(conn) == 22  # posts carrying false_flag, the observer's included
         repaired = conn.execute(
             "SELECT actors FROM narrative_daily WHERE day = %(d)s AND narrative = 'false_flag'",
-            {"d": BASELINE_DAYS[1]}).fetchone()
-        assert repaired["actors"] == 1
+            {"d": BASELINE_DAYS[1]}).fetchall()
+        assert [r["actors"] for r in repaired] == [1]
 
 
 def test_labels_and_role_changes_mark_their_days(db: Database, history: None) -> None:
@@ -147,3 +147,18 @@ def test_bad_ranges_are_refused(db: Database, history: None) -> None:
             daily_series(conn, DAY, DAY - timedelta(days=1))
         with pytest.raises(ConvergenceError, match="unknown narrative"):
             daily_series(conn, DAY, DAY, narratives=["nope"])
+
+
+def test_moved_posts_and_regrouped_actors_mark_their_days(db: Database, history: None) -> None:
+    with db.connection() as conn:
+        refresh_rollups(conn)
+        conn.execute("UPDATE posts SET posted_at = posted_at + interval '1 day' "
+                     "WHERE native_id = 'd6'")  # Kata'ib Hezbollah's post moves to DAY + 1
+        conn.execute("UPDATE actors SET group_key = 'iran_official' "
+                     "WHERE name = 'Sabereen News'")
+    with db.connection() as conn:
+        assert dirty_days(conn) == 2  # DAY and DAY + 1; Sabereen posted only on DAY
+        assert refresh_rollups(conn) == 2
+        rows = daily_series(conn, DAY, DAY + timedelta(days=1), narratives=["false_flag"])
+    assert [(r["actors"], r["groups"]) for r in rows] == [(4, 3), (1, 1)]  # KH moved out
+    assert rows[0]["by_group"]["iran_official"] == {"actors": 2, "posts": 2}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -40,8 +41,8 @@ def edges(db: Database) -> int:
     return add_event(db, "Rockets near INIS headquarters", T0_LOCAL)
 
 
-def only(report: dict[str, object]) -> dict[str, object]:
-    (narrative,) = report["narratives"]  # type: ignore[misc]
+def only(report: dict[str, Any]) -> dict[str, Any]:
+    (narrative,) = report["narratives"]
     return narrative  # type: ignore[no-any-return]
 
 
@@ -102,3 +103,14 @@ def test_period_report_anchors_on_since(db: Database, edges: int) -> None:
 def test_naive_times_are_refused(db: Database, edges: int) -> None:
     with db.connection() as conn, pytest.raises(ConvergenceError, match="no UTC offset"):
         period_report(conn, datetime(2021, 10, 1), datetime(2021, 11, 1))  # noqa: DTZ001
+
+
+def test_the_callers_session_settings_are_restored(db: Database, edges: int) -> None:
+    with db.connection() as conn:
+        conn.execute("SET work_mem = '5MB'")
+        conn.execute("SET jit = on")
+        event_report(conn, edges)
+        settings = conn.execute(
+            "SELECT current_setting('work_mem') AS work_mem, current_setting('jit') AS jit"
+        ).fetchone()
+    assert settings == {"work_mem": "5MB", "jit": "on"}

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from monitor import jobs
 from monitor.health import source_statuses
 from monitor.settings import Config, load_config
@@ -126,3 +128,33 @@ def test_refresh_convergence_recomputes_dirty_days(seeded_db: Database, tmp_path
     again = jobs.refresh_convergence(config_for(seeded_db, tmp_path), seeded_db,
                                      datetime(2021, 11, 8, tzinfo=UTC))
     assert again["days_refreshed"] == 0  # idempotent: nothing left to do
+
+
+@pytest.mark.slow
+def test_tag_job_waits_for_posts_tags_them_and_stops_between_batches(seeded_db: Database,
+                                                                      tmp_path: Path) -> None:
+    import asyncio
+
+    from monitor.job_runner import JobContext
+
+    # The torch backend: this tests the job's wiring, not the ONNX export (classifier tests).
+    config = load_config({"CHORUS_DATABASE_URL": seeded_db.url, "CHORUS_CLASSIFY_BATCH_SIZE": "2",
+                          "CHORUS_CLASSIFIER_BACKEND": "torch",
+                          "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")})
+    context = JobContext(config, seeded_db)
+    job = jobs.tag_job()
+    assert asyncio.run(job(context)) == {"posts": 0}  # nothing to tag: the model stays unloaded
+    write(seeded_db,
+          post("Tura313", "1", "2021-11-07 01:00", "هذا مشروع فتنة تقف خلفه السفارة الأمريكية",
+               lang="ar"),
+          post("Tura313", "2", "2021-11-07 02:00", "The drone attack was a false flag operation",
+               lang="en"),
+          post("Tura313", "3", "2021-11-07 03:00", "Weather in Baghdad is hot today", lang="en"))
+    done = asyncio.run(job(context))
+    assert done["posts"] == 3 and done["stopped"] is False
+    with seeded_db.connection() as conn:
+        tagged = conn.execute("SELECT count(*) AS n FROM post_tagging").fetchone()["n"]
+    assert tagged == 3
+    write(seeded_db, post("Tura313", "4", "2021-11-07 04:00", "another post", lang="en"))
+    context.stop.set()  # the daemon is stopping: no new batch starts
+    assert asyncio.run(job(context)) == {"posts": 0, "tags": 0, "stopped": True}

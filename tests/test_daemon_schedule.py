@@ -149,3 +149,18 @@ def test_digest_time_follows_the_configured_time_zone(db: Database, tmp_path: Pa
     assert due_date(config, datetime(2021, 11, 7, 4, 0, tzinfo=UTC)) == date(2021, 11, 6)
     assert period(config, date(2021, 11, 6)) == (datetime(2021, 11, 5, 21, tzinfo=UTC),
                                                  datetime(2021, 11, 6, 21, tzinfo=UTC))
+
+
+def test_bad_schedule_settings_stop_the_daemon_with_a_clear_message(db: Database,
+                                                                     tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from monitor.cli import cli
+
+    base = {"CHORUS_DATABASE_URL": db.url, "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")}
+    for extra, message in ((
+            {"CHORUS_TIMEZONE": "Mars/Olympus"}, "setting timezone: unknown time zone"),
+            ({"CHORUS_DIGEST_TIME": "7am"}, "setting digest_time: '7am' is not HH:MM")):
+        result = CliRunner().invoke(cli, ["daemon"], env={**base, **extra})
+        assert result.exit_code == 2 and message in result.stderr
+        assert "Traceback" not in result.stderr

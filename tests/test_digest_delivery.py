@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -282,4 +281,6 @@ def test_bad_recipient_setting_is_a_clear_error(db: Database, tmp_path: Path) ->
     env["CHORUS_DIGEST_RECIPIENTS"] = "analyst@desk.example, evil@x\r\nBcc: all@x"
     with pytest.raises(ValueError, match="digest_recipients"):
         deliver_digest(config_from(env), db, sample_digest())
-    assert not re.search(r"Bcc", "".join(p.name for p in tmp_path.rglob("*")))
+    with db.connection() as conn:  # refused before anything was recorded or written
+        assert digest_rows.get(conn, DAY) is None
+    assert not (tmp_path / "outbox").exists()

@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from collectors.records import PostRecord, RejectedRecord
@@ -111,13 +111,17 @@ def test_huge_strings_are_rejected_on_their_own() -> None:
     assert rejected.location.endswith("message 2") and "longer than" in rejected.reason
 
 
-UNSTORABLE = st.sampled_from(["\\u0000", "\\ud800", "\\udfff", "ok", "\\ud83d\\ude00", "\\\\"])
+# JSON escapes: NUL, lone surrogates, a valid pair, a literal backslash, and the literal
+# characters "\u0000" (an escaped backslash before "u0000": text, not a NUL).
+UNSTORABLE = st.sampled_from(["\\u0000", "\\ud800", "\\udfff", "ok", "\\ud83d\\ude00", "\\\\",
+                              "\\\\u0000"])
 
 
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(pieces=st.lists(st.tuples(st.sampled_from(["text", "forwarded_from", "photo", "from"]),
                                  UNSTORABLE), min_size=1, max_size=6))
+@example(pieces=[("text", "\\\\u0000"), ("from", "\\u0000"), ("photo", "\\ud800")])
 def test_unstorable_characters_never_abort_an_import(
     db: Database, pieces: list[tuple[str, str]]
 ) -> None:

@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from collectors.records import PostRecord, RejectedRecord
@@ -101,8 +101,9 @@ def test_huge_text_is_rejected_alone() -> None:
 
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(escapes=st.lists(st.sampled_from(["\\u0000", "\\ud800", "ok", "\\udc00x"]),
+@given(escapes=st.lists(st.sampled_from(["\\u0000", "\\ud800", "ok", "\\udc00x", "\\\\u0000"]),
                         min_size=1, max_size=5))
+@example(escapes=["\\\\u0000", "\\u0000", "\\ud800"])
 def test_unstorable_characters_never_abort_an_import(db: Database, escapes: list[str]) -> None:
     lines = []
     for n, escape in enumerate(escapes):

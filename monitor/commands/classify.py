@@ -28,7 +28,7 @@ from monitor.settings import Config
 from storage import tagging
 from storage.database import Database
 
-_TAGGERS: dict[tuple[str, str], Tagger] = {}
+_TAGGERS: dict[tuple[str, str, str], Tagger] = {}
 
 
 @contextmanager
@@ -44,21 +44,27 @@ def _model_path(config: Config, model: str | None) -> str | None:
     return model or (str(config.model) if config.model else None)
 
 
+def _load(config: Config, path: str | None, head: Head | None = None) -> Tagger:
+    return load_tagger(path, head, threads=int(config.torch_threads),
+                       batch_size=int(config.classify_batch_size),
+                       backend=str(config.classifier_backend))
+
+
 def configured_tagger(config: Config, db: Database | None, model: str | None = None) -> Tagger:
     """The tagger for the configured model with the newest head trained for it in the
     database (else the head shipped for it). Cached per process: loading takes seconds."""
     path = _model_path(config, model)
+    backend = str(config.classifier_backend)
     with _classifier_errors():
-        base = _TAGGERS.get((path or "", "")) or load_tagger(
-            path, threads=int(config.torch_threads), batch_size=int(config.classify_batch_size))
-        _TAGGERS[(path or "", "")] = base
+        base_key = (path or "", backend, "")
+        base = _TAGGERS.get(base_key) or _load(config, path)
+        _TAGGERS[base_key] = base
         stored = _stored_head(db, base) if db is not None else None
         if stored is None:
             return base
-        key = (path or "", stored.version)
+        key = (path or "", backend, stored.version)
         if key not in _TAGGERS:
-            _TAGGERS[key] = load_tagger(path, stored, threads=int(config.torch_threads),
-                                        batch_size=int(config.classify_batch_size))
+            _TAGGERS[key] = _load(config, path, stored)
         return _TAGGERS[key]
 
 
@@ -224,7 +230,7 @@ def train(app: App, model: str | None, gold_files: tuple[Path, ...], dry_run: bo
     """Refit the classifier head and thresholds from analyst labels (and gold files)."""
     path = _model_path(app.config, model)
     with _classifier_errors():
-        base = load_tagger(path, threads=int(app.config.torch_threads))
+        base = _load(app.config, path)
     examples = _analyst_examples(app.db)
     from_labels = len(examples)
     for gold in gold_files:
@@ -241,7 +247,7 @@ def train(app: App, model: str | None, gold_files: tuple[Path, ...], dry_run: bo
             tagging.save_head(conn, head.model_id, head.version, head.to_dict(), head.trained)
         _TAGGERS.clear()
     with _classifier_errors():
-        tagger = load_tagger(path, head, threads=int(app.config.torch_threads))
+        tagger = _load(app.config, path, head)
     report = {"head": head.version, "model_version": tagger.model_version,
               "stored": not dry_run, "thresholds": dict(zip(head.narratives,
                                                              head.thresholds.tolist(),
