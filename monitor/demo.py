@@ -106,7 +106,7 @@ async def replay_corpus(config: Config, db: Database, path: Path,
 
 def run_demo(config: Config, db: Database, say: Say, *, corpus: Path | None = None) -> DemoResult:
     """Migrate, seed, replay, tag, converge, write the digest. Serving is the caller's."""
-    from monitor.classifying import tag_pending
+    from monitor.commands.classify import tag_pending_posts
     from monitor.digest import build_digest, deliver
 
     result = DemoResult()
@@ -123,8 +123,9 @@ def run_demo(config: Config, db: Database, say: Say, *, corpus: Path | None = No
         d.append(f"{totals['steps']} collection rounds, {totals['inserted']} posts inserted, "
                  f"{totals['updated']} edits, {totals['deleted']} deletions seen")
     with steps.step("classify") as d:
-        tagged = tag_pending(config, db)
-        d.append(", ".join(f"{k} {v}" for k, v in tagged.items()))
+        tagged = tag_pending_posts(config, db)
+        d.append(f"{tagged.posts} posts read, {tagged.tagged_posts} carry a narrative "
+                 f"({tagged.tags} tags, {tagged.posts / max(tagged.seconds, 1e-9):.0f} posts/s)")
     with steps.step("converge") as d:
         with db.connection() as conn:
             days = convergence.refresh_rollups(conn)
