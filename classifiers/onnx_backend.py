@@ -71,6 +71,7 @@ def _export(model_path: Path, target: Path) -> None:
     try:
         import onnx  # noqa: F401
         import torch
+        from torch.jit._trace import TracerWarning
         from transformers import AutoModel, AutoTokenizer
     except ImportError:
         raise OnnxUnavailable("exporting to ONNX needs the onnx package") from None
@@ -97,7 +98,7 @@ def _export(model_path: Path, target: Path) -> None:
         # needs onnxscript; it still exports these encoders exactly (the tests compare
         # embeddings), so its deprecation notices are silenced for this call only.
         warnings.filterwarnings("ignore", category=DeprecationWarning)
-        warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
+        warnings.filterwarnings("ignore", category=TracerWarning)
         # BERT's mask code indexes with non-negative indices only; the advisory is moot.
         warnings.filterwarnings("ignore", message="Exporting aten::index operator")
         torch.onnx.export(Hidden(model), tuple(sample[n] for n in INPUTS), str(partial),

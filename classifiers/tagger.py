@@ -89,6 +89,19 @@ class Tagger:
         )
         self._cache: OrderedDict[str, _Scored] = OrderedDict()
 
+    def with_head(self, head: Head) -> Tagger:
+        """The same model, cues and languages with another head (no second model load)."""
+        from classifiers import loading
+
+        if self.encoder is None:
+            raise ValueError("a head needs a model")
+        loading.check_head(head, self.encoder.info, self.taxonomy)
+        version = loading.model_version(self.encoder.model_id, self.encoder.backend, head,
+                                        loading.rules_fingerprint(self.taxonomy),
+                                        self.languages)
+        return Tagger(self.taxonomy, self.cues, self.encoder, head, self.languages, version,
+                      batch_size=self.batch_size)
+
     @property
     def method(self) -> str:
         """How the model half scores: what `method` says when it, not a cue, decided."""

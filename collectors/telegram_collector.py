@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +24,7 @@ from collectors.telegram_api import TelegramApi
 from collectors.telegram_mapping import message_to_record
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 MAX_PAGE = 100  # the most messages Telegram returns per history request
 # Worth retrying: the connection dropped or Telegram's side failed for a moment.
@@ -142,6 +144,9 @@ class TelegramCollector:
                     result.missing.append(str(message_id))
                 else:
                     result.records.append(record)
+        result.records, unstorable = _storable(result.records)
+        for reason in unstorable:
+            log.warning("re-check of @%s: %s", channel.handle, reason)
         return result
 
     async def _call(

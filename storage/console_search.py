@@ -3,6 +3,12 @@
 The query text is normalised exactly as posts are (classifiers.normalise) and matched against
 the generated `search` tsvector ('simple' configuration, GIN index). Every filter is a fixed
 SQL fragment with a named parameter; nothing the analyst types becomes SQL.
+
+Speed on millions of posts comes from choosing the table that drives the scan: with a
+narrative filter, `narrative_posts` in (narrative, posted_at) order (convergence keeps it
+exact, migration 030); with "labelled", the few labelled posts; otherwise posts in time
+order. Pages of time-sorted results are keyset pages (older/newer than the last row shown),
+so page 200 costs what page 1 does.
 """
 
 from __future__ import annotations
@@ -18,36 +24,62 @@ from classifiers.normalise import normalise
 
 Sort = Literal["newest", "oldest", "relevance"]
 SORTS: tuple[str, ...] = ("newest", "oldest", "relevance")
-# Counting stops here: "10,000+" is as useful to an analyst as the exact figure, and cheaper.
-COUNT_CAP = 10_000
+# Counting stops here: "more than 1,000" tells an analyst to narrow the search as well as an
+# exact figure would, and costs a bounded scan.
+COUNT_CAP = 1_000
 # Relevance ranks the newest matches only, so that a common word costs what a rare one does.
-RELEVANCE_WINDOW = 5_000
+RELEVANCE_WINDOW = 500
 
-# DESIGN §4 membership (model over threshold or analyst confirmation, minus rejections) is
-# kept exact by convergence's triggers in narrative_posts (migration 030).
-CARRIES_NARRATIVE = """EXISTS (SELECT 1 FROM narrative_posts np
-                        WHERE np.narrative = %(narrative)s AND np.post_id = p.id)"""
+# (FROM clause, time column, id column) per driving table.
+_DRIVERS: dict[str, tuple[str, str, str]] = {
+    "posts": ("""FROM posts p
+JOIN sources s ON s.id = p.source_id
+LEFT JOIN actors a ON a.id = s.actor_id""", "p.posted_at", "p.id"),
+    # DESIGN §4 membership, kept exact by convergence's triggers; np.posted_at = p.posted_at.
+    # Source filters apply to np.source_id before any post is read.
+    "narrative": ("""FROM narrative_posts np
+JOIN sources s ON s.id = np.source_id
+LEFT JOIN actors a ON a.id = s.actor_id
+JOIN posts p ON p.id = np.post_id""", "np.posted_at", "np.post_id"),
+    "labelled": ("""FROM (SELECT DISTINCT post_id FROM labels) lab
+JOIN posts p ON p.id = lab.post_id
+JOIN sources s ON s.id = p.source_id
+LEFT JOIN actors a ON a.id = s.actor_id""", "p.posted_at", "p.id"),
+}
 
 _FILTERS: dict[str, str] = {
     "query": "p.search @@ websearch_to_tsquery('simple', %(query)s)",
-    "narrative": CARRIES_NARRATIVE,
+    "narrative": "np.narrative = %(narrative)s",
     "actor": "a.name = %(actor)s",
     "group": "a.group_key = %(group)s",
-    "platform": "p.platform = %(platform)s",
+    "platform": "s.platform = %(platform)s",
     "source": "lower(s.handle) = lower(%(source)s)",
     "lang": "p.lang = %(lang)s",
-    "since": "p.posted_at >= %(since)s",
-    "until": "p.posted_at < %(until)s",
+    "since": "{t} >= %(since)s",
+    "until": "{t} < %(until)s",
 }
-_LABELLED = "EXISTS (SELECT 1 FROM labels l WHERE l.post_id = p.id)"
+_LABELLED = "EXISTS (SELECT 1 FROM labels l WHERE l.post_id = {i})"
+# Keyset paging: strictly after the last row shown, in the page's order.
+_OLDER = "{t} <= %(after_at)s AND ({t} < %(after_at)s OR {i} < %(after_id)s)"
+_NEWER = "{t} >= %(after_at)s AND ({t} > %(after_at)s OR {i} > %(after_id)s)"
 
 _ROW_COLUMNS = """p.id, p.platform, p.native_id, p.kind, p.url, p.lang, p.posted_at, p.text,
        p.deleted_seen_at, p.version_count, s.handle, s.role, a.name AS actor,
-       a.group_key AS "group"
-"""
-_FROM = """FROM posts p
-JOIN sources s ON s.id = p.source_id
-LEFT JOIN actors a ON a.id = s.actor_id"""
+       a.group_key AS "group\""""
+
+_RELEVANCE = sql.SQL("""WITH hits AS (
+    SELECT {columns}, p.search
+    {source}
+    {where}
+    ORDER BY {t} DESC, {i} DESC LIMIT {window})
+SELECT * FROM hits
+ORDER BY ts_rank_cd(search, websearch_to_tsquery('simple', %(query)s)) DESC,
+         posted_at DESC, id DESC""")
+_BY_TIME = sql.SQL("""SELECT {columns}
+{source}
+{where}
+ORDER BY {t} {direction}, {i} {direction}""")
+_COUNT = sql.SQL("SELECT count(*) AS n FROM (SELECT 1 {source} {where} LIMIT {cap}) AS hit")
 
 _TAGS_OF_PAGE = """
 SELECT t.post_id, t.narrative, t.score, t.evidence, t.model_version,
@@ -83,6 +115,18 @@ class SearchFilters:
     def normalised_query(self) -> str:
         return normalise(self.query) if self.query.strip() else ""
 
+    @property
+    def ranked(self) -> bool:
+        return self.sort == "relevance" and bool(self.normalised_query)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """The last row of a time-sorted page: the next page starts strictly after it."""
+
+    posted_at: datetime
+    post_id: int
+
 
 @dataclass(frozen=True)
 class SearchPage:
@@ -90,11 +134,21 @@ class SearchPage:
     total: int
     total_capped: bool
     has_more: bool
+    next_cursor: Cursor | None = None
 
 
-def _where(f: SearchFilters) -> tuple[sql.Composable, dict[str, Any]]:
+def _driver(f: SearchFilters) -> str:
+    if f.narrative:
+        return "narrative"
+    return "labelled" if f.labelled is True else "posts"
+
+
+def _where(f: SearchFilters, after: Cursor | None = None
+           ) -> tuple[sql.Composable, sql.Composable, dict[str, Any]]:
+    """(FROM clause, WHERE clause, parameters) for the filters."""
+    source, t, i = _DRIVERS[_driver(f)]
     params: dict[str, Any] = {}
-    clauses: list[sql.Composable] = []
+    clauses: list[str] = []
     values: dict[str, Any] = {
         "query": f.normalised_query or None, "narrative": f.narrative, "actor": f.actor,
         "group": f.group, "platform": f.platform, "source": f.source, "lang": f.lang,
@@ -102,56 +156,61 @@ def _where(f: SearchFilters) -> tuple[sql.Composable, dict[str, Any]]:
     }
     for name, value in values.items():
         if value is not None and value != "":
-            clauses.append(sql.SQL(_FILTERS[name]))
+            clauses.append(_FILTERS[name].replace("{t}", t))
             params[name] = value
-    if f.labelled is True:
-        clauses.append(sql.SQL(_LABELLED))
+    if f.labelled is True and _driver(f) != "labelled":
+        clauses.append(_LABELLED.replace("{i}", i))
     elif f.labelled is False:
-        clauses.append(sql.SQL("NOT " + _LABELLED))
-    if not clauses:
-        return sql.SQL(""), params
-    return sql.SQL("WHERE ") + sql.SQL("\n  AND ").join(clauses), params
+        clauses.append("NOT " + _LABELLED.replace("{i}", i))
+    if after is not None and not f.ranked:
+        keyset = _NEWER if f.sort == "oldest" else _OLDER
+        clauses.append(keyset.replace("{t}", t).replace("{i}", i))
+        params.update(after_at=after.posted_at, after_id=after.post_id)
+    where: sql.Composable = sql.SQL("")
+    if clauses:
+        where = sql.SQL("WHERE ") + sql.SQL("\n  AND ").join(
+            sql.SQL(c) for c in clauses)
+    return sql.SQL(source), where, params
 
 
-_RELEVANCE = sql.SQL("""WITH hits AS (
-    SELECT {columns}, p.search
-    {source}
-    {where}
-    ORDER BY p.posted_at DESC, p.id DESC LIMIT {window})
-SELECT * FROM hits
-ORDER BY ts_rank_cd(search, websearch_to_tsquery('simple', %(query)s)) DESC,
-         posted_at DESC, id DESC""")
-_BY_TIME = sql.SQL("""SELECT {columns}
-{source}
-{where}
-ORDER BY p.posted_at {direction}, p.id {direction}""")
-_COUNT = sql.SQL("SELECT count(*) AS n FROM (SELECT 1 {source} {where} LIMIT {cap}) AS hit")
-
-
-def _ordered_select(f: SearchFilters, where: sql.Composable) -> sql.Composable:
+def _ordered_select(f: SearchFilters, source: sql.Composable,
+                    where: sql.Composable) -> sql.Composable:
+    _, t, i = _DRIVERS[_driver(f)]
     parts: dict[str, sql.Composable] = {
-        "columns": sql.SQL(_ROW_COLUMNS), "source": sql.SQL(_FROM), "where": where}
-    if f.sort == "relevance" and f.normalised_query:
+        "columns": sql.SQL(_ROW_COLUMNS), "source": source, "where": where,
+        "t": sql.SQL(t), "i": sql.SQL(i)}
+    if f.ranked:
         return _RELEVANCE.format(window=sql.Literal(RELEVANCE_WINDOW), **parts)
     direction = sql.SQL("ASC" if f.sort == "oldest" else "DESC")
     return _BY_TIME.format(direction=direction, **parts)
 
 
 def search_posts(conn: psycopg.Connection[Any], f: SearchFilters, *, limit: int = 50,
-                 offset: int = 0) -> SearchPage:
-    """One page of matches, newest first by default, with their tags and current labels."""
-    where, params = _where(f)
-    query = _ordered_select(f, where) + sql.SQL("\nLIMIT %(limit)s OFFSET %(offset)s")
-    rows = conn.execute(query, {**params, "limit": limit + 1, "offset": offset}).fetchall()
+                 after: Cursor | None = None, offset: int = 0) -> SearchPage:
+    """One page of matches with their tags, labels and the narratives they carry.
+
+    Time-sorted pages continue from `after`; relevance pages (within the newest
+    RELEVANCE_WINDOW matches) use `offset`.
+    """
+    source, where, params = _where(f, after)
+    query = _ordered_select(f, source, where) + sql.SQL("\nLIMIT %(limit)s OFFSET %(offset)s")
+    rows = conn.execute(query, {**params, "limit": limit + 1,
+                                "offset": offset if f.ranked else 0}).fetchall()
     has_more = len(rows) > limit
     rows = rows[:limit]
-    count = _COUNT.format(source=sql.SQL(_FROM), where=where, cap=sql.Literal(COUNT_CAP + 1))
-    counted = conn.execute(count, params).fetchone()
+    full_source, full_where, full_params = _where(f)
+    if _driver(f) == "narrative" and not (f.normalised_query or f.lang):
+        # Counting needs no post row: narrative_posts has the time and the source.
+        full_source = sql.SQL(_DRIVERS["narrative"][0].rsplit("\n", 1)[0])
+    count = _COUNT.format(source=full_source, where=full_where, cap=sql.Literal(COUNT_CAP + 1))
+    counted = conn.execute(count, full_params).fetchone()
     total = int(counted["n"]) if counted else 0
     _attach_tags(conn, rows)
     for row in rows:
         row.pop("search", None)
-    return SearchPage(rows, min(total, COUNT_CAP), total > COUNT_CAP, has_more)
+    last = rows[-1] if rows and has_more and not f.ranked else None
+    cursor = Cursor(last["posted_at"], int(last["id"])) if last else None
+    return SearchPage(rows, min(total, COUNT_CAP), total > COUNT_CAP, has_more, cursor)
 
 
 def _attach_tags(conn: psycopg.Connection[Any], rows: list[dict[str, Any]]) -> None:
@@ -178,8 +237,8 @@ def _attach_tags(conn: psycopg.Connection[Any], rows: list[dict[str, Any]]) -> N
 def export_posts(conn: psycopg.Connection[Any], f: SearchFilters,
                  cap: int) -> list[dict[str, Any]]:
     """Every match up to `cap`, in the page order, each with the narratives it carries."""
-    where, params = _where(f)
-    query = _ordered_select(f, where) + sql.SQL("\nLIMIT %(limit)s")
+    source, where, params = _where(f)
+    query = _ordered_select(f, source, where) + sql.SQL("\nLIMIT %(limit)s")
     rows = conn.execute(query, {**params, "limit": cap}).fetchall()
     for start in range(0, len(rows), 1000):
         _attach_tags(conn, rows[start:start + 1000])

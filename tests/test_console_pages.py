@@ -135,12 +135,14 @@ def test_narrative_page_lists_phrases_several_adopters_share(
     write(seeded_db,
           post("Tura313", "110", "2021-11-07T10:00Z",
                "the zionist project of sedition targets iraq", lang="en"),
-          post("sabreenS1", "410", "2021-11-07T11:00Z",
-               "again the zionist project of sedition is exposed", lang="en"))
+          post("Qais_alkhazali", "310", "2021-11-07T11:00Z",
+               "again the zionist project of sedition is exposed", lang="en",
+               platform="twitter"))
     from tests.convergence_scenarios import tag
 
+    # Each actor's first post carrying the narrative in the period is its adoption post.
     tag(seeded_db, "Tura313", "110", "sedition", 0.9)
-    tag(seeded_db, "sabreenS1", "410", "sedition", 0.9)
+    tag(seeded_db, "Qais_alkhazali", "310", "sedition", 0.9)
     phrases = client.get("/narratives/sedition").text.split('id="phrases"')
     assert len(phrases) == 2
     assert "zionist project of sedition" in phrases[1].split("</ul>")[0]

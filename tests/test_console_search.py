@@ -4,6 +4,7 @@ paging, highlighting and CSV/JSON export."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from pathlib import Path
@@ -26,8 +27,17 @@ def client(seeded_db: Database, corpus: Corpus, tmp_path: Path) -> TestClient:
     return client_for(seeded_db, tmp_path)
 
 
-def found(client: TestClient, query: str, status: int = 200) -> list[int]:
-    """The post ids a search lists, in page order."""
+def found(client: TestClient, query: str, status: int = 200,
+          size: TestClient | None = None) -> list[int]:
+    """The post ids a search lists, in page order (all of them: a large page is asked for
+    when `size` is the client whose page size is small)."""
+    if size is not None:
+        app = size.app.state.console  # type: ignore[attr-defined]
+        saved, app.page_size = app.page_size, 1000
+        try:
+            return found(size, query, status)
+        finally:
+            app.page_size = saved
     response = client.get("/search?" + query)
     assert response.status_code == status, response.text[:500]
     return [int(i) for i in re.findall(r'<li class="result" id="post-(\d+)"', response.text)]
@@ -108,15 +118,39 @@ def test_sorting(client: TestClient, corpus: Corpus) -> None:
     assert set(ranked) == {corpus.english, corpus.weak}
 
 
-def test_paging(seeded_db: Database, corpus: Corpus, tmp_path: Path) -> None:
+def _walk(client: TestClient, url: str) -> list[list[int]]:
+    """Follow next-page links from `url`; the post ids of every page in order."""
+    pages: list[list[int]] = []
+    while url and len(pages) < 20:
+        page = client.get(url).text
+        pages.append([int(i) for i in re.findall(r'<li class="result" id="post-(\d+)"', page)])
+        found_next = re.search(r'<a href="([^"]+)" rel="next"', page)
+        url = html.unescape(found_next.group(1)) if found_next else ""
+    return pages
+
+
+def test_paging_continues_after_the_last_row(seeded_db: Database, corpus: Corpus,
+                                             tmp_path: Path) -> None:
     client = client_for(seeded_db, tmp_path, console_page_size="3")
-    pages = [found(client, f"page={n}") for n in (1, 2, 3)]
-    assert [len(p) for p in pages] == [3, 3, 2]
-    assert len({i for p in pages for i in p}) == 8
-    first = client.get("/search?page=1&lang=en").text
-    assert 'id="next-page"' in first and "page=2" in first and "lang=en" in first
-    assert "8 posts" not in first and "5 posts, showing 1–3" in first
-    assert found(client, "page=0", status=400) == []
+    newest = _walk(client, "/search")
+    assert [len(p) for p in newest] == [3, 3, 2]
+    assert [i for p in newest for i in p] == found(client, "sort=newest", size=client)
+    oldest = _walk(client, "/search?sort=oldest")
+    assert [i for p in oldest for i in p] == list(reversed([i for p in newest for i in p]))
+    # Two posts at the same moment are neither skipped nor repeated across a page break.
+    write(seeded_db, *(post("Tura313", f"9{n}", "2021-11-07T09:00Z", f"tie {n}", lang="en")
+                       for n in range(4)))
+    tied = _walk(client, "/search?q=tie")
+    assert [len(p) for p in tied] == [3, 1] and len({i for p in tied for i in p}) == 4
+    second = client.get("/search?lang=en").text
+    assert "9 posts, showing 1–3" in second and "lang=en" in second
+    follow = re.search(r'<a href="([^"]+)" rel="next"', second)
+    assert follow and "shown=3" in follow.group(1)
+    assert "showing 4–6" in client.get(html.unescape(follow.group(1))).text
+    ranked = _walk(client, "/search?q=attack+OR+residence+OR+flag+OR+rockets&sort=relevance")
+    assert sum(len(p) for p in ranked) == len({i for p in ranked for i in p}) == 4
+    assert client.get("/search?after=garbage").status_code == 400
+    assert client.get("/search?after=2021-11-07T09:00:00~12").status_code == 400  # no zone
 
 
 def test_bad_filters_are_named_and_the_good_ones_kept(client: TestClient,

@@ -102,12 +102,25 @@ def test_every_quirk_of_a_single_chat_export() -> None:
     poll = records["7"].media
     assert poll is not None and poll["answers"] == ["طرف ثالث", "لا أعرف"]
     assert records["2"].raw["from_id"] == "channel1191207008"
+    # text_entities only repeats text here: dropped from the stored payload, nothing lost.
+    assert "text_entities" not in records["2"].raw
+    assert records["3"].raw["text"][1] == {"type": "link", "text": "https://example.org/a"}
     reasons = {r.location: r.reason for r in rejected}
     assert "date_unixtime" in reasons["chat 'Sabereen News' message 8"]
     assert "positive integer" in reasons["chat 'Sabereen News' message #9"]
     assert "text must be" in reasons["chat 'Sabereen News' message 10"]
     assert "Unix time" in reasons["chat 'Sabereen News' message 11"]
     assert len(rejected) == 4
+
+
+def test_entities_that_say_more_than_the_text_are_kept_and_win() -> None:
+    message = {"id": 2, "type": "message", "date_unixtime": unix(POSTED), "text": "see here",
+               "text_entities": [{"type": "plain", "text": "see "},
+                                 {"type": "text_link", "text": "here",
+                                  "href": "https://example.org/h"}]}
+    records, _ = split(read(single_chat([message])))
+    assert records["2"].links == ["https://example.org/h"]
+    assert records["2"].raw["text_entities"][1]["href"] == "https://example.org/h"
 
 
 def test_unknown_channel_gets_an_id_handle_and_private_links() -> None:

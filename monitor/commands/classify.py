@@ -44,8 +44,8 @@ def _model_path(config: Config, model: str | None) -> str | None:
     return model or (str(config.model) if config.model else None)
 
 
-def _load(config: Config, path: str | None, head: Head | None = None) -> Tagger:
-    return load_tagger(path, head, threads=int(config.torch_threads),
+def _load(config: Config, path: str | None) -> Tagger:
+    return load_tagger(path, threads=int(config.torch_threads),
                        batch_size=int(config.classify_batch_size),
                        backend=str(config.classifier_backend))
 
@@ -64,7 +64,7 @@ def configured_tagger(config: Config, db: Database | None, model: str | None = N
             return base
         key = (path or "", backend, stored.version)
         if key not in _TAGGERS:
-            _TAGGERS[key] = _load(config, path, stored)
+            _TAGGERS[key] = base.with_head(stored)
         return _TAGGERS[key]
 
 
@@ -247,7 +247,7 @@ def train(app: App, model: str | None, gold_files: tuple[Path, ...], dry_run: bo
             tagging.save_head(conn, head.model_id, head.version, head.to_dict(), head.trained)
         _TAGGERS.clear()
     with _classifier_errors():
-        tagger = _load(app.config, path, head)
+        tagger = base.with_head(head)
     report = {"head": head.version, "model_version": tagger.model_version,
               "stored": not dry_run, "thresholds": dict(zip(head.narratives,
                                                              head.thresholds.tolist(),

@@ -106,6 +106,10 @@ class Digest:
         return [s for s in self.sources if s.condition == "quiet"]
 
     @property
+    def active(self) -> list[SourceLine]:
+        return [s for s in self.sources if s.condition == "ok"]
+
+    @property
     def subject(self) -> str:
         keys = ", ".join(n.key for n in self.converging[:3]) or "no converging narratives"
         blind = f"; {len(self.blind)} blind source(s)" if self.blind else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from starlette.responses import Response
 
 from monitor.console.forms import parse_search, search_params
 from monitor.console.highlight import query_terms
-from monitor.console.web import PageRequest, int_param
+from monitor.console.web import PageError, PageRequest, int_param
 from storage import console_dashboard, console_search, console_sources
 
 EXPORT_COLUMNS = ("id", "platform", "handle", "actor", "group", "posted_at", "lang", "kind",
@@ -23,26 +24,52 @@ def search_page(req: PageRequest) -> Response:
     with req.state.db.connection() as conn:
         narratives = console_dashboard.narrative_keys(conn)
         parsed = parse_search(req.query, tuple(str(n["key"]) for n in narratives))
-        page_number = int_param(req.query.get("page"), "page", 1, 1, 10_000)
         size = req.state.page_size
-        result = console_search.search_posts(conn, parsed.filters, limit=size,
-                                             offset=(page_number - 1) * size)
+        after = parse_cursor(req.query.get("after"))
+        shown = int_param(req.query.get("shown"), "shown", 0, 0, 100_000_000)
+        page_number = int_param(req.query.get("page"), "page", 1, 1,
+                                max(1, console_search.RELEVANCE_WINDOW // size))
+        ranked = parsed.filters.ranked
+        if ranked:
+            shown = (page_number - 1) * size
+        result = console_search.search_posts(conn, parsed.filters, limit=size, after=after,
+                                             offset=shown if ranked else 0)
         actors = console_sources.actor_names(conn)
         groups = console_sources.group_keys(conn)
     carried = search_params(req.query)
+    next_url = None
+    if result.has_more and ranked:
+        next_url = "/search?" + urlencode({**carried, "page": str(page_number + 1)})
+    elif result.next_cursor is not None:
+        next_url = "/search?" + urlencode({**carried, "after": cursor_token(result.next_cursor),
+                                           "shown": str(shown + len(result.rows))})
+    first_url = "/search?" + urlencode(carried) if (after or page_number > 1) else None
     return req.render(
         "search.html", status=400 if parsed.errors else 200,
-        filters=parsed.filters, errors=parsed.errors, result=result, page=page_number,
-        page_size=size, narratives=narratives, actors=actors, groups=groups,
+        filters=parsed.filters, errors=parsed.errors, result=result, shown=shown,
+        narratives=narratives, actors=actors, groups=groups,
         terms=query_terms(parsed.filters.normalised_query),
-        prev_url=_page_url(carried, page_number - 1) if page_number > 1 else None,
-        next_url=_page_url(carried, page_number + 1) if result.has_more else None,
-        export_query=urlencode(carried), raw=carried,
+        first_url=first_url, next_url=next_url, export_query=urlencode(carried), raw=carried,
+        relevance_window=console_search.RELEVANCE_WINDOW,
     )
 
 
-def _page_url(carried: dict[str, str], page: int) -> str:
-    return "/search?" + urlencode({**carried, "page": str(page)})
+def cursor_token(cursor: console_search.Cursor) -> str:
+    return f"{cursor.posted_at.isoformat()}~{cursor.post_id}"
+
+
+def parse_cursor(token: str | None) -> console_search.Cursor | None:
+    """The `after` parameter of a next-page link; a damaged one is an error, not page 1."""
+    if not token:
+        return None
+    moment, _, post_id = token.rpartition("~")
+    try:
+        posted_at = datetime.fromisoformat(moment)
+    except ValueError:
+        raise PageError(f"after: {token!r} is not a page position") from None
+    if not post_id.isdigit() or posted_at.tzinfo is None:
+        raise PageError(f"after: {token!r} is not a page position")
+    return console_search.Cursor(posted_at, int(post_id))
 
 
 def _exported(req: PageRequest) -> tuple[list[dict[str, Any]], list[str]]:

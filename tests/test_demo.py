@@ -1,0 +1,223 @@
+"""Issue 8 acceptance: the demo replays the Oct–Nov 2021 episode through the real path
+(replay clients → collectors → classifier → convergence → digest) and the analysis of the
+seed report falls out of the data, with the classifier's own tags.
+
+The expected adopters are read from the corpus's ground truth (`expected_narratives`, which
+the demo never loads), so the test checks the classifier and the convergence SQL together.
+"""
+
+from __future__ import annotations
+
+import email
+import json
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.message import Message
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import sync_playwright
+
+from monitor.console import create_app
+from monitor.demo import EVENT_NAME, DemoResult, StepReport, run_demo
+from monitor.settings import Config, load_config
+from seeds import loader
+from seeds.replay import corpus_file
+from seeds.replay_paths import replay_seed_files
+from storage import convergence
+from storage.database import Database
+
+pytestmark = pytest.mark.slow
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ATTACK = datetime(2021, 11, 6, 23, 30, tzinfo=UTC)
+QAIS_WARNING = "1456631666416537600"
+CHECKED = ("sedition", "false_flag", "third_party", "staged_incident", "us_culpability")
+
+
+@dataclass
+class DemoRun:
+    db: Database
+    config: Config
+    result: DemoResult
+    second: DemoResult
+    report: dict[str, dict]
+    outbox: Path
+
+
+@pytest.fixture(scope="module")
+def demo(admin_url: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[DemoRun]:
+    import uuid
+
+    from psycopg import conninfo
+
+    from tests.conftest import create_database, drop_database
+
+    name = f"chorus_demo_{uuid.uuid4().hex[:10]}"
+    template = str(conninfo.conninfo_to_dict(database_url)["dbname"])
+    db = Database(create_database(admin_url, name, template=template))
+    outbox = tmp_path_factory.mktemp("outbox")
+    config = load_config({"CHORUS_SECRETS_FILE": str(outbox / "none.toml"),
+                          "CHORUS_OUTBOX_DIR": str(outbox),
+                          "CHORUS_CLASSIFIER_BACKEND": "torch"})
+    steps: list[StepReport] = []
+    result = run_demo(config, db, steps.append)
+    second = run_demo(config, db, steps.append)
+    with db.connection() as conn:
+        event = convergence.event_report(conn, result.event_id or 0)
+    report = {n["narrative"]: n for n in event["narratives"]}
+    try:
+        yield DemoRun(db, config, result, second, report, outbox)
+    finally:
+        db.close()
+        drop_database(admin_url, name)
+
+
+def _actors_by_handle() -> dict[tuple[str, str], tuple[str, str]]:
+    """(platform, handle) -> (actor, role), from the seeds and the replay's sources."""
+    sources = loader.load_sources()
+    _, replay_sources = replay_seed_files()
+    assert replay_sources is not None
+    sources += loader.load_sources(replay_sources)
+    return {(s.platform, s.handle.lower()): (s.actor or "", s.role) for s in sources}
+
+
+def _written_adopters(narrative: str, hours: float) -> set[str]:
+    """Actors the corpus was written to contain as adopters within `hours` of the attack."""
+    actors = _actors_by_handle()
+    found: set[str] = set()
+    with Path(str(corpus_file())).open(encoding="utf-8") as f:
+        for line in f:
+            post = json.loads(line)
+            actor, role = actors[(post["platform"], post["source"].lower())]
+            posted = datetime.fromisoformat(post["posted_at"])
+            if (role == "actor" and narrative in post.get("expected_narratives", [])
+                    and ATTACK <= posted < ATTACK + timedelta(hours=hours)
+                    and not post.get("forward_of") and not post.get("retweet_of")):
+                found.add(actor)
+    return found
+
+
+def test_every_step_ran_and_a_second_run_duplicates_nothing(demo: DemoRun) -> None:
+    names = [s.name for s in demo.result.steps]
+    assert names == ["migrate", "seeds", "replay + collect", "classify", "converge", "digest"]
+    with demo.db.connection() as conn:
+        counts = conn.execute(
+            """SELECT count(*) AS posts, count(deleted_seen_at) AS deleted,
+                      count(*) FILTER (WHERE version_count > 1) AS edited,
+                      count(*) FILTER (WHERE kind = 'forward') AS forwards,
+                      (SELECT count(*) FROM post_versions) AS versions,
+                      (SELECT count(*) FROM tags) AS tags,
+                      (SELECT count(*) FROM labels) AS labels,
+                      (SELECT count(*) FROM digests) AS digests
+               FROM posts""").fetchone()
+    assert counts["posts"] >= 1500
+    assert counts["deleted"] > 0 and counts["edited"] > 0 and counts["forwards"] > 0
+    assert counts["labels"] == 0          # the classifier's own tags, no pre-set labels
+    assert counts["digests"] == 1
+    second = {s.name: s.detail for s in demo.second.steps}
+    assert "0 posts inserted" in second["replay + collect"]
+    assert second["classify"].startswith("0 posts read")
+    assert second["digest"].startswith("already")
+
+
+def test_sedition_converges_within_24_hours(demo: DemoRun) -> None:
+    sedition = demo.report["sedition"]
+    assert sedition["adopters_by_window"]["24h"] >= 3
+    assert sedition["groups_24h"] >= 2
+
+
+@pytest.mark.parametrize("narrative", CHECKED)
+def test_adopters_are_the_ones_the_corpus_was_written_to_contain(
+        demo: DemoRun, narrative: str) -> None:
+    shown = {a["actor"] for a in demo.report[narrative]["adopters"]
+             if a["lag_hours"] < 72}
+    written = _written_adopters(narrative, 72)
+    assert written, f"the corpus carries no {narrative} adopters"
+    missing = written - shown
+    assert not missing, f"{narrative}: not found as adopters: {sorted(missing)}"
+    extra = shown - written
+    assert len(extra) <= max(1, len(written) // 4), f"{narrative}: extra adopters {sorted(extra)}"
+
+
+def test_the_militia_leaders_warning_is_prepositioned(demo: DemoRun) -> None:
+    flags = demo.report["false_flag"]["prepositioned"]
+    warning = [p for p in flags if str(p.get("url", "")).endswith(QAIS_WARNING)]
+    assert warning, [p.get("url") for p in flags]
+    assert warning[0]["actor"] == "Qais al-Khazali"
+    assert 30 < warning[0]["hours_before"] < 40
+    assert warning[0]["edited_after_event"] is False
+
+
+def test_no_observer_is_ever_counted(demo: DemoRun) -> None:
+    roles = {actor: role for actor, role in _actors_by_handle().values()}
+    observers = {a for a, r in roles.items() if r == "observer"}
+    for report in demo.report.values():
+        counted = {a["actor"] for a in report["adopters"]}
+        counted |= {p["actor"] for p in report["prepositioned"]}
+        assert not counted & observers
+
+
+def _digest(demo: DemoRun) -> Message:
+    (eml,) = sorted(demo.outbox.glob("*.eml"))
+    assert eml.with_suffix(".html").exists()
+    return email.message_from_bytes(eml.read_bytes())
+
+
+def test_the_digest_names_converging_narratives_and_every_sources_state(demo: DemoRun) -> None:
+    message = _digest(demo)
+    plain = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    text = plain.get_payload(decode=True).decode("utf-8")
+    assert "sedition" in text.lower()
+    health = text[text.index("COLLECTION HEALTH"):]
+    for platform, handle in _actors_by_handle():
+        line = next((ln for ln in health.splitlines()
+                     if f"{platform}/{handle}" in ln.lower()), None)
+        assert line is not None, f"{platform}/{handle} missing from the collection health section"
+        assert any(f": {word}" in line.lower() for word in ("quiet", "ok", "blind")) or \
+            "BLIND" in health, line
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.browser
+def test_dashboard_and_event_page_screenshots(demo: DemoRun) -> None:
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(demo.config, demo.db), host="127.0.0.1",
+                                           port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert shutil.which("/usr/bin/chromium"), "run `make browser`"
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium", headless=True,
+                args=["--headless", "--no-sandbox", "--disable-gpu",
+                      "--disable-background-networking", "--disable-component-update",
+                      "--disable-sync"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"http://127.0.0.1:{port}/")
+            assert "sedition" in page.content().lower()
+            page.screenshot(path=str(ARTIFACTS / "demo-dashboard.png"), full_page=True)
+            page.goto(f"http://127.0.0.1:{port}/events/{demo.result.event_id}")
+            body = page.content()
+            assert EVENT_NAME in body and "Qais al-Khazali" in body
+            page.screenshot(path=str(ARTIFACTS / "demo-event-2021-11-07.png"), full_page=True)
+            browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(10)
