@@ -59,6 +59,7 @@ def normalise_for_matching(text: str, *, already_normalised: bool = False) -> st
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _PERSIAN_ONLY = re.compile("[\u067e\u0686\u0698\u06af\u06cc\u06a9\u200c]")  # پ چ ژ گ ی ک ZWNJ
 _LATIN = re.compile("[A-Za-z]")
+_DETECT_CHARS = 1500
 _PERSIAN_WORDS = re.compile(
     r"(?:^|\s)(است|این|را|که|می|های|برای|با|از|شده|کرد|ایران|آمریکا)(?:\s|$)"
 )
@@ -67,6 +68,9 @@ _ARABIC_WORDS = re.compile(r"(?:^|\s)(الذي|التي|هذا|هذه|على|ف�
 
 def detect_language(text: str) -> str:
     """'ar', 'fa', 'en' or 'und', by script and a few function words."""
+    if text.isascii():
+        return "en" if _LATIN.search(text) else "und"
+    text = text[:_DETECT_CHARS]  # the opening says enough; long posts cost no more
     arabic_script = len(_ARABIC_SCRIPT.findall(text))
     latin = len(_LATIN.findall(text))
     if arabic_script == 0 and latin == 0:
