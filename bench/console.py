@@ -23,6 +23,7 @@ database (kept with --keep) without loading again.
 from __future__ import annotations
 
 import argparse
+import html
 import os
 import re
 import socket
@@ -153,7 +154,7 @@ def pages(db: Database) -> dict[str, str]:
             "&platform=telegram"),
         "search week, lang, oldest": f"/search?since={week_ago}&lang=en&sort=oldest",
         "search labelled": "/search?labelled=yes",
-        "search word, page 20": "/search?q=w17&page=20",
+        "search relevance, page 10": "/search?q=w17&sort=relevance&page=10",
         "narrative (30 days)": f"/narratives/{NARRATIVES[0]}",
         "narrative (event lags)": f"/narratives/{NARRATIVES[3]}?event={events[0]['id']}",
         "event report": f"/events/{events[len(events) // 2]['id']}",
@@ -162,6 +163,16 @@ def pages(db: Database) -> dict[str, str]:
         "sql tab (form)": "/sql",
         "healthz (floor)": "/healthz",
     }
+
+
+def deep_page(client: httpx.Client, url: str, page: int) -> str:
+    """The URL of the n-th page, found by following next-page links as an analyst would."""
+    for _ in range(page - 1):
+        found = re.search(r'<a href="([^"]+)" rel="next"', client.get(url).text)
+        if not found:
+            raise SystemExit(f"fewer than {page} pages for {url}")
+        url = html.unescape(found.group(1))
+    return url
 
 
 def measure(client: httpx.Client, urls: dict[str, str], runs: int,
@@ -260,6 +271,7 @@ def main() -> None:
         process = start_console(url, port)
         urls = pages(db)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            urls["search word, page 20 (keyset)"] = deep_page(client, "/search?q=w17", 20)
             # The watchlist's all-time counts come from a background count: let it finish.
             deadline = time.monotonic() + 300
             while "counting…" in client.get("/sources").text and time.monotonic() < deadline:

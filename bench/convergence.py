@@ -229,7 +229,7 @@ SELECT *, (actors - mean) / greatest(sd, 1) AS z FROM stats WHERE day >= %(first
 TAG_BATCH = """
 INSERT INTO tags (post_id, narrative, score, method, model_version)
 SELECT id, (%(n)s::text[])[1 + id %% 9], 0.4 + (id %% 60) / 100.0, 'bench', 'bench-2'
-FROM posts WHERE native_id LIKE 'new-%%'
+FROM posts WHERE id > %(last_id)s
 """
 
 
@@ -344,10 +344,13 @@ def measure_refresh(db: Database, batch: int, days: int) -> dict[str, float]:
     ]
     with db.connection() as conn:
         refresh_rollups(conn)  # start clean
+        last = conn.execute("SELECT max(id) AS id FROM posts").fetchone()
+        last_id = int(last["id"]) if last else 0
     with db.connection() as conn:
         write_ms = timed(partial(write_posts, conn, records))
     with db.connection() as conn:
-        tag_ms = timed(partial(conn.execute, TAG_BATCH, {"n": list(NARRATIVES)}))
+        tag_ms = timed(partial(conn.execute, TAG_BATCH,
+                               {"n": list(NARRATIVES), "last_id": last_id}))
     with db.connection() as conn:
         dirty = conn.execute(
             "SELECT count(DISTINCT day) AS n FROM convergence_dirty_days").fetchone()

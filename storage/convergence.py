@@ -130,7 +130,7 @@ def period_report(
     events in the period), 'narratives': [...]} where each narrative entry has the keys of
     event_report plus 'daily' (its daily_series rows over the period).
     """
-    _check_parameters(k, 0, 1)
+    _check_parameters(k, 0, 0)
     start, end = utc(since, "since"), utc(until, "until")
     if end <= start:
         raise ConvergenceError(f"until ({iso(end)}) must be after since ({iso(start)})")
@@ -185,5 +185,5 @@ def _check_parameters(k: int, pre_days: float, post_hours: float) -> None:
         raise ConvergenceError(f"k must be at least 1, got {k}")
     if pre_days < 0:
         raise ConvergenceError(f"pre-window must not be negative, got {pre_days} days")
-    if post_hours <= 0:
-        raise ConvergenceError(f"post-window must be positive, got {post_hours} hours")
+    if post_hours < 0:
+        raise ConvergenceError(f"post-window must not be negative, got {post_hours} hours")

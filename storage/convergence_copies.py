@@ -88,11 +88,11 @@ WITH RECURSIVE cand AS (
            count(DISTINCT norm_hash) = 1 AS identical,
            (array_agg(text ORDER BY is_forward, posted_at, post_id))[1] AS text,
            jsonb_agg(DISTINCT group_key) AS groups,
-           coalesce(jsonb_agg(jsonb_build_object(
+           coalesce(json_agg(json_build_object(
                'actor', actor, 'group', group_key, 'platform', platform, 'kind', kind,
                'posted_at', convergence_iso(posted_at), 'url', url, 'post_id', post_id)
                ORDER BY posted_at, post_id) FILTER (WHERE NOT is_forward), '[]') AS posts,
-           coalesce(jsonb_agg(jsonb_build_object(
+           coalesce(json_agg(json_build_object(
                'actor', actor, 'group', group_key, 'platform', platform, 'kind', kind,
                'forwarded_from', forwarded_from,
                'posted_at', convergence_iso(posted_at), 'url', url, 'post_id', post_id)
@@ -101,7 +101,7 @@ WITH RECURSIVE cand AS (
     GROUP BY narrative, cluster
 )
 SELECT narrative, authors >= 2 AS coordinated,
-       jsonb_agg(jsonb_build_object(
+       json_agg(json_build_object(
            'text', text, 'identical', identical,
            'first_at', convergence_iso(first_at), 'last_at', convergence_iso(last_at),
            'span_minutes', round((extract(epoch FROM last_at - first_at) / 60.0)::numeric, 1),
@@ -115,9 +115,11 @@ GROUP BY narrative, authors >= 2
 
 # Each adopter counts with the post that made it an adopter (its first in the window), so
 # every (narrative, actor, phrase) row is already unique and one hash aggregate counts the
-# actors. Phrase hashes carry their length in the two low bits (convergence_phrase_hash):
-# the ranking prefers longer phrases before any words are looked up, and only the top
-# candidates are turned back into words, from one post that used them.
+# actors. Every word bigram of a phrase that m adopters used was used by those m adopters
+# too, so only posts holding such a frequent bigram (counted first, over the stored bigram
+# hashes) need their phrases counted. Phrase hashes carry their length in the two low bits
+# (convergence_phrase_hash): the ranking prefers longer phrases before any words are looked
+# up, and only the top candidates are turned back into words, from one post that used them.
 _PHRASES = """
 WITH firsts AS (
     SELECT DISTINCT ON (a.narrative, a.actor_id) a.narrative, a.actor, a.post_id
@@ -125,12 +127,23 @@ WITH firsts AS (
     WHERE a.posted_at >= %(t0)s AND a.posted_at <= %(post_end)s
       AND (%(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text)
     ORDER BY a.narrative, a.actor_id, a.posted_at, a.post_id
-), used AS MATERIALIZED (
-    SELECT f.narrative, f.actor, f.post_id, g.h
+), feats AS MATERIALIZED (
+    SELECT f.narrative, f.actor, f.post_id, x.shingles, x.grams
     FROM firsts f
     CROSS JOIN LATERAL (
-        SELECT x.grams FROM post_features x WHERE x.post_id = f.post_id OFFSET 0) x
-    CROSS JOIN LATERAL unnest(x.grams) AS g (h)
+        SELECT x.shingles, x.grams FROM post_features x WHERE x.post_id = f.post_id OFFSET 0) x
+), frequent AS (
+    SELECT narrative, array_agg(h) AS bigrams
+    FROM (SELECT f.narrative, s.h
+          FROM feats f CROSS JOIN LATERAL unnest(f.shingles) AS s (h)
+          GROUP BY f.narrative, s.h
+          HAVING count(*) >= %(min_actors)s) x
+    GROUP BY narrative
+), used AS MATERIALIZED (
+    SELECT f.narrative, f.actor, f.post_id, g.h
+    FROM feats f
+    JOIN frequent q ON q.narrative = f.narrative AND f.shingles && q.bigrams
+    CROSS JOIN LATERAL unnest(f.grams) AS g (h)
 ), counted AS (
     SELECT narrative, h, count(*) AS actors, min(post_id) AS sample
     FROM used

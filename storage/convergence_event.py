@@ -42,7 +42,7 @@ WITH firsts AS (
     JOIN posts p ON p.id = f.post_id
 ), measures AS (
     SELECT narrative,
-           jsonb_agg(jsonb_build_object(
+           json_agg(json_build_object(
                'actor', actor, 'group', group_key,
                'first_post_at', convergence_iso(posted_at),
                'lag_hours', round(lag::numeric, 2),
@@ -58,7 +58,7 @@ WITH firsts AS (
     GROUP BY narrative
 )
 SELECT n.key AS narrative, n.names ->> 'en' AS name, n.threshold,
-       coalesce(m.adopters, '[]'::jsonb) AS adopters,
+       coalesce(m.adopters, '[]'::json) AS adopters,
        coalesce(m.w1, 0) AS w1, coalesce(m.w6, 0) AS w6,
        coalesce(m.w24, 0) AS w24, coalesce(m.w72, 0) AS w72,
        coalesce(m.groups_24h, 0) AS groups_24h,
@@ -103,7 +103,7 @@ WITH chosen AS (
     JOIN posts p ON p.id = pre.post_id
 )
 SELECT t.narrative, t.posts, t.actors,
-       jsonb_agg(jsonb_build_object(
+       json_agg(json_build_object(
            'actor', l.actor, 'group', l.group_key, 'platform', l.platform,
            'posted_at', convergence_iso(l.posted_at),
            'hours_before', round(convergence_hours(l.posted_at, %(t0)s)::numeric, 2),

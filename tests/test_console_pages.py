@@ -308,6 +308,27 @@ def test_sources_page_lists_the_watchlist_with_state_and_counts(
     assert ">observer<" in rows["omartvsd"]
 
 
+def test_sources_filter_by_health_and_name_and_page(
+        seeded_db: Database, client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitor.console.pages import sources as sources_page
+
+    now = datetime.now(UTC)
+    with seeded_db.connection() as conn:
+        ids = {s["handle"]: int(s["id"]) for s in catalog.list_sources(conn)}
+        set_state(conn, ids["sabreenS1"], state="failed", now=now, error="boom")
+    blind = client.get("/sources?condition=blind").text
+    handles = re.findall(r'/search\?source=(\w+)', blind)
+    assert "sabreenS1" in handles and "blind (7)" in blind  # none collected yet: all blind
+    assert re.findall(r'/search\?source=(\w+)', client.get("/sources?q=shamkhani").text) == [
+        "alishamkhani_ir"]
+    assert client.get("/sources?condition=sideways").status_code == 400
+    monkeypatch.setattr(sources_page, "PAGE_SIZE", 3)
+    first = client.get("/sources").text
+    assert "7 sources, showing 1–3" in first and 'rel="next"' in first
+    third = client.get("/sources?page=3").text
+    assert "showing 7–7" in third and 'rel="next"' not in third
+
+
 def test_add_a_source_with_a_new_actor(seeded_db: Database, client: TestClient) -> None:
     token = csrf_token(client, "/sources")
     added = client.post("/sources", data={

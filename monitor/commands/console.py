@@ -22,10 +22,11 @@ def console(ctx: click.Context, host: str, port: int) -> None:
     if ctx.invoked_subcommand is not None:
         return
     app: App = ctx.find_object(App) or App()
-    _serve(app, host, port)
+    serve(app, host, port)
 
 
-def _serve(app: App, host: str, port: int) -> None:
+def serve(app: App, host: str, port: int) -> None:
+    """Serve the console until interrupted; refuses a non-loopback bind without users."""
     import uvicorn
 
     from monitor.console import create_app, needs_login
@@ -79,5 +80,7 @@ def adduser(app: App, name: str, password_stdin: bool, update: bool) -> None:
             raise UserError(str(exc)) from None
     click.echo(f"console user {name} added")
 
+
+_serve = serve  # the name `chorus demo` imports
 
 COMMANDS = [console]

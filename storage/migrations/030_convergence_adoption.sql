@@ -13,9 +13,9 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (t AT TIME ZONE 'UTC')::date $
 CREATE FUNCTION convergence_day_start(d date) RETURNS timestamptz
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT d::timestamp AT TIME ZONE 'UTC' $$;
 
--- ISO 8601 in UTC with a Z, whatever the session time zone.
+-- ISO 8601 in UTC with a Z, whatever the session time zone (STABLE like to_char).
 CREATE FUNCTION convergence_iso(t timestamptz) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
 $$;
 

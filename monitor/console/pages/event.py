@@ -18,6 +18,11 @@ from storage.convergence import (
 
 MAX_PRE_DAYS = 60
 MAX_POST_HOURS = 24 * 30
+# A page shows the head of each list (lead-lag order); the figures count everything and the
+# narrative page (with this event's lags) lists every adopter.
+SHOWN_ADOPTERS = 40
+SHOWN_PREPOSITIONED = 20
+SHOWN_COPIES = 15
 
 
 def events_page(req: PageRequest, errors: list[str] | None = None,
@@ -95,10 +100,16 @@ def event_page(req: PageRequest) -> Response:
     active = [n for n in report["narratives"]
               if n["adopters"] or n["prepositioned"] or n["coordinated_copies"]]
     idle = [n for n in report["narratives"] if n not in active]
-    charts = {n["narrative"]: lead_lag(n["adopters"], n["prepositioned"], pre_days * 24.0,
-                                       float(post_hours))
-              for n in active}
+    shown = {n["narrative"]: {
+        "adopters": n["adopters"][:SHOWN_ADOPTERS],
+        # The posts closest to T0 first: the pre-positioning that matters most.
+        "prepositioned": sorted(n["prepositioned"],
+                                key=lambda p: float(p["hours_before"]))[:SHOWN_PREPOSITIONED],
+        "copies": n["coordinated_copies"][:SHOWN_COPIES]} for n in active}
+    charts = {key: lead_lag(lists["adopters"], lists["prepositioned"], pre_days * 24.0,
+                            float(post_hours))
+              for key, lists in shown.items()}
     return req.render("event.html", event=event, report=report, active=active, idle=idle,
-                      charts=charts, k=k,
+                      charts=charts, shown=shown, k=k,
                       pre_days=pre_days, post_hours=post_hours, narrative=narrative,
                       narratives=narratives)

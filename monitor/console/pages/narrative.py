@@ -4,6 +4,7 @@ and lag, shared phrases and example posts."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from starlette.responses import Response
 
@@ -16,6 +17,7 @@ from storage.convergence_copies import shared_phrases
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
+SHOWN_ADOPTERS = 500  # bounded by the watchlist anyway; the figures count every one
 
 
 def narratives_page(req: PageRequest) -> Response:
@@ -24,13 +26,20 @@ def narratives_page(req: PageRequest) -> Response:
     return req.render("narratives.html", narratives=narratives)
 
 
-def _period(req: PageRequest, newest: datetime | None) -> tuple[datetime, datetime]:
+def _period(req: PageRequest, newest: datetime | None,
+            event: dict[str, Any] | None) -> tuple[datetime, datetime]:
     try:
         until = parse_moment(req.query["until"], "until", end_of_day=True) \
             if req.query.get("until") else None
         since = parse_moment(req.query["since"], "since") if req.query.get("since") else None
     except ValueError as exc:
         raise PageError(str(exc)) from None
+    if event is not None and until is None and since is None:
+        # Around the event: its pre-window and post-window (settings), as its report uses.
+        t0: datetime = event["occurred_at"]
+        config = req.state.config
+        return (t0 - timedelta(days=int(config.pre_window_days)),
+                t0 + timedelta(hours=int(config.post_window_hours)))
     if until is None:
         anchor = (newest or datetime.now(UTC)).astimezone(UTC).date()
         until = datetime.combine(anchor + timedelta(days=1), time(), tzinfo=UTC)
@@ -57,7 +66,7 @@ def narrative_page(req: PageRequest) -> Response:
             event = console_events.get_event(conn, int(event_ref))
             if event is None:
                 raise NotFound(f"no event with id {event_ref}")
-        since, until = _period(req, console_narratives.newest_narrative_post(conn, key))
+        since, until = _period(req, console_narratives.newest_narrative_post(conn, key), event)
         figures = console_narratives.figures(conn, key, since, until)
         timeline = console_narratives.timeline(conn, key, since, until)
         adopters = console_narratives.adopters(conn, key, since, until)
@@ -70,8 +79,10 @@ def narrative_page(req: PageRequest) -> Response:
         a["lag_hours"] = None if anchor is None else round(
             (a["first_post_at"] - anchor).total_seconds() / 3600, 2)
     days = days_between(since.date(), (until - timedelta(seconds=1)).date())
+    all_adopters = len(adopters)
     return req.render(
-        "narrative.html", narrative=narrative, figures=figures, adopters=adopters,
+        "narrative.html", narrative=narrative, figures=figures,
+        adopters=adopters[:SHOWN_ADOPTERS], all_adopters=all_adopters,
         examples=examples, phrases=phrases, chart=stacked_by_group(timeline, days),
         since=since, until=until, event=event, anchor=anchor,
         since_text=since.date().isoformat(),

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from starlette.responses import Response
 
 from collectors.records import PLATFORMS
-from monitor.console.web import PageError, PageRequest
+from monitor.console.web import PageError, PageRequest, int_param
 from monitor.health import source_statuses
 from storage import catalog, console_dashboard, console_sources
 
 ROLES = ("actor", "observer")
+# monitor.health's conditions, plus sources it does not watch (no actor, not a search).
+CONDITIONS = ("blind", "quiet", "ok", "unwatched")
+PAGE_SIZE = 200
 
 
 def sources_page(req: PageRequest, errors: list[str] | None = None,
                  status: int = 200) -> Response:
+    condition = req.query.get("condition", "").strip()
+    if condition and condition not in CONDITIONS:
+        raise PageError(f"condition: choose one of {', '.join(CONDITIONS)}")
+    needle = req.query.get("q", "").strip().lower().lstrip("@")
+    page = int_param(req.query.get("page"), "page", 1, 1, 10_000)
     with req.state.db.connection() as conn:
         now = console_dashboard.server_time(conn)
         rows = console_sources.watchlist(conn, now - timedelta(days=7))
@@ -24,14 +33,30 @@ def sources_page(req: PageRequest, errors: list[str] | None = None,
     totals, age = req.state.source_totals.current()
     health = {(s.platform, s.handle.lower()): s for s in
               source_statuses(req.state.config, req.state.db, now - timedelta(hours=24), now, now)}
+    counts = dict.fromkeys(CONDITIONS, 0)
     for row in rows:
         row["posts_total"] = None if totals is None else totals.get(int(row["id"]), 0)
         watched = health.get((str(row["platform"]), str(row["handle"]).lower()))
         row["condition"] = watched.condition if watched else "unwatched"
         row["reason"] = watched.reason if watched else ""
-    return req.render("sources.html", status=status, sources=rows, actors=actors,
-                      groups=groups, platforms=PLATFORMS, roles=ROLES, errors=errors or [],
-                      totals_age_s=age, form=req.form)
+        counts[row["condition"]] += 1
+    chosen = [r for r in rows
+              if (not condition or r["condition"] == condition)
+              and (not needle or needle in str(r["handle"]).lower()
+                   or needle in str(r["actor"] or "").lower())]
+    first = (page - 1) * PAGE_SIZE
+    carried = {k: v for k, v in (("condition", condition), ("q", needle)) if v}
+    return req.render(
+        "sources.html", status=status, sources=chosen[first:first + PAGE_SIZE],
+        matching=len(chosen), first=first, counts=counts, condition=condition, needle=needle,
+        prev_url=_page_url(carried, page - 1) if page > 1 else None,
+        next_url=_page_url(carried, page + 1) if first + PAGE_SIZE < len(chosen) else None,
+        actors=actors, groups=groups, platforms=PLATFORMS, roles=ROLES, errors=errors or [],
+        totals_age_s=age, form=req.form)
+
+
+def _page_url(carried: dict[str, str], page: int) -> str:
+    return "/sources?" + urlencode({**carried, "page": str(page)})
 
 
 def add_source(req: PageRequest) -> Response:
