@@ -106,7 +106,7 @@ async def replay_corpus(config: Config, db: Database, path: Path,
 
 def run_demo(config: Config, db: Database, say: Say, *, corpus: Path | None = None) -> DemoResult:
     """Migrate, seed, replay, tag, converge, write the digest. Serving is the caller's."""
-    from monitor.commands.classify import tag_pending_posts
+    from monitor.classifying import tag_pending_posts
     from monitor.digest import build_digest, deliver
 
     result = DemoResult()

@@ -147,7 +147,7 @@ async def recheck_job(ctx: JobContext) -> dict[str, Any]:
 
 
 def tag_job() -> JobFunc:
-    """Tag what is new (monitor.commands.classify.tag_pending_posts, the path of `chorus
+    """Tag what is new (monitor.classifying.tag_pending_posts, the path of `chorus
     classify`), stopping between batches when the daemon stops. The model is loaded on the
     first run that finds work, not before: an idle daemon does not hold it in memory."""
     loaded = False
@@ -156,7 +156,7 @@ def tag_job() -> JobFunc:
         nonlocal loaded
         if not loaded and not await asyncio.to_thread(_anything_to_tag, ctx.db):
             return {"posts": 0}
-        from monitor.commands.classify import tag_pending_posts  # heavy: torch, the model
+        from monitor.classifying import tag_pending_posts  # heavy: torch, the model
 
         counts = await asyncio.to_thread(tag_pending_posts, ctx.config, ctx.db, stop=ctx.stop)
         loaded = True

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from classifiers.tagger import Tagger, load_tagger
+from monitor.classifying import tag_pending_posts
 from monitor.cli import cli
-from monitor.commands.classify import tag_pending_posts
 from monitor.errors import UserError
 from monitor.settings import Config, load_config
 from storage.database import Database
@@ -134,7 +134,7 @@ def test_backfill_retags_posts_of_another_model_version(seeded_db: Database, con
 KILLER = textwrap.dedent("""
     import os, signal, sys
     from classifiers.tagger import load_tagger
-    from monitor.commands.classify import tag_pending_posts
+    from monitor.classifying import tag_pending_posts
     from monitor.settings import load_config
     from storage import tagging
     from storage.database import Database

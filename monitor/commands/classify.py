@@ -1,120 +1,31 @@
 """`chorus classify`, `chorus eval` and `chorus train`: the narrative classifier's commands.
 
-The daemon's tagging job and the demo call tag_pending_posts() below, the same path as
-`chorus classify`.
+The tagging itself lives in monitor/classifying.py, shared with the daemon and the demo.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
-from classifiers.encoder import ModelLoadError
 from classifiers.evaluation import evaluate, read_gold
-from classifiers.head import Head, HeadError
-from classifiers.pipeline import Post, StopSignal, TaggingCounts, run_tagging
-from classifiers.tagger import Tagger, TagResult, load_tagger
-from classifiers.taxonomy import TaxonomyError
-from classifiers.training import LabelledPost, NotEnoughLabels, from_gold, train_head
+from classifiers.training import LabelledPost, from_gold, train_head
 from monitor.app import App, pass_app
+from monitor.classifying import (
+    classifier_errors,
+    configured_tagger,
+    forget_taggers,
+    load_base_tagger,
+    model_path,
+    tag_pending_posts,
+)
 from monitor.errors import UserError
 from monitor.output import print_json
-from monitor.settings import Config
 from storage import tagging
 from storage.database import Database
-
-_TAGGERS: dict[tuple[str, str, str], Tagger] = {}
-
-
-@contextmanager
-def _classifier_errors() -> Iterator[None]:
-    """Model, taxonomy and head problems are the user's to fix: one line, no traceback."""
-    try:
-        yield
-    except (ModelLoadError, TaxonomyError, HeadError, NotEnoughLabels) as exc:
-        raise UserError(str(exc)) from None
-
-
-def _model_path(config: Config, model: str | None) -> str | None:
-    return model or (str(config.model) if config.model else None)
-
-
-def _load(config: Config, path: str | None) -> Tagger:
-    return load_tagger(path, threads=int(config.torch_threads),
-                       batch_size=int(config.classify_batch_size),
-                       backend=str(config.classifier_backend))
-
-
-def configured_tagger(config: Config, db: Database | None, model: str | None = None) -> Tagger:
-    """The tagger for the configured model with the newest head trained for it in the
-    database (else the head shipped for it). Cached per process: loading takes seconds."""
-    path = _model_path(config, model)
-    backend = str(config.classifier_backend)
-    with _classifier_errors():
-        base_key = (path or "", backend, "")
-        base = _TAGGERS.get(base_key) or _load(config, path)
-        _TAGGERS[base_key] = base
-        stored = _stored_head(db, base) if db is not None else None
-        if stored is None:
-            return base
-        key = (path or "", backend, stored.version)
-        if key not in _TAGGERS:
-            _TAGGERS[key] = base.with_head(stored)
-        return _TAGGERS[key]
-
-
-def _stored_head(db: Database, tagger: Tagger) -> Head | None:
-    if tagger.encoder is None:
-        return None
-    with db.connection() as conn:
-        row = tagging.latest_head(conn, tagger.encoder.model_id)
-    return Head.from_dict(row["params"]) if row is not None else None
-
-
-def tag_pending_posts(
-    config: Config,
-    db: Database,
-    *,
-    backfill: bool = False,
-    model: str | None = None,
-    stop: StopSignal | None = None,
-    limit: int | None = None,
-    tagger: Tagger | None = None,
-) -> TaggingCounts:
-    """Tag posts never tagged or edited since; with backfill, also posts tagged by another
-    model version. Each batch commits on its own, so an interrupted run resumes."""
-    tagger = tagger or configured_tagger(config, db, model)
-    with db.connection() as conn:
-        missing = tagging.missing_narratives(conn, tagger.keys)
-    if missing:
-        raise UserError(
-            f"narratives {', '.join(missing)} are not in the database; "
-            "load the seeds first (chorus sources sync)"
-        )
-    version = tagger.model_version
-
-    def fetch(after: int, size: int) -> Sequence[Post]:
-        with db.connection() as conn:
-            return tagging.pending_posts(conn, version, after=after, limit=size,
-                                         include_stale=backfill)
-
-    def write(batch: Sequence[tuple[Post, list[TagResult]]]) -> None:
-        rows = [
-            tagging.PostTags(post.id, [
-                tagging.TagRow(t.narrative, t.score, t.method, t.evidence) for t in results
-            ])
-            for post, results in batch
-        ]
-        with db.connection() as conn:
-            tagging.write_tags(conn, version, rows)
-
-    return run_tagging(fetch, write, tagger, batch_size=int(config.classify_batch_size),
-                       stop=stop, limit=limit)
 
 
 @click.command("classify")
@@ -228,9 +139,9 @@ def _analyst_examples(db: Database) -> list[LabelledPost]:
 def train(app: App, model: str | None, gold_files: tuple[Path, ...], dry_run: bool,
           as_json: bool) -> None:
     """Refit the classifier head and thresholds from analyst labels (and gold files)."""
-    path = _model_path(app.config, model)
-    with _classifier_errors():
-        base = _load(app.config, path)
+    path = model_path(app.config, model)
+    with classifier_errors():
+        base = load_base_tagger(app.config, path)
     examples = _analyst_examples(app.db)
     from_labels = len(examples)
     for gold in gold_files:
@@ -238,15 +149,15 @@ def train(app: App, model: str | None, gold_files: tuple[Path, ...], dry_run: bo
         for problem in problems:
             click.echo(f"skipped {problem.location}: {problem.reason}", err=True)
         examples.extend(from_gold(posts, base.keys))
-    with _classifier_errors():
+    with classifier_errors():
         head = train_head(base, examples)
     head.trained["analyst_labelled_posts"] = from_labels
     head.trained["gold_files"] = [g.name for g in gold_files]
     if not dry_run:
         with app.db.connection() as conn:
             tagging.save_head(conn, head.model_id, head.version, head.to_dict(), head.trained)
-        _TAGGERS.clear()
-    with _classifier_errors():
+        forget_taggers()
+    with classifier_errors():
         tagger = base.with_head(head)
     report = {"head": head.version, "model_version": tagger.model_version,
               "stored": not dry_run, "thresholds": dict(zip(head.narratives,

@@ -1,0 +1,111 @@
+"""Tagging posts with the narrative classifier: the library behind `chorus classify`, the
+daemon's tagging job and the demo (one path for all three)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from classifiers.encoder import ModelLoadError
+from classifiers.head import Head, HeadError
+from classifiers.pipeline import Post, StopSignal, TaggingCounts, run_tagging
+from classifiers.tagger import Tagger, TagResult, load_tagger
+from classifiers.taxonomy import TaxonomyError
+from classifiers.training import NotEnoughLabels
+from monitor.errors import UserError
+from monitor.settings import Config
+from storage import tagging
+from storage.database import Database
+
+_TAGGERS: dict[tuple[str, str, str], Tagger] = {}
+
+
+@contextmanager
+def classifier_errors() -> Iterator[None]:
+    """Model, taxonomy and head problems are the user's to fix: one line, no traceback."""
+    try:
+        yield
+    except (ModelLoadError, TaxonomyError, HeadError, NotEnoughLabels) as exc:
+        raise UserError(str(exc)) from None
+
+
+def model_path(config: Config, model: str | None) -> str | None:
+    return model or (str(config.model) if config.model else None)
+
+
+def load_base_tagger(config: Config, path: str | None) -> Tagger:
+    return load_tagger(path, threads=int(config.torch_threads),
+                       batch_size=int(config.classify_batch_size),
+                       backend=str(config.classifier_backend))
+
+
+def configured_tagger(config: Config, db: Database | None, model: str | None = None) -> Tagger:
+    """The tagger for the configured model with the newest head trained for it in the
+    database (else the head shipped for it). Cached per process: loading takes seconds."""
+    path = model_path(config, model)
+    backend = str(config.classifier_backend)
+    with classifier_errors():
+        base_key = (path or "", backend, "")
+        base = _TAGGERS.get(base_key) or load_base_tagger(config, path)
+        _TAGGERS[base_key] = base
+        stored = _stored_head(db, base) if db is not None else None
+        if stored is None:
+            return base
+        key = (path or "", backend, stored.version)
+        if key not in _TAGGERS:
+            _TAGGERS[key] = base.with_head(stored)
+        return _TAGGERS[key]
+
+
+def _stored_head(db: Database, tagger: Tagger) -> Head | None:
+    if tagger.encoder is None:
+        return None
+    with db.connection() as conn:
+        row = tagging.latest_head(conn, tagger.encoder.model_id)
+    return Head.from_dict(row["params"]) if row is not None else None
+
+
+def tag_pending_posts(
+    config: Config,
+    db: Database,
+    *,
+    backfill: bool = False,
+    model: str | None = None,
+    stop: StopSignal | None = None,
+    limit: int | None = None,
+    tagger: Tagger | None = None,
+) -> TaggingCounts:
+    """Tag posts never tagged or edited since; with backfill, also posts tagged by another
+    model version. Each batch commits on its own, so an interrupted run resumes."""
+    tagger = tagger or configured_tagger(config, db, model)
+    with db.connection() as conn:
+        missing = tagging.missing_narratives(conn, tagger.keys)
+    if missing:
+        raise UserError(
+            f"narratives {', '.join(missing)} are not in the database; "
+            "load the seeds first (chorus sources sync)"
+        )
+    version = tagger.model_version
+
+    def fetch(after: int, size: int) -> Sequence[Post]:
+        with db.connection() as conn:
+            return tagging.pending_posts(conn, version, after=after, limit=size,
+                                         include_stale=backfill)
+
+    def write(batch: Sequence[tuple[Post, list[TagResult]]]) -> None:
+        rows = [
+            tagging.PostTags(post.id, [
+                tagging.TagRow(t.narrative, t.score, t.method, t.evidence) for t in results
+            ])
+            for post, results in batch
+        ]
+        with db.connection() as conn:
+            tagging.write_tags(conn, version, rows)
+
+    return run_tagging(fetch, write, tagger, batch_size=int(config.classify_batch_size),
+                       stop=stop, limit=limit)
+
+
+def forget_taggers() -> None:
+    """Drop cached taggers (after a new head is stored)."""
+    _TAGGERS.clear()
