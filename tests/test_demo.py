@@ -157,7 +157,7 @@ def test_the_militia_leaders_warning_is_prepositioned(demo: DemoRun) -> None:
 
 
 def test_no_observer_is_ever_counted(demo: DemoRun) -> None:
-    roles = {actor: role for actor, role in _actors_by_handle().values()}
+    roles = dict(_actors_by_handle().values())
     observers = {a for a, r in roles.items() if r == "observer"}
     for report in demo.report.values():
         counted = {a["actor"] for a in report["adopters"]}

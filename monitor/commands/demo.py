@@ -35,7 +35,7 @@ def demo(app: App, no_serve: bool, host: str, port: int, as_json: bool) -> None:
         if result.event_id is not None:
             click.echo(f"event page: {base}/events/{result.event_id}")
     if not no_serve:
-        from monitor.commands.console import _serve as serve
+        from monitor.commands.console import serve
 
         click.echo(f"console: {base}/  (Ctrl-C to stop)")
         serve(app, host, port)
