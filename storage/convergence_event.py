@@ -29,24 +29,28 @@ from storage.convergence_common import Window, fetch
 _MEASURES = """
 WITH firsts AS (
     SELECT DISTINCT ON (a.narrative, a.actor_id)
-           a.narrative, a.actor_id, a.actor, a.group_key, a.platform, a.post_id, a.posted_at
+           a.narrative, a.actor_id, a.actor, a.group_key, a.platform, a.post_id, a.posted_at,
+           a.url
     FROM narrative_adoptions a
     WHERE a.posted_at >= %(t0)s AND a.posted_at <= %(post_end)s
       AND (%(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text)
     ORDER BY a.narrative, a.actor_id, a.posted_at, a.post_id
 ), ordered AS (
-    SELECT f.*, p.url, convergence_hours(%(t0)s, f.posted_at) AS lag,
+    SELECT f.*, convergence_hours(%(t0)s, f.posted_at) AS lag,
            row_number() OVER (PARTITION BY f.narrative
                               ORDER BY f.posted_at, f.actor, f.post_id) AS ord
     FROM firsts f
-    JOIN posts p ON p.id = f.post_id
 ), measures AS (
+    -- Adopters come back as parallel arrays in lead–lag order (far cheaper to build and
+    -- read than one JSON object each); adoption_measures zips them into entries.
     SELECT narrative,
-           json_agg(json_build_object(
-               'actor', actor, 'group', group_key,
-               'first_post_at', convergence_iso(posted_at),
-               'lag_hours', round(lag::numeric, 2),
-               'platform', platform, 'url', url, 'post_id', post_id) ORDER BY ord) AS adopters,
+           array_agg(actor ORDER BY ord) AS actors,
+           array_agg(group_key ORDER BY ord) AS groups,
+           array_agg(convergence_iso(posted_at) ORDER BY ord) AS first_posts,
+           array_agg(round(lag::numeric, 2) ORDER BY ord) AS lags,
+           array_agg(platform ORDER BY ord) AS platforms,
+           array_agg(url ORDER BY ord) AS urls,
+           array_agg(post_id ORDER BY ord) AS post_ids,
            count(*) FILTER (WHERE lag <= 1) AS w1,
            count(*) FILTER (WHERE lag <= 6) AS w6,
            count(*) FILTER (WHERE lag <= 24) AS w24,
@@ -58,12 +62,11 @@ WITH firsts AS (
     GROUP BY narrative
 )
 SELECT n.key AS narrative, n.names ->> 'en' AS name, n.threshold,
-       coalesce(m.adopters, '[]'::json) AS adopters,
+       m.actors, m.groups, m.first_posts, m.lags, m.platforms, m.urls, m.post_ids,
        coalesce(m.w1, 0) AS w1, coalesce(m.w6, 0) AS w6,
        coalesce(m.w24, 0) AS w24, coalesce(m.w72, 0) AS w72,
        coalesce(m.groups_24h, 0) AS groups_24h,
        m.time_to_k_hours,
-       m.adopters -> 0 AS first_mover,
        round(coalesce(m.weighted, 0)::numeric, 4) AS weighted_adopters,
        round(convergence_score(m.weighted, m.groups_24h::integer, %(k)s)::numeric, 4) AS score
 FROM narratives n
@@ -80,11 +83,14 @@ WITH chosen AS (
     SELECT key FROM narratives
     WHERE %(narrative)s::text IS NULL OR key = %(narrative)s::text
 ), totals AS (
-    SELECT a.narrative, count(*) AS posts, count(DISTINCT a.actor_id) AS actors
-    FROM narrative_adoptions a
-    WHERE a.posted_at >= %(pre_start)s AND a.posted_at < %(t0)s
-      AND a.narrative IN (SELECT key FROM chosen)
-    GROUP BY a.narrative
+    -- Two hash aggregates rather than count(DISTINCT), which would sort every post.
+    SELECT narrative, sum(posts) AS posts, count(*) AS actors
+    FROM (SELECT a.narrative, a.actor_id, count(*) AS posts
+          FROM narrative_adoptions a
+          WHERE a.posted_at >= %(pre_start)s AND a.posted_at < %(t0)s
+            AND a.narrative IN (SELECT key FROM chosen)
+          GROUP BY a.narrative, a.actor_id) per_actor
+    GROUP BY narrative
 ), listed AS (
     SELECT c.key AS narrative, pre.*, p.url, left(p.text, 280) AS text, p.edited_at,
            p.version_count,
@@ -148,18 +154,19 @@ def adoption_measures(
         key = row["narrative"]
         seen = observers.get(key)
         pre = prepositioned.get(key)
+        adopters = _adopters(row)
         result.append({
             "narrative": key,
             "name": row["name"],
             "threshold": round(float(row["threshold"]), 4),
-            "adopters": row["adopters"],
+            "adopters": adopters,
             "adopters_by_window": {
                 "1h": int(row["w1"]), "6h": int(row["w6"]),
                 "24h": int(row["w24"]), "72h": int(row["w72"]),
             },
             "groups_24h": int(row["groups_24h"]),
             "time_to_k_hours": _number(row["time_to_k_hours"]),
-            "first_mover": row["first_mover"],
+            "first_mover": adopters[0] if adopters else None,
             "prepositioned": pre["items"] if pre else [],
             "prepositioned_posts": int(pre["posts"]) if pre else 0,
             "prepositioned_actors": int(pre["actors"]) if pre else 0,
@@ -171,6 +178,18 @@ def adoption_measures(
             "score": float(row["score"]),
         })
     return result
+
+
+def _adopters(row: dict[str, Any]) -> list[dict[str, Any]]:
+    if not row["actors"]:
+        return []
+    columns = zip(row["actors"], row["groups"], row["first_posts"], row["lags"],
+                  row["platforms"], row["urls"], row["post_ids"], strict=True)
+    return [
+        {"actor": actor, "group": group, "first_post_at": first, "lag_hours": float(lag),
+         "platform": platform, "url": url, "post_id": int(post_id)}
+        for actor, group, first, lag, platform, url, post_id in columns
+    ]
 
 
 def _number(value: Any) -> float | None:

@@ -46,9 +46,9 @@ WITH chosen AS (
     WHERE r.narrative IN (SELECT narrative FROM chosen)
 ), split AS (
     SELECT x.narrative, x.day,
-           jsonb_object_agg(x.value, jsonb_build_object('actors', x.actors, 'posts', x.posts))
+           json_object_agg(x.value, json_build_object('actors', x.actors, 'posts', x.posts))
                FILTER (WHERE x.dimension = 'platform') AS by_platform,
-           jsonb_object_agg(x.value, jsonb_build_object('actors', x.actors, 'posts', x.posts))
+           json_object_agg(x.value, json_build_object('actors', x.actors, 'posts', x.posts))
                FILTER (WHERE x.dimension = 'group') AS by_group
     FROM (
         SELECT s.narrative, s.day, s.dimension, s.value, s.actors, s.posts
@@ -94,8 +94,8 @@ SELECT sc.narrative, sc.day, sc.actors, sc.groups, sc.posts, sc.observer_posts,
        round(sc.posts_sd::numeric, 3) AS posts_sd,
        round(sc.z::numeric, 3) AS z, round(sc.z_posts::numeric, 3) AS z_posts,
        rank() OVER (PARTITION BY sc.narrative ORDER BY sc.z DESC, sc.actors DESC) AS rank,
-       coalesce(sp.by_platform, '{}'::jsonb) AS by_platform,
-       coalesce(sp.by_group, '{}'::jsonb) AS by_group
+       coalesce(sp.by_platform, '{}'::json) AS by_platform,
+       coalesce(sp.by_group, '{}'::json) AS by_group
 FROM scored sc
 LEFT JOIN split sp ON sp.narrative = sc.narrative AND sp.day = sc.day
 ORDER BY sc.narrative, sc.day

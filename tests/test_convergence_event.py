@@ -140,3 +140,12 @@ def test_score_grows_with_adopters_groups_and_speed() -> None:
     assert expected_score([1, 2], 3) > base           # one more group
     assert expected_score([0.5, 1], 2) > base         # the same adopters, sooner
     assert math.isclose(expected_score([], 0), 0.0)
+
+
+def test_adopter_urls_follow_the_posts(db: Database, episode: int) -> None:
+    with db.connection() as conn:
+        conn.execute("UPDATE posts SET url = 'https://t.me/Tura313/1' WHERE native_id = '1'")
+    with db.connection() as conn:
+        ff = by_key(event_report(conn, episode))["false_flag"]
+    assert ff["adopters"][0]["url"] == "https://t.me/Tura313/1"
+    assert ff["first_mover"]["url"] == "https://t.me/Tura313/1"

@@ -29,6 +29,7 @@ CREATE TABLE narrative_posts (
     posted_at timestamptz NOT NULL,
     via       text NOT NULL CHECK (via IN ('model', 'analyst')),
     score     real,
+    url       text,  -- copied from posts: reports list adopters without touching posts
     PRIMARY KEY (narrative, post_id)
 );
 CREATE INDEX narrative_posts_time_idx ON narrative_posts (narrative, posted_at)
@@ -126,7 +127,7 @@ BEGIN
         SELECT DISTINCT k.post_id, k.narrative
         FROM unnest(p_post_ids, p_narratives) AS k (post_id, narrative)
     ), wanted AS (
-        SELECT k.post_id, k.narrative, p.source_id, p.posted_at,
+        SELECT k.post_id, k.narrative, p.source_id, p.posted_at, p.url,
                CASE WHEN cl.verdict = 'confirm' THEN 'analyst' ELSE 'model' END AS via,
                t.score
         FROM keys k
@@ -148,13 +149,15 @@ BEGIN
                           WHERE w.post_id = np.post_id AND w.narrative = np.narrative)
         RETURNING np.posted_at
     ), written AS (
-        INSERT INTO narrative_posts AS np (narrative, post_id, source_id, posted_at, via, score)
-        SELECT narrative, post_id, source_id, posted_at, via, score FROM wanted
+        INSERT INTO narrative_posts AS np (narrative, post_id, source_id, posted_at, via, score,
+                                           url)
+        SELECT narrative, post_id, source_id, posted_at, via, score, url FROM wanted
         ON CONFLICT (narrative, post_id) DO UPDATE SET
             source_id = EXCLUDED.source_id, posted_at = EXCLUDED.posted_at,
-            via = EXCLUDED.via, score = EXCLUDED.score
-        WHERE (np.source_id, np.posted_at, np.via, np.score)
-              IS DISTINCT FROM (EXCLUDED.source_id, EXCLUDED.posted_at, EXCLUDED.via, EXCLUDED.score)
+            via = EXCLUDED.via, score = EXCLUDED.score, url = EXCLUDED.url
+        WHERE (np.source_id, np.posted_at, np.via, np.score, np.url)
+              IS DISTINCT FROM (EXCLUDED.source_id, EXCLUDED.posted_at, EXCLUDED.via,
+                                EXCLUDED.score, EXCLUDED.url)
         RETURNING np.post_id, np.posted_at, (np.xmax = 0) AS is_new
     ), marked AS (
         INSERT INTO convergence_dirty_days (day)
@@ -229,7 +232,8 @@ CREATE TRIGGER narratives_convergence_threshold AFTER UPDATE OF threshold ON nar
     FOR EACH ROW WHEN (OLD.threshold IS DISTINCT FROM NEW.threshold)
     EXECUTE FUNCTION convergence_on_threshold();
 
--- New or removed posts change daily volumes; a moved post changes two days.
+-- New or removed posts change daily volumes; a moved post changes two days (a changed
+-- URL only needs its copy in narrative_posts updated; marking the day is harmless).
 CREATE FUNCTION convergence_on_posts_rows() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -249,7 +253,7 @@ CREATE TRIGGER posts_convergence_delete AFTER DELETE ON posts
 CREATE FUNCTION convergence_on_post_moved() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE narrative_posts SET posted_at = NEW.posted_at, source_id = NEW.source_id
+    UPDATE narrative_posts SET posted_at = NEW.posted_at, source_id = NEW.source_id, url = NEW.url
     WHERE post_id = NEW.id;
     INSERT INTO convergence_dirty_days (day)
     VALUES (convergence_day(OLD.posted_at)), (convergence_day(NEW.posted_at));
@@ -257,9 +261,10 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER posts_convergence_moved AFTER UPDATE OF posted_at, source_id ON posts
+CREATE TRIGGER posts_convergence_moved AFTER UPDATE OF posted_at, source_id, url ON posts
     FOR EACH ROW
-    WHEN (OLD.posted_at IS DISTINCT FROM NEW.posted_at OR OLD.source_id IS DISTINCT FROM NEW.source_id)
+    WHEN (OLD.posted_at IS DISTINCT FROM NEW.posted_at OR OLD.source_id IS DISTINCT FROM NEW.source_id
+          OR OLD.url IS DISTINCT FROM NEW.url)
     EXECUTE FUNCTION convergence_on_post_moved();
 
 -- An edited text gets fresh matching features (only posts that carry a narrative have any).
@@ -312,7 +317,7 @@ CREATE TRIGGER actors_convergence_regrouped AFTER UPDATE OF group_key ON actors
 CREATE VIEW narrative_adoptions AS
 SELECT np.narrative, np.post_id, np.posted_at, np.via, np.score,
        s.id AS source_id, s.platform, s.handle,
-       a.id AS actor_id, a.name AS actor, a.group_key
+       a.id AS actor_id, a.name AS actor, a.group_key, np.url
 FROM narrative_posts np
 JOIN sources s ON s.id = np.source_id
 JOIN actors a ON a.id = s.actor_id

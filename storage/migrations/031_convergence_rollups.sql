@@ -121,9 +121,9 @@ BEGIN
     PERFORM pg_advisory_xact_lock(hashtext('chorus.convergence_refresh'));
     TRUNCATE narrative_posts, narrative_daily, narrative_daily_split, actor_daily,
              convergence_dirty_days, post_features;
-    INSERT INTO narrative_posts (narrative, post_id, source_id, posted_at, via, score)
+    INSERT INTO narrative_posts (narrative, post_id, source_id, posted_at, via, score, url)
     SELECT k.narrative, k.post_id, p.source_id, p.posted_at,
-           CASE WHEN cl.verdict = 'confirm' THEN 'analyst' ELSE 'model' END, t.score
+           CASE WHEN cl.verdict = 'confirm' THEN 'analyst' ELSE 'model' END, t.score, p.url
     FROM (SELECT post_id, narrative FROM tags UNION SELECT post_id, narrative FROM labels) k
     JOIN posts p ON p.id = k.post_id
     JOIN narratives nr ON nr.key = k.narrative
