@@ -35,7 +35,7 @@ browser:
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 
 demo: $(STAMP)
-	mkdir -p $(XDG_RUNTIME_DIR)
+	mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
 	$(VENV)/bin/chorus demo $(DEMO_ARGS)
 
 lint: $(DEVSTAMP)
@@ -43,7 +43,7 @@ lint: $(DEVSTAMP)
 	$(VENV)/bin/mypy
 
 test: install-dev
-	mkdir -p $(XDG_RUNTIME_DIR)
+	mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
 	$(VENV)/bin/ruff check collectors classifiers storage monitor seeds tests bench
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

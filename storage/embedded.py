@@ -27,12 +27,16 @@ def data_dir() -> Path:
 
 def embedded_url(pgdata: Path | None = None) -> str:
     """Start (or attach to) the embedded server and return a URL for the chorus database."""
+    # pgserver keeps its lock in the runtime dir, which must exist and be private (0700).
+    os.environ.setdefault("XDG_RUNTIME_DIR", f"/tmp/chorus-runtime-{os.getuid()}")  # noqa: S108
+    runtime = Path(os.environ["XDG_RUNTIME_DIR"])
+    runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if runtime.stat().st_uid == os.getuid():
+        runtime.chmod(0o700)
     import pgserver  # heavy import; only when the embedded default is used
 
     path = (pgdata or data_dir()).resolve()
     path.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("XDG_RUNTIME_DIR", f"/tmp/chorus-runtime-{os.getuid()}")  # noqa: S108
-    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True)
     server = _servers.get(path)
     if server is None:
         server = pgserver.get_server(path, cleanup_mode="stop")  # type: ignore[attr-defined]

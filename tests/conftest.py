@@ -22,7 +22,8 @@ from storage.migrate import migrate
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("XDG_RUNTIME_DIR", f"/tmp/chorus-runtime-{os.getuid()}")
-Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True)
+Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, parents=True, exist_ok=True)
+Path(os.environ["XDG_RUNTIME_DIR"]).chmod(0o700)
 
 LOCAL_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
