@@ -384,14 +384,17 @@ def measure_series(db: Database, runs: int, days: int) -> dict[str, dict[str, fl
 
 def measure_refresh(db: Database, batch: int, days: int) -> dict[str, float]:
     end = START + timedelta(days=days)
+    run = uuid.uuid4().hex[:6]  # a fresh batch on every run, also in a reused database
     records = [
-        PostRecord(platform="telegram", source=f"src{1 + (i * 7) % 1500}", native_id=f"new-{i}",
+        PostRecord(platform="telegram", source=f"src{1 + (i * 7) % 1500}",
+                   native_id=f"new-{run}-{i}",
                    posted_at=end - timedelta(seconds=(i * 17) % (2 * 86400)),
                    text=f"w{1 + i % 2000} w{1 + (i * 7) % 2000} w{1 + (i * 13) % 2000} new batch")
         for i in range(batch) if (1 + (i * 7) % 1500) % 3 != 0
     ]
     records += [
-        PostRecord(platform="twitter", source=f"src{3 * (1 + i % 500)}", native_id=f"new-t{i}",
+        PostRecord(platform="twitter", source=f"src{3 * (1 + i % 500)}",
+                   native_id=f"new-{run}-t{i}",
                    posted_at=end - timedelta(seconds=(i * 29) % (2 * 86400)),
                    text=f"w{1 + i % 2000} twitter batch")
         for i in range(batch - len(records))
@@ -426,17 +429,24 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--database", help="measure again in a database kept by --keep "
+                                           "(same --days), without loading")
     args = parser.parse_args()
-    name = f"chorus_bench_conv_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    name = args.database or f"chorus_bench_conv_{uuid.uuid4().hex[:8]}"
+    if not args.database:
+        with psycopg.connect(args.url, autocommit=True) as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     url = conninfo.make_conninfo(args.url, dbname=name)
     db = Database(url)
     try:
-        migrate(db)
+        if not args.database:  # a kept database is already migrated
+            migrate(db)
         print(f"database {name}: {args.posts:,} posts over {args.days} days, "
               f"{args.sources:,} sources, {len(NARRATIVES)} narratives", flush=True)
-        load(url, args)
+        if args.database:
+            args.rebuild_s = float("nan")  # not rebuilt in this run
+        else:
+            load(url, args)
         reports = measure_reports(db, args.runs)
         series = measure_series(db, max(10, args.runs // 2), args.days)
         refresh = measure_refresh(db, args.batch, args.days)
@@ -453,7 +463,7 @@ def main() -> None:
               f"full rebuild / refresh = {rebuild_ms / refresh['refresh']:.0f}x")
     finally:
         db.close()
-        if not args.keep:
+        if not args.keep and not args.database:
             with psycopg.connect(args.url, autocommit=True) as admin:
                 admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
                     sql.Identifier(name)))

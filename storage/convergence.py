@@ -89,7 +89,7 @@ def event_report(
     post_id; in lead–lag order), adopters_by_window ('1h', '6h', '24h', '72h'),
     groups_24h, time_to_k_hours (None when fewer than k adopted), first_mover (the first
     adopter's entry or None), prepositioned (posts in [T0 - pre_days, T0), earliest first,
-    at most 100: each actor, group, platform, posted_at, hours_before, edited_after_event,
+    at most 50: each actor, group, platform, posted_at, hours_before, edited_after_event,
     edited_at, versions, url, post_id, text) with prepositioned_posts and
     prepositioned_actors counting all of them, coordinated_copies (clusters in the post
     window: text, identical, first_at, last_at, span_minutes, actors, actors_with_forwards,

@@ -141,7 +141,7 @@ GROUP BY np.narrative
 
 def adoption_measures(
     conn: psycopg.Connection[Any], window: Window, narrative: str | None, k: int,
-    *, max_listed: int = 100,
+    *, max_listed: int = 50,
 ) -> list[dict[str, Any]]:
     """Per narrative: adopters (lead–lag order), windows, groups, time to k, first mover,
     pre-positioned posts (at most max_listed, earliest first, with totals), observers and
