@@ -131,9 +131,12 @@ def test_metrics_and_healthz(watched: Database) -> None:
     assert healthz_payload(watched) == (200, {"status": "ok", "database": True,
                                               "daemon_leader": False})
     down = Database("postgresql://chorus:pw@127.0.0.1:1/none")
-    assert healthz_payload(down)[0] == 503
-    down_text = metrics_payload(metrics_registry(config, down))[0].decode()
-    assert "chorus_database_up 0.0" in down_text
+    try:
+        assert healthz_payload(down)[0] == 503
+        down_text = metrics_payload(metrics_registry(config, down))[0].decode()
+        assert "chorus_database_up 0.0" in down_text
+    finally:
+        down.close()
 
 
 def free_port() -> int:
