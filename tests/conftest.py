@@ -107,3 +107,26 @@ def seeded_db(db: Database) -> Database:
 
     sync_seeds(db)
     return db
+
+
+@pytest.fixture(scope="module")
+def onnx_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Exported ONNX models go to the session's temp dir, not the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CHORUS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+        yield
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny randomly initialised BERT for fast classifier plumbing tests."""
+    from tests.classifier_models import tiny_model_path
+
+    return tiny_model_path(tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture(scope="session")
+def tiny_nli(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.classifier_models import tiny_model_path
+
+    return tiny_model_path(tmp_path_factory.getbasetemp(), nli=True)

@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,24 +19,13 @@ from monitor.cli import cli
 from monitor.errors import UserError
 from monitor.settings import Config, load_config
 from storage.database import Database
-from tests.classifier_models import tiny_model_path
 from tests.factories import add_source, post, write
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "tests" / "data" / "narratives_dev.jsonl"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _onnx_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Exported ONNX models go to the session's temp dir, not the user's cache."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CHORUS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
-        yield
-
-
-@pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tiny_model_path(tmp_path_factory.getbasetemp())
+pytestmark = pytest.mark.usefixtures("onnx_cache_in_tmp")
 
 
 @pytest.fixture(scope="module")

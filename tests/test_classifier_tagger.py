@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -15,25 +15,8 @@ from classifiers.encoder import Encoder, ModelLoadError
 from classifiers.head import Head, HeadError
 from classifiers.tagger import Tagger, load_tagger
 from classifiers.training import LabelledPost, NotEnoughLabels, train_head
-from tests.classifier_models import tiny_model_path
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _onnx_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Exported ONNX models go to the session's temp dir, not the user's cache."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CHORUS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
-        yield
-
-
-@pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tiny_model_path(tmp_path_factory.getbasetemp())
-
-
-@pytest.fixture(scope="session")
-def tiny_nli(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tiny_model_path(tmp_path_factory.getbasetemp(), nli=True)
+pytestmark = pytest.mark.usefixtures("onnx_cache_in_tmp")
 
 
 @pytest.fixture

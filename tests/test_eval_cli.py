@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,22 +11,11 @@ from click.testing import CliRunner
 from classifiers.evaluation import GoldPost, evaluate, read_gold
 from classifiers.taxonomy import NARRATIVE_KEYS
 from monitor.cli import cli
-from tests.classifier_models import tiny_model_path
 
 DEV = Path(__file__).resolve().parent / "data" / "narratives_dev.jsonl"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _onnx_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Exported ONNX models go to the session's temp dir, not the user's cache."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CHORUS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
-        yield
-
-
-@pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tiny_model_path(tmp_path_factory.getbasetemp())
+pytestmark = pytest.mark.usefixtures("onnx_cache_in_tmp")
 
 
 def _gold(*rows: tuple[str, set[str], str | None]) -> list[GoldPost]:
