@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
 
+from collectors import jsoncodec
 from collectors.records import PLATFORMS, PostRecord, RejectedRecord
 
 PLATFORM_ALIASES = {"x": "twitter", "tg": "telegram"}
@@ -94,7 +95,7 @@ def read_jsonl(
             yield RejectedRecord(where, f"not UTF-8 (byte {exc.start})")
             continue
         try:
-            obj = json.loads(text)
+            obj = jsoncodec.loads(text)
         except json.JSONDecodeError as exc:
             yield RejectedRecord(where, f"invalid JSON: {exc.msg} at column {exc.colno}")
             continue

@@ -13,6 +13,7 @@ from typing import Any
 import psycopg
 
 from classifiers.normalise import detect_language, normalise, normalise_for_matching
+from collectors import jsoncodec
 from collectors.records import PostRecord
 from storage.rows import one
 
@@ -143,7 +144,7 @@ _NUL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
 def _json(value: Any, empty: str) -> str:
     if not value:
         return empty
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = jsoncodec.dumps(value)
     return _NUL_ESCAPE.sub(r"\1", text) if "\\u0000" in text else text
 
 
