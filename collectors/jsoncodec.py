@@ -12,7 +12,6 @@ from typing import Any
 
 import orjson
 
-
 # Dates and dataclasses go through default=str, as with json.dumps(default=str).
 _AS_JSON_MODULE = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
