@@ -15,12 +15,16 @@ from storage.posts import (
     StageRow,
     WriteCounts,
     finish_import_file,
+    post_key,
     prepare,
     record_import_file,
     write_prepared,
 )
 
 BATCH_SIZE = 5000
+# Parallel writer connections. The database side of a batch (COPY parse, upsert, index
+# maintenance) costs more than preparing it in Python, so two backends keep both cores busy.
+WRITERS = 2
 MAX_KEPT = 10_000  # rejections kept for the summary; all are counted and reported
 
 
@@ -82,6 +86,42 @@ class _Writer(threading.Thread):
         return self.counts
 
 
+class _Writers:
+    """Writer threads, each with its own connection. Rows are split by post key, so every
+    version of one post goes to the same writer, in file order (the last one wins), and
+    two writers never touch the same post. New sources are inserted in key order by both
+    (storage.posts), so two writers cannot deadlock on them."""
+
+    def __init__(self, db: Database, file_id: int | None, count: int) -> None:
+        self._writers = [_Writer(db, file_id) for _ in range(max(1, count))]
+        for writer in self._writers:
+            writer.start()
+
+    def put(self, rows: list[StageRow]) -> None:
+        count = len(self._writers)
+        if count == 1:
+            self._writers[0].put(rows)
+            return
+        shares: list[list[StageRow]] = [[] for _ in range(count)]
+        for row in rows:
+            shares[hash(post_key(row)) % count].append(row)
+        for writer, share in zip(self._writers, shares, strict=True):
+            if share:
+                writer.put(share)
+
+    def finish(self) -> WriteCounts:
+        counts = WriteCounts()
+        errors: list[BaseException] = []
+        for writer in self._writers:
+            try:
+                counts.add(writer.finish())
+            except BaseException as exc:  # noqa: BLE001 - every writer is stopped first
+                errors.append(exc)
+        if errors:
+            raise errors[0]
+        return counts
+
+
 def import_stream(
     db: Database,
     items: Iterable[PostRecord | RejectedRecord],
@@ -89,6 +129,7 @@ def import_stream(
     kind: str,
     path: Path | None = None,
     batch_size: int = BATCH_SIZE,
+    writer_count: int = WRITERS,
     on_progress: Callable[[int], None] | None = None,
     on_reject: Callable[[RejectedRecord], None] | None = None,
 ) -> ImportSummary:
@@ -98,8 +139,7 @@ def import_stream(
     if path is not None:
         with db.connection() as conn:
             file_id = record_import_file(conn, kind, path.name, file_sha256(path))
-    writer = _Writer(db, file_id)
-    writer.start()
+    writers = _Writers(db, file_id, writer_count)
     batch: list[PostRecord] = []
     try:
         for item in items:
@@ -113,14 +153,14 @@ def import_stream(
             else:
                 batch.append(item)
             if len(batch) >= batch_size:
-                writer.put(prepare(batch))
+                writers.put(prepare(batch))
                 batch = []
             if on_progress and summary.read % 1000 == 0:
                 on_progress(summary.read)
         if batch:
-            writer.put(prepare(batch))
+            writers.put(prepare(batch))
     finally:
-        summary.counts = writer.finish()
+        summary.counts = writers.finish()
     if on_progress:
         on_progress(summary.read)
     if file_id is not None:

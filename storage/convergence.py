@@ -16,8 +16,10 @@ with a Z, days are ISO dates.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 
@@ -27,6 +29,7 @@ from storage.convergence_candidates import (
     propose_candidate_events,
 )
 from storage.convergence_common import (
+    ANALYSIS_SETTINGS,
     ConvergenceError,
     Window,
     analysis_settings,
@@ -35,16 +38,25 @@ from storage.convergence_common import (
     iso,
     utc,
 )
-from storage.convergence_copies import coordinated_copies, shared_phrases
+from storage.convergence_copies import (
+    Copies,
+    Phrases,
+    coordinated_copies,
+    copies_and_phrases,
+    shared_phrases,
+)
 from storage.convergence_event import adoption_measures
 from storage.convergence_leadlag import lead_lag
 from storage.convergence_series import daily_series, dirty_days, rebuild_rollups, refresh_rollups
+from storage.snapshot import exported_snapshot, following_snapshot
 
 __all__ = [
     "ConvergenceError", "confirm_candidate", "daily_series", "dirty_days", "dismiss_candidate",
     "event_report", "find_event", "lead_lag", "period_report", "propose_candidate_events",
     "rebuild_rollups", "refresh_rollups",
 ]
+
+T = TypeVar("T")
 
 _EVENT_BY_ID = """
 SELECT id, name, occurred_at, description, source, status FROM events WHERE id = %(id)s
@@ -79,8 +91,13 @@ def event_report(
     k: int = 3,
     pre_days: float = 7,
     post_hours: float = 72,
+    helpers: Sequence[psycopg.Connection[Any]] = (),
 ) -> dict[str, Any]:
     """The convergence report of DESIGN §5 for one event (id or name).
+
+    With helpers (other idle connections to the same database), the three independent parts
+    run at once in one snapshot (storage.snapshot): adoption measures on conn, coordinated
+    copies and shared phrases on the helpers (both on one helper when only one is given).
 
     Returns {'event': {id, name, occurred_at, description, source, status},
     'parameters': {k, pre_days, post_hours, window}, 'narratives': [...]}, one entry per
@@ -102,7 +119,7 @@ def event_report(
     t0 = utc(event["occurred_at"], "event time")
     window = Window(t0, t0 - timedelta(days=pre_days), t0 + timedelta(hours=post_hours))
     with analysis_settings(conn):
-        narratives = _narrative_reports(conn, window, narrative, k)
+        narratives = _narrative_reports(conn, window, narrative, k, helpers)
     return {
         "event": {
             "id": int(event["id"]), "name": event["name"], "occurred_at": iso(t0),
@@ -122,6 +139,7 @@ def period_report(
     *,
     narrative: str | None = None,
     k: int = 3,
+    helpers: Sequence[psycopg.Connection[Any]] = (),
 ) -> dict[str, Any]:
     """The same measures for a period without an event: T0 is `since`, adoption counts
     posts in [since, until), lags are hours after `since`, nothing is pre-positioned.
@@ -137,7 +155,7 @@ def period_report(
     window = Window(start, start, end - timedelta(microseconds=1))
     last_day: date = (end - timedelta(microseconds=1)).date()
     with analysis_settings(conn):
-        narratives = _narrative_reports(conn, window, narrative, k)
+        narratives = _narrative_reports(conn, window, narrative, k, helpers)
         series = daily_series(conn, start.date(), last_day,
                               narratives=[narrative] if narrative else None)
     for entry in narratives:
@@ -154,13 +172,34 @@ def period_report(
 
 
 def _narrative_reports(
-    conn: psycopg.Connection[Any], window: Window, narrative: str | None, k: int
+    conn: psycopg.Connection[Any], window: Window, narrative: str | None, k: int,
+    helpers: Sequence[psycopg.Connection[Any]] = (),
 ) -> list[dict[str, Any]]:
     if narrative is not None:
         check_narratives(conn, [narrative])
-    measures = adoption_measures(conn, window, narrative, k)
-    copies = coordinated_copies(conn, window, narrative)
-    phrases = shared_phrases(conn, window, narrative)
+    if not helpers:
+        measures = adoption_measures(conn, window, narrative, k)
+        copies, phrases = copies_and_phrases(conn, window, narrative)
+        return _shaped(measures, copies, phrases)
+    with exported_snapshot(conn) as snapshot, ThreadPoolExecutor(max_workers=2) as pool:
+        if len(helpers) == 1:
+            both = pool.submit(_in_snapshot, helpers[0], snapshot, copies_and_phrases,
+                               window, narrative)
+        else:
+            copies_part = pool.submit(_in_snapshot, helpers[0], snapshot, coordinated_copies,
+                                      window, narrative)
+            phrases_part = pool.submit(_in_snapshot, helpers[1], snapshot, shared_phrases,
+                                       window, narrative)
+        measures = adoption_measures(conn, window, narrative, k)
+        if len(helpers) == 1:
+            copies, phrases = both.result()
+        else:
+            copies, phrases = copies_part.result(), phrases_part.result()
+    return _shaped(measures, copies, phrases)
+
+
+def _shaped(measures: list[dict[str, Any]], copies: Copies,
+            phrases: Phrases) -> list[dict[str, Any]]:
     for entry in measures:
         found = copies.get(entry["narrative"], {})
         entry["coordinated_copies"] = found.get("coordinated", [])
@@ -173,6 +212,13 @@ def _narrative_reports(
     shaped = [{**{key: e[key] for key in order}, **e} for e in measures]
     shaped.sort(key=lambda e: (-e["score"], e["narrative"]))
     return shaped
+
+
+def _in_snapshot(helper: psycopg.Connection[Any], snapshot: str,
+                 part: Callable[[psycopg.Connection[Any], Window, str | None], T],
+                 window: Window, narrative: str | None) -> T:
+    with following_snapshot(helper, snapshot, ANALYSIS_SETTINGS):
+        return part(helper, window, narrative)
 
 
 def _window_json(window: Window) -> dict[str, Any]:

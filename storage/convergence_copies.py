@@ -29,22 +29,29 @@ import psycopg
 
 from storage.convergence_common import COPY_SIMILARITY, COPY_WITHIN, Window, fetch
 
-_COPIES = """
-WITH RECURSIVE cand AS (
+# Both searches start from the adopters' posts in the post window and their stored
+# features, fetched once when both run in one statement (copies_and_phrases).
+_WINDOW_FEATURES = """
+cand AS (
     SELECT a.narrative, a.post_id, a.actor_id, a.actor, a.group_key, a.platform, a.posted_at
     FROM narrative_adoptions a
     WHERE a.posted_at >= %(t0)s AND a.posted_at <= %(post_end)s
       AND (%(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text)
-), feat AS (
-    -- One row per post with the narratives it carries here. OFFSET 0 keeps the feature
-    -- fetch a per-post index lookup instead of a scan of post_features.
-    SELECT c.post_id, c.posted_at, c.narratives, f.shingles, cardinality(f.shingles) AS n
+), feat AS MATERIALIZED (
+    -- One row per post with the narratives it carries here (posts without a word bigram
+    -- can be neither copies nor phrases). OFFSET 0 keeps the feature fetch a per-post
+    -- index lookup instead of a scan of post_features.
+    SELECT c.post_id, c.posted_at, c.narratives, f.shingles, f.grams,
+           cardinality(f.shingles) AS n
     FROM (SELECT post_id, min(posted_at) AS posted_at, array_agg(narrative) AS narratives
           FROM cand GROUP BY post_id) c
     CROSS JOIN LATERAL (
-        SELECT x.shingles FROM post_features x WHERE x.post_id = c.post_id OFFSET 0) f
+        SELECT x.shingles, x.grams FROM post_features x WHERE x.post_id = c.post_id OFFSET 0) f
     WHERE cardinality(f.shingles) > 0
-), prefix AS (
+)"""
+
+_COPIES_STEPS = """
+prefix AS (
     SELECT post_id, posted_at, h
     FROM feat
     CROSS JOIN LATERAL unnest(
@@ -99,7 +106,9 @@ WITH RECURSIVE cand AS (
                ORDER BY posted_at, post_id) FILTER (WHERE is_forward), '[]') AS forwards
     FROM members
     GROUP BY narrative, cluster
-)
+)"""
+
+_COPIES_RESULT = """
 SELECT narrative, authors >= 2 AS coordinated,
        json_agg(json_build_object(
            'text', text, 'identical', identical,
@@ -120,18 +129,15 @@ GROUP BY narrative, authors >= 2
 # hashes) need their phrases counted. Phrase hashes carry their length in the two low bits
 # (convergence_phrase_hash): the ranking prefers longer phrases before any words are looked
 # up, and only the top candidates are turned back into words, from one post that used them.
-_PHRASES = """
-WITH firsts AS (
-    SELECT DISTINCT ON (a.narrative, a.actor_id) a.narrative, a.actor, a.post_id
-    FROM narrative_adoptions a
-    WHERE a.posted_at >= %(t0)s AND a.posted_at <= %(post_end)s
-      AND (%(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text)
-    ORDER BY a.narrative, a.actor_id, a.posted_at, a.post_id
+_PHRASES_STEPS = """
+firsts AS (
+    SELECT DISTINCT ON (c.narrative, c.actor_id) c.narrative, c.actor, c.post_id
+    FROM cand c
+    ORDER BY c.narrative, c.actor_id, c.posted_at, c.post_id
 ), feats AS MATERIALIZED (
     SELECT f.narrative, f.actor, f.post_id, x.shingles, x.grams
     FROM firsts f
-    CROSS JOIN LATERAL (
-        SELECT x.shingles, x.grams FROM post_features x WHERE x.post_id = f.post_id OFFSET 0) x
+    JOIN feat x ON x.post_id = f.post_id
 ), frequent AS (
     SELECT narrative, array_agg(h) AS bigrams
     FROM (SELECT f.narrative, s.h
@@ -181,7 +187,9 @@ WITH firsts AS (
     FROM used u
     WHERE (u.narrative, u.h) IN (SELECT narrative, h FROM kept)
     GROUP BY u.narrative, u.h
-)
+)"""
+
+_PHRASES_RESULT = """
 SELECT k.narrative,
        jsonb_agg(jsonb_build_object('phrase', k.phrase, 'actors', k.actors,
                                     'uses', k.actors, 'used_by', to_jsonb(nm.names))
@@ -192,16 +200,53 @@ GROUP BY k.narrative
 """
 
 
+# Constant fragments only: nothing from outside goes into the text.
+_COPIES = "WITH RECURSIVE " + _WINDOW_FEATURES + ", " + _COPIES_STEPS + _COPIES_RESULT
+_PHRASES = "WITH " + _WINDOW_FEATURES + ", " + _PHRASES_STEPS + _PHRASES_RESULT
+_COPIES_AND_PHRASES = (
+    "WITH RECURSIVE " + _WINDOW_FEATURES + ", " + _COPIES_STEPS + ",\n"  # noqa: S608
+    "copies AS (" + _COPIES_RESULT + "), " + _PHRASES_STEPS + ",\n"
+    "phrases AS (" + _PHRASES_RESULT + ")\n"
+    "SELECT narrative, coordinated, clusters AS found FROM copies\n"
+    "UNION ALL\n"
+    "SELECT narrative, NULL, phrases::json FROM phrases\n"
+)
+
+
+Copies = dict[str, dict[str, list[dict[str, Any]]]]
+Phrases = dict[str, list[dict[str, Any]]]
+
+
+def copies_and_phrases(
+    conn: psycopg.Connection[Any], window: Window, narrative: str | None,
+) -> tuple[Copies, Phrases]:
+    """coordinated_copies and shared_phrases (default parameters) in one statement, which
+    reads the window's adoption posts and their features once for both."""
+    copies: Copies = {}
+    phrases: Phrases = {}
+    for row in fetch(conn, _COPIES_AND_PHRASES, _params(window, narrative)):
+        if row["coordinated"] is None:
+            phrases[row["narrative"]] = row["found"]
+        else:
+            entry = copies.setdefault(row["narrative"], {"coordinated": [], "forward_cascades": []})
+            entry["coordinated" if row["coordinated"] else "forward_cascades"] = row["found"]
+    return copies, phrases
+
+
+def _params(window: Window, narrative: str | None, *, similarity: float = COPY_SIMILARITY,
+            min_actors: int = 2, limit: int = 10) -> dict[str, Any]:
+    return {**window.params(), "narrative": narrative, "similarity": similarity,
+            "within": COPY_WITHIN, "min_actors": min_actors, "limit": limit}
+
+
 def coordinated_copies(
     conn: psycopg.Connection[Any], window: Window, narrative: str | None,
     *, similarity: float = COPY_SIMILARITY,
 ) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """Per narrative: {'coordinated': clusters, 'forward_cascades': clusters}, searched in
     the post window [t0, post_end]; narratives without any are absent."""
-    params = {**window.params(), "narrative": narrative, "similarity": similarity,
-              "within": COPY_WITHIN}
-    found: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for row in fetch(conn, _COPIES, params):
+    found: Copies = {}
+    for row in fetch(conn, _COPIES, _params(window, narrative, similarity=similarity)):
         entry = found.setdefault(row["narrative"], {"coordinated": [], "forward_cascades": []})
         entry["coordinated" if row["coordinated"] else "forward_cascades"] = row["clusters"]
     return found
@@ -214,6 +259,5 @@ def shared_phrases(
     """Per narrative: the phrases at least min_actors adopters used in their adoption posts
     in the post window [t0, post_end]: [{phrase, actors, uses (adoption posts using it: one
     per adopter, so equal to actors), used_by (up to 20 names)}]."""
-    params = {**window.params(), "narrative": narrative, "min_actors": min_actors,
-              "limit": limit}
+    params = _params(window, narrative, min_actors=min_actors, limit=limit)
     return {r["narrative"]: r["phrases"] for r in fetch(conn, _PHRASES, params)}

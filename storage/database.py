@@ -9,7 +9,7 @@ from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 _PASSWORD_IN_URL = re.compile(r"(?P<head>://[^:/@]*:)(?P<pw>[^@]*)(?P<tail>@)")
 _PASSWORD_KV = re.compile(r"(password\s*=\s*)(\S+)", re.IGNORECASE)
@@ -83,6 +83,29 @@ class Database:
                 yield conn
         except psycopg.OperationalError as exc:
             raise DatabaseUnavailable(self.url, str(exc)) from None
+
+    @contextlib.contextmanager
+    def spare_connections(
+        self, count: int, *, wait: float = 0.05
+    ) -> Iterator[list[psycopg.Connection[dict[str, Any]]]]:
+        """Up to `count` more pooled connections: those free within `wait` seconds.
+
+        For optional parallel work next to a connection already held: never waiting long
+        means requests that each hold one connection cannot deadlock waiting for more.
+        """
+        spare: list[psycopg.Connection[dict[str, Any]]] = []
+        try:
+            for _ in range(count):
+                try:
+                    spare.append(self.pool.getconn(timeout=wait))
+                except PoolTimeout:
+                    break
+                except psycopg.OperationalError as exc:
+                    raise DatabaseUnavailable(self.url, str(exc)) from None
+            yield spare
+        finally:
+            for conn in spare:
+                self.pool.putconn(conn)
 
     def close(self) -> None:
         if self._pool is not None:

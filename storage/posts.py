@@ -68,6 +68,8 @@ SELECT DISTINCT ON (s.platform, lower(s.handle)) s.platform, s.handle, 'observer
 FROM post_stage s
 WHERE NOT EXISTS (SELECT 1 FROM sources x
                   WHERE x.platform = s.platform AND lower(x.handle) = lower(s.handle))
+-- Key order: concurrent writers adding the same new sources lock them in the same order.
+ORDER BY s.platform, lower(s.handle)
 ON CONFLICT DO NOTHING
 """
 
@@ -171,6 +173,11 @@ def prepare(records: Sequence[PostRecord]) -> list[StageRow]:
     return _last_per_key([stage_row(i, r) for i, r in enumerate(records)])
 
 
+def post_key(row: StageRow) -> tuple[str, str, str]:
+    """(platform, source handle in lower case, native id): one post."""
+    return (row[1], row[2].lower(), row[3])
+
+
 def _last_per_key(rows: list[StageRow]) -> list[StageRow]:
     """One row per (platform, source, native id): the last one in the batch wins.
 
@@ -178,7 +185,7 @@ def _last_per_key(rows: list[StageRow]) -> list[StageRow]:
     """
     last: dict[tuple[str, str, str], int] = {}
     for i, row in enumerate(rows):
-        last[(row[1], row[2].lower(), row[3])] = i
+        last[post_key(row)] = i
     if len(last) == len(rows):
         return rows
     keep = set(last.values())

@@ -72,15 +72,17 @@ def convergence_group(app: App, event_ref: str | None, since: str | None, until:
     config = app.config
     k_value = int(config.convergence_k) if k is None else k
     if event_ref:
-        with app.db.connection() as conn, _user_errors():
+        with app.db.connection() as conn, app.db.spare_connections(2) as helpers, _user_errors():
             report = convergence.event_report(
                 conn, event_ref, narrative=narrative, k=k_value,
                 pre_days=float(config.pre_window_days) if pre_days is None else pre_days,
-                post_hours=float(config.post_window_hours) if post_hours is None else post_hours)
+                post_hours=float(config.post_window_hours) if post_hours is None else post_hours,
+                helpers=helpers)
     elif since and until:
         start, end = parse_moment(since, "--since"), parse_moment(until, "--until", end_of_day=True)
-        with app.db.connection() as conn, _user_errors():
-            report = convergence.period_report(conn, start, end, narrative=narrative, k=k_value)
+        with app.db.connection() as conn, app.db.spare_connections(2) as helpers, _user_errors():
+            report = convergence.period_report(conn, start, end, narrative=narrative, k=k_value,
+                                               helpers=helpers)
     else:
         raise UserError("give --event ID|NAME, or --since and --until "
                         "(or a subcommand: series, candidates, leadlag, refresh)")

@@ -87,14 +87,14 @@ def event_page(req: PageRequest) -> Response:
     post_hours = int_param(req.query.get("post_hours"), "post_hours",
                            int(config.post_window_hours), 1, MAX_POST_HOURS)
     narrative = req.query.get("narrative", "").strip() or None
-    with req.state.db.connection() as conn:
+    with req.state.db.connection() as conn, req.state.db.spare_connections(2) as helpers:
         event = console_events.get_event(conn, event_id)
         if event is None:
             raise NotFound(f"no event with id {event_id}")
         narratives = console_dashboard.narrative_keys(conn)
         try:
             report = event_report(conn, event_id, narrative=narrative, k=k,
-                                  pre_days=pre_days, post_hours=post_hours)
+                                  pre_days=pre_days, post_hours=post_hours, helpers=helpers)
         except ConvergenceError as exc:
             raise PageError(str(exc)) from None
     active = [n for n in report["narratives"]
