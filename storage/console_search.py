@@ -1,7 +1,7 @@
 """Full-text search over posts for the console, with filters, sorting, paging and export.
 
-The query text is normalised and split into words exactly as posts are (classifiers.normalise,
-storage.search_vector) and matched against the posts' `search` tsvector (GIN index). Every filter is a fixed
+The query text is normalised exactly as posts are (classifiers.normalise) and matched against
+the generated `search` tsvector ('simple' configuration, GIN index). Every filter is a fixed
 SQL fragment with a named parameter; nothing the analyst types becomes SQL.
 
 Speed on millions of posts comes from choosing the table that drives the scan: with a
@@ -21,7 +21,6 @@ import psycopg
 from psycopg import sql
 
 from classifiers.normalise import normalise
-from storage.search_vector import search_query
 
 Sort = Literal["newest", "oldest", "relevance"]
 SORTS: tuple[str, ...] = ("newest", "oldest", "relevance")
@@ -49,7 +48,7 @@ LEFT JOIN actors a ON a.id = s.actor_id""", "p.posted_at", "p.id"),
 }
 
 _FILTERS: dict[str, str] = {
-    "query": "p.search @@ %(query)s::tsquery",
+    "query": "p.search @@ websearch_to_tsquery('simple', %(query)s)",
     "narrative": "np.narrative = %(narrative)s",
     "actor": "a.name = %(actor)s",
     "group": "a.group_key = %(group)s",
@@ -74,7 +73,7 @@ _RELEVANCE = sql.SQL("""WITH hits AS (
     {where}
     ORDER BY {t} DESC, {i} DESC LIMIT {window})
 SELECT * FROM hits
-ORDER BY ts_rank_cd(search, %(query)s::tsquery) DESC,
+ORDER BY ts_rank_cd(search, websearch_to_tsquery('simple', %(query)s)) DESC,
          posted_at DESC, id DESC""")
 _BY_TIME = sql.SQL("""SELECT {columns}
 {source}
@@ -150,12 +149,8 @@ def _where(f: SearchFilters, after: Cursor | None = None
     source, t, i = _DRIVERS[_driver(f)]
     params: dict[str, Any] = {}
     clauses: list[str] = []
-    tsquery = search_query(f.normalised_query) if f.normalised_query else None
-    if tsquery == "":  # only punctuation, say: nothing searchable, so nothing found
-        clauses.append("false")
-        params["query"] = ""
     values: dict[str, Any] = {
-        "query": tsquery or None, "narrative": f.narrative, "actor": f.actor,
+        "query": f.normalised_query or None, "narrative": f.narrative, "actor": f.actor,
         "group": f.group, "platform": f.platform, "source": f.source, "lang": f.lang,
         "since": f.since, "until": f.until,
     }

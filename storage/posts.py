@@ -16,7 +16,6 @@ from classifiers.normalise import detect_language, normalise, normalise_for_matc
 from collectors import jsoncodec
 from collectors.records import PostRecord
 from storage.rows import one
-from storage.search_vector import search_vector
 
 
 @dataclass
@@ -49,7 +48,7 @@ _STAGE_COLUMNS = (
     "ord", "platform", "handle", "native_id", "kind", "url", "lang", "posted_at", "edited_at",
     "text", "normalized_text", "content_hash", "norm_hash", "forwarded_from",
     "forwarded_from_id", "reply_to", "quote_of", "links", "metrics", "media", "raw",
-    "labels", "earlier_texts", "search",
+    "labels", "earlier_texts",
 )
 
 _CREATE_STAGE = """
@@ -58,7 +57,7 @@ CREATE TEMP TABLE IF NOT EXISTS post_stage (
     posted_at timestamptz, edited_at timestamptz, text text, normalized_text text,
     content_hash bytea, norm_hash bytea, forwarded_from text, forwarded_from_id text,
     reply_to text, quote_of text, links jsonb, metrics jsonb, media jsonb, raw jsonb,
-    labels text[], earlier_texts text[], search tsvector
+    labels text[], earlier_texts text[]
 ) ON COMMIT DELETE ROWS
 """
 
@@ -84,16 +83,15 @@ WITH batch AS (
     INSERT INTO posts AS p (platform, source_id, native_id, kind, url, lang, posted_at,
         edited_at, text, normalized_text, content_hash, norm_hash, forwarded_from,
         forwarded_from_id, reply_to, quote_of, links, metrics, media, raw, import_file_id,
-        fetched_at, version_count, search)
+        fetched_at, version_count)
     SELECT platform, source_id, native_id, kind, url, lang, posted_at, edited_at, text,
         normalized_text, content_hash, norm_hash, forwarded_from, forwarded_from_id,
         reply_to, quote_of, links, metrics, media, raw, %(import_file_id)s, %(fetched_at)s,
-        1 + cardinality(earlier_texts), search
+        1 + cardinality(earlier_texts)
     FROM batch
     ON CONFLICT (platform, source_id, native_id) DO UPDATE SET
         text = EXCLUDED.text,
         normalized_text = EXCLUDED.normalized_text,
-        search = EXCLUDED.search,
         content_hash = EXCLUDED.content_hash,
         norm_hash = EXCLUDED.norm_hash,
         edited_at = COALESCE(EXCLUDED.edited_at, p.edited_at),
@@ -168,7 +166,6 @@ def stage_row(ord_: int, r: PostRecord) -> StageRow:
         r.forwarded_from, r.forwarded_from_id, r.reply_to, r.quote_of,
         _json(r.links, "[]"), _json(r.metrics, "{}"), _json(r.media, "null") if r.media else None,
         _json(r.raw, "{}"), r.labels, [t.replace("\x00", "") for t in r.earlier_texts],
-        search_vector(normalized),
     )
 
 

@@ -11,7 +11,7 @@ both sides. SQL function search_vector(text) (migration 060) does the same split
 written by other means, and tests check that both agree.
 
 Limits follow tsvector's: a word longer than 2,047 bytes is left out, positions stop at
-16,383, a word keeps at most 256 positions, and only the first 100,000 characters of a
+16,383, a word keeps at most 255 positions, and only the first 100,000 characters of a
 post are indexed (well under the 1 MB a tsvector can hold).
 """
 
@@ -32,7 +32,7 @@ _WORD = re.compile("[^" + SEPARATORS + "]+")
 INDEXED_CHARS = 100_000
 MAX_WORD_BYTES = 2047
 MAX_POSITION = 16383
-MAX_POSITIONS = 256
+MAX_POSITIONS = 255
 # Phrase quotes an analyst may type: ASCII, curly and guillemets (Arabic keyboards).
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"'})
 _QUERY_PART = re.compile(r'-?"[^"]*"?|[^\s"]+')
