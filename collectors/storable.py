@@ -16,6 +16,9 @@ from collectors.records import PostRecord
 # A \uD800-\uDFFF escape in JSON text: the only way a decoded value gets a surrogate.
 SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+# A surrogate or a NUL escape. A strict JSON decoder refuses raw control characters inside
+# strings, so JSON text without either escape cannot decode to an unstorable string.
+UNSTORABLE_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F][0-9a-fA-F]{2}|0000)")
 _FIELDS = ("source", "native_id", "url", "lang", "forwarded_from", "forwarded_from_id",
            "reply_to", "quote_of")
 

@@ -16,7 +16,12 @@ from typing import IO, Any
 
 from collectors.json_stream import CHUNK_CHARS, JsonStream, JsonStreamError
 from collectors.records import PostKind, PostRecord, RejectedRecord
-from collectors.storable import SURROGATE_ESCAPE, storable_problem
+from collectors.storable import (
+    SURROGATE_ESCAPE,
+    UNSTORABLE_ESCAPE,
+    storable_problem,
+    text_problem,
+)
 from collectors.telegram_mapping import post_url, private_post_url, unique
 
 # Telegram Desktop's chat types that are channels or groups (the rest are people and bots).
@@ -266,9 +271,11 @@ def _messages(js: JsonStream, meta: Mapping[str, Any], handles: Mapping[int, str
         js.skip()
         yield RejectedRecord(f"chat {name!r}", "messages must be a list")
         return
+    # Fields a record takes from the chat rather than from the message.
+    chat_clean = text_problem(chat.handle) is None
     for position in js.array_items():
         message = js.value()
-        escaped = js.last_value_matches(SURROGATE_ESCAPE)
+        suspicious = not chat_clean or js.last_value_matches(UNSTORABLE_ESCAPE)
         message_id = message.get("id") if isinstance(message, dict) else None
         where = (f"chat {name!r} message {message_id}" if isinstance(message_id, int)
                  else f"chat {name!r} message #{position + 1}")
@@ -279,7 +286,9 @@ def _messages(js: JsonStream, meta: Mapping[str, Any], handles: Mapping[int, str
             continue
         if record is None:
             continue
-        problem = storable_problem(record, check_raw=escaped)
+        # Message text without a NUL or surrogate escape decodes to storable strings only.
+        problem = (storable_problem(record, check_raw=js.last_value_matches(SURROGATE_ESCAPE))
+                   if suspicious else None)
         if problem:
             yield RejectedRecord(where, problem)
         else:

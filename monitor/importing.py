@@ -18,6 +18,7 @@ from storage.posts import (
     post_key,
     prepare,
     record_import_file,
+    start_bulk_session,
     write_prepared,
 )
 
@@ -66,6 +67,7 @@ class _Writer(threading.Thread):
     def run(self) -> None:
         try:
             with self._db.connect() as conn:
+                start_bulk_session(conn)
                 while (rows := self.queue.get()) is not None:
                     self.counts.add(write_prepared(conn, rows, import_file_id=self._file_id))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller, re-raised there

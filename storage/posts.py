@@ -192,6 +192,18 @@ def _last_per_key(rows: list[StageRow]) -> list[StageRow]:
     return [row for i, row in enumerate(rows) if i in keep]
 
 
+def start_bulk_session(conn: psycopg.Connection[Any]) -> None:
+    """Session settings for a connection that writes large imports.
+
+    The full-text index takes new entries into its pending list, merged into the index
+    proper when the list is full or by (auto)vacuum; a larger list for bulk writers merges
+    many batches at once instead of every few thousand posts. Searches read the pending
+    list too, so nothing written is ever unsearchable.
+    """
+    conn.execute("SET gin_pending_list_limit = '32MB'")
+    conn.commit()
+
+
 def write_posts(
     conn: psycopg.Connection[Any],
     records: Sequence[PostRecord],
