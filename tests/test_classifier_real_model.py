@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from classifiers.evaluation import evaluate, read_gold
@@ -123,8 +124,14 @@ def test_the_shipped_head_was_fitted_on_the_dev_split_only(real: Tagger) -> None
     assert shipped["trained"]["source"] == ["narratives_dev.jsonl"]
     dev, problems = read_gold(DATA / "narratives_dev.jsonl", real.keys)
     assert not problems
-    refit = train_head(real, from_gold(dev, real.keys))
-    assert refit.version == real.head.version == shipped["version"]
+    refit = train_head(real, from_gold(dev, real.keys)).to_dict()
+    assert real.head.version == shipped["version"]
+    # Refitting on dev gives the shipped head again, up to float noise between numerical
+    # library versions (a last-digit change would alter the version hash, not the head).
+    for name in ("mean", "std", "weights", "thresholds", "bias"):
+        assert np.allclose(refit[name], shipped[name], rtol=0, atol=1e-5), name
+    assert refit["narratives"] == shipped["narratives"]
+    assert refit["features"] == shipped["features"]
 
 
 def test_targets_on_the_test_split(real: Tagger) -> None:
