@@ -444,8 +444,7 @@ def main() -> None:
     url = conninfo.make_conninfo(args.url, dbname=name)
     db = Database(url)
     try:
-        if not args.database:  # a kept database is already migrated
-            migrate(db)
+        migrate(db)  # a kept database gets the migrations added since it was made
         print(f"database {name}: {args.posts:,} posts over {args.days} days, "
               f"{args.sources:,} sources, {len(NARRATIVES)} narratives", flush=True)
         if args.database:

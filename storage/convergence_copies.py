@@ -1,8 +1,9 @@
 """Coordinated copies and shared phrases, computed in PostgreSQL from stored post features.
 
 Both look at the post window [T0, T0 + post window], at posts by actors that carry the
-narrative, and read the matching features stored once per post (table post_features,
-migration 030) rather than re-tokenising texts.
+narrative, and read the matching features stored with each narrative_posts row (computed
+once per post in post_features, migration 030; copied into the rows by migration 060)
+rather than re-tokenising texts.
 
 Coordinated copies: posts whose texts are near identical — Jaccard similarity of their
 word-bigram sets at least COPY_SIMILARITY — and posted within COPY_WITHIN of each other are
@@ -29,29 +30,27 @@ import psycopg
 
 from storage.convergence_common import COPY_SIMILARITY, COPY_WITHIN, Window, fetch
 
-# Both searches start from the adopters' posts in the post window and their stored
-# features, fetched once when both run in one statement (copies_and_phrases).
+# Both searches start from the adopters' posts in the post window, with the matching
+# features each narrative_posts row carries (migration 060): no per-post lookup.
 _WINDOW_FEATURES = """
-cand AS (
-    SELECT a.narrative, a.post_id, a.actor_id, a.actor, a.group_key, a.platform, a.posted_at
+cand AS MATERIALIZED (
+    SELECT a.narrative, a.post_id, a.actor_id, a.actor, a.group_key, a.platform, a.posted_at,
+           a.shingles, a.grams
     FROM narrative_adoptions a
     WHERE a.posted_at >= %(t0)s AND a.posted_at <= %(post_end)s
       AND (%(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text)
-), feat AS MATERIALIZED (
-    -- One row per post with the narratives it carries here (posts without a word bigram
-    -- can be neither copies nor phrases). OFFSET 0 keeps the feature fetch a per-post
-    -- index lookup instead of a scan of post_features.
-    SELECT c.post_id, c.posted_at, c.narratives, f.shingles, f.grams,
-           cardinality(f.shingles) AS n
-    FROM (SELECT post_id, min(posted_at) AS posted_at, array_agg(narrative) AS narratives
-          FROM cand GROUP BY post_id) c
-    CROSS JOIN LATERAL (
-        SELECT x.shingles, x.grams FROM post_features x WHERE x.post_id = c.post_id OFFSET 0) f
-    WHERE cardinality(f.shingles) > 0
 )"""
 
 _COPIES_STEPS = """
-prefix AS (
+feat AS MATERIALIZED (
+    -- One row per post with the narratives it carries here (a post without a word bigram
+    -- cannot be a copy). The features are the same in each of the post's rows.
+    SELECT post_id, min(posted_at) AS posted_at, array_agg(narrative) AS narratives,
+           min(shingles) AS shingles, cardinality(min(shingles)) AS n
+    FROM cand
+    WHERE cardinality(shingles) > 0
+    GROUP BY post_id
+), prefix AS (
     SELECT post_id, posted_at, h
     FROM feat
     CROSS JOIN LATERAL unnest(
@@ -130,14 +129,11 @@ GROUP BY narrative, authors >= 2
 # (convergence_phrase_hash): the ranking prefers longer phrases before any words are looked
 # up, and only the top candidates are turned back into words, from one post that used them.
 _PHRASES_STEPS = """
-firsts AS (
-    SELECT DISTINCT ON (c.narrative, c.actor_id) c.narrative, c.actor, c.post_id
+feats AS MATERIALIZED (
+    SELECT DISTINCT ON (c.narrative, c.actor_id) c.narrative, c.actor, c.post_id,
+           c.shingles, c.grams
     FROM cand c
     ORDER BY c.narrative, c.actor_id, c.posted_at, c.post_id
-), feats AS MATERIALIZED (
-    SELECT f.narrative, f.actor, f.post_id, x.shingles, x.grams
-    FROM firsts f
-    JOIN feat x ON x.post_id = f.post_id
 ), frequent AS (
     SELECT narrative, array_agg(h) AS bigrams
     FROM (SELECT f.narrative, s.h
