@@ -457,8 +457,8 @@ def main() -> None:
         rebuild_ms = args.rebuild_s * 1000
         print("ratios (plain / ours, same run) and targets")
         print(f"  event report p95 {reports['full']['p95']:.1f} ms (target <= 200 ms)")
-        print(f"  adoption measures: plain p95 / rollup p95 = "
-              f"{reports['plain']['p95'] / reports['core']['p95']:.1f}x (target >= 10x)")
+        print(f"  adoption measures alone (a part of the report): plain p95 / rollup p95 = "
+              f"{reports['plain']['p95'] / reports['core']['p95']:.1f}x")
         print(f"  whole report: plain p95 / rollup p95 = "
               f"{reports['plain_full']['p95'] / reports['full']['p95']:.1f}x (target >= 10x); "
               f"on one connection {reports['plain_full']['p95'] / reports['alone']['p95']:.1f}x")
