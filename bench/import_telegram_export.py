@@ -39,6 +39,8 @@ from psycopg import conninfo, sql
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.machine_cpu import CpuSample, describe  # noqa: E402
+
 AR = ("عاجل قال رئيس الوزراء إن الانتخابات يجب احترامها وأدان الهجوم على المنطقة الخضراء في "
       "بغداد مشروع فتنة طرف ثالث السفارة الأمريكية فصائل المقاومة الحشد الشعبي بيان").split()
 FA = ("دبیر شورای عالی امنیت ملی گفت فتنه اندیشکده‌های خارجی عامل ناامنی عراق هستند "
@@ -189,16 +191,23 @@ CHILD = {
 
 def run_child(label: str, path: Path, url: str) -> tuple[float, int, int]:
     """Seconds, peak RSS (bytes) and posts stored, measured inside a fresh process."""
-    code = ("import json, os, resource, time; t = time.perf_counter(); "
+    # The child samples machine CPU around the timed part only (not its own start-up).
+    code = ("import json, os, resource, time; from bench.machine_cpu import CpuSample;"
+            "c0 = CpuSample.now(); t = time.perf_counter(); "
             f"PATH = {str(path)!r}; " + CHILD[label] + "; "
-            "print(time.perf_counter() - t, "
+            "c1 = CpuSample.now();"
+            "print(c0.busy_s, c0.total_s, c1.busy_s, c1.total_s, time.perf_counter() - t, "
             "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, stored)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                           env={**os.environ, "CHORUS_DATABASE_URL": url, "HF_HUB_OFFLINE": "1"})
     if proc.returncode != 0:
         raise SystemExit(f"{label} failed:\n{proc.stderr[-2000:]}")
-    seconds, rss, stored = proc.stdout.split()[-3:]
+    *_, busy0, total0, busy1, total1, seconds, rss, stored = proc.stdout.split()
+    CPU[label] = (CpuSample(float(busy0), float(total0)), CpuSample(float(busy1), float(total1)))
     return float(seconds), int(rss) * 1024, int(stored)
+
+
+CPU: dict[str, tuple[CpuSample, CpuSample]] = {}
 
 
 def main() -> None:
@@ -242,6 +251,7 @@ def main() -> None:
           f"{rss['export reader'] / rss['load-whole reader']:.2f}x its peak RSS")
     print(f"write path share       = {1 - rate['export import'] / rate['export reader']:.0%} "
           "of the import's time is spent after parsing (prepare, COPY, upsert)")
+    print("export import          = " + describe(*CPU["export import"], total, "message"))
 
 
 if __name__ == "__main__":

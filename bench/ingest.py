@@ -28,6 +28,8 @@ from psycopg import conninfo, sql
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.machine_cpu import CpuSample, describe  # noqa: E402
+
 EN = ("the prime minister said the elections must be respected and the attack condemned "
       "security forces in baghdad reported rockets near the green zone while officials met").split()
 AR = ("قال رئيس الوزراء إن الانتخابات يجب احترامها وأدان الهجوم على المنطقة الخضراء في بغداد "
@@ -71,21 +73,28 @@ def drop_database(admin: str, name: str) -> None:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+CPU: dict[str, tuple[CpuSample, CpuSample]] = {}
+
+
 def bench_import(url: str, path: Path) -> tuple[float, int]:
     """The public path: `chorus import jsonl` in a child process (its own peak RSS)."""
     subprocess.run([sys.executable, "-m", "monitor.cli", "db", "migrate"], check=True,
                    env={**os.environ, "CHORUS_DATABASE_URL": url}, capture_output=True)
     code = (
         "import resource, sys, time; from click.testing import CliRunner;"
-        "from monitor.cli import cli; t = time.perf_counter();"
+        "from monitor.cli import cli; from bench.machine_cpu import CpuSample;"
+        "c0 = CpuSample.now(); t = time.perf_counter();"
         f"r = CliRunner().invoke(cli, ['import', 'jsonl', {str(path)!r}]);"
-        "print(r.exit_code, time.perf_counter() - t,"
+        "c1 = CpuSample.now();"
+        "print(c0.busy_s, c0.total_s, c1.busy_s, c1.total_s, r.exit_code, time.perf_counter() - t,"
         " [ln for ln in open('/proc/self/status') if ln.startswith('VmHWM')][0].split()[1]);"
         "print(r.output[-300:], file=sys.stderr)"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, "CHORUS_DATABASE_URL": url}, check=True)
-    exit_code, seconds, rss = proc.stdout.split()[-3:]
+                          env={**os.environ, "CHORUS_DATABASE_URL": url}, check=True,
+                          cwd=ROOT)
+    *_, busy0, total0, busy1, total1, exit_code, seconds, rss = proc.stdout.split()
+    CPU["import"] = (CpuSample(float(busy0), float(total0)), CpuSample(float(busy1), float(total1)))
     if exit_code != "0":
         raise SystemExit(f"import failed: {proc.stderr}")
     return float(seconds), int(rss) * 1024
@@ -178,6 +187,7 @@ def main() -> None:
     print(f"import / naive         = {results['import'] / results['naive executemany']:.2f}x "
           "(target >= 3)")
     print(f"import peak RSS        = {results['rss'] / 2**20:.0f} MB (target < 500)")
+    print("import                 = " + describe(*CPU["import"], n, "post"))
     print(f"bench peak RSS (self)  = "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
