@@ -121,7 +121,12 @@ class JobRunner:
             self._runs[spec.id] = await asyncio.to_thread(self._start_run, spec.id)
             detail = await spec.func(self.context)
         except TRANSIENT as exc:
-            await self._failed(spec.id, exc)
+            try:
+                await self._failed(spec.id, exc)
+            except asyncio.CancelledError:
+                # drain() (lost leadership, shutdown) came while the failure was being
+                # recorded: the run is abandoned like any other; the next leader runs it.
+                log.info("job %s stopped while its failure was being recorded", spec.id)
             return
         except asyncio.CancelledError:
             # Only drain() cancels jobs: the run is abandoned on purpose (its pages are whole
