@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,6 +45,7 @@ class Database:
         self._min_size = min_size
         self._max_size = max_size
         self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
+        self._pool_lock = threading.Lock()
 
     def check(self, timeout: float = 5.0) -> None:
         """Raise DatabaseUnavailable unless a connection can be opened now."""
@@ -64,6 +66,12 @@ class Database:
 
     @property
     def pool(self) -> ConnectionPool[psycopg.Connection[Any]]:
+        # Locked: two threads asking first at once would otherwise each open a pool, and the
+        # one overwritten would never be closed.
+        with self._pool_lock:
+            return self._open_pool()
+
+    def _open_pool(self) -> ConnectionPool[psycopg.Connection[Any]]:
         if self._pool is None:
             self._pool = ConnectionPool(
                 self.url,
@@ -108,9 +116,10 @@ class Database:
                 self.pool.putconn(conn)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
 
     def __enter__(self) -> Database:
         return self
