@@ -10,6 +10,10 @@ from collectors.records import PLATFORMS
 from storage.console_search import SORTS, SearchFilters
 
 MAX_QUERY_CHARS = 500
+# No post or event lies outside these years; the bounds also keep date arithmetic (heatmap
+# days, windows around events) clear of Python's and PostgreSQL's limits.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -24,13 +28,21 @@ def parse_moment(value: str, name: str, *, end_of_day: bool = False) -> datetime
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
-            start = datetime.combine(day, time(), tzinfo=UTC)
-            return start + timedelta(days=1) if end_of_day else start
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"{name}: cannot read {value!r}; use 2021-11-07 or "
+            moment = datetime.combine(day, time(), tzinfo=UTC)
+            if end_of_day and day < date.max:
+                moment += timedelta(days=1)
+        else:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        # Converting a time near year 1 or 9999 to UTC can leave the calendar.
+        in_range = EARLIEST <= moment.astimezone(UTC) <= LATEST
+    except (ValueError, OverflowError):
+        raise ValueError(f"{name}: cannot read {value[:40]!r}; use 2021-11-07 or "
                          "2021-11-06T23:30Z") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if not in_range:
+        raise ValueError(f"{name}: {text[:40]!r} is out of range; use a date from "
+                         f"{EARLIEST.date()} to {LATEST.date()}")
+    return moment
 
 
 def _choice(params: Mapping[str, str], name: str, allowed: tuple[str, ...],
