@@ -178,13 +178,28 @@ def test_csv_export_follows_the_filters(seeded_db: Database, client: TestClient,
     response = client.get("/search.csv?q=flag&sort=oldest")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    rows = _csv_rows(response)
     assert [int(r["id"]) for r in rows[:2]] == [corpus.english, corpus.observer]
     assert rows[0]["narratives"] == "false_flag" and rows[0]["handle"] == "Qais_alkhazali"
     assert rows[-1]["text"].startswith("'=HYPERLINK")  # a spreadsheet will not run it
-    fa = list(csv.DictReader(io.StringIO(client.get("/search.csv?lang=fa").text)))
+    fa = _csv_rows(client.get("/search.csv?lang=fa"))
     assert [r["text"] for r in fa] == ["این حمله یک فتنه آمریکایی است و اندیشکده‌های "
                                        "آمریکایی پشت آن هستند"]
+
+
+def _csv_rows(response: object) -> list[dict[str, str]]:
+    body: bytes = response.content  # type: ignore[attr-defined]
+    # A byte-order mark first, or Excel on Windows shows Arabic and Persian as mojibake.
+    assert body.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_csv_export_opens_in_excel_as_utf8(client: TestClient, corpus: Corpus) -> None:
+    response = client.get("/search.csv?lang=ar")
+    body = response.content
+    assert body.startswith(b"\xef\xbb\xbfid,platform,")
+    assert "تحذير: مؤامرة".encode() in body
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
 
 
 def test_json_export_follows_the_filters(client: TestClient, corpus: Corpus) -> None:
@@ -205,4 +220,4 @@ def test_export_is_capped(seeded_db: Database, corpus: Corpus, tmp_path: Path) -
     assert body["count"] == 2 and body["truncated"] is True
     csv_response = client.get("/search.csv")
     assert csv_response.headers["x-chorus-truncated"] == "true"
-    assert len(list(csv.DictReader(io.StringIO(csv_response.text)))) == 2
+    assert len(_csv_rows(csv_response)) == 2

@@ -108,8 +108,20 @@ def test_csv_export_of_a_query(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     assert response.headers["x-chorus-truncated"] == "true"
-    rows = list(csv.reader(io.StringIO(response.text)))
+    assert response.content.startswith("\ufeff".encode())  # Excel reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["g", "f"] and len(rows) == 6 and rows[1] == ["1", "'=1+1"]
+
+
+def test_csv_export_header_cells_are_not_formulas(client: TestClient) -> None:
+    token = csrf_token(client, "/sql")
+    response = client.post("/sql", data={
+        "csrf_token": token, "action": "export",
+        "sql": 'SELECT 1 AS "=HYPERLINK(1)", 2 AS "@SUM(A1)", 3 AS "+x", 4 AS "-x", '
+               "5 AS \"\tx\", 6 AS \"\rx\", 'ok' AS plain"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    assert rows[0] == ["'=HYPERLINK(1)", "'@SUM(A1)", "'+x", "'-x", "'\tx", "'\rx", "plain"]
 
 
 def test_saved_queries(client: TestClient) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import datetime
 from typing import Any
@@ -11,6 +9,7 @@ from urllib.parse import urlencode
 
 from starlette.responses import Response
 
+from monitor.console.csvexport import csv_response
 from monitor.console.forms import parse_search, search_params
 from monitor.console.highlight import query_terms
 from monitor.console.web import PageError, PageRequest, int_param
@@ -92,30 +91,23 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _safe_cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
+def _cell(value: Any) -> str:
     if isinstance(value, list):
-        value = ";".join(str(v) for v in value)
-    elif isinstance(value, dict):
-        value = ";".join(f"{k}={v}" for k, v in value.items())
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+        return ";".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ";".join(f"{k}={v}" for k, v in value.items())
+    return "" if value is None else str(value)
 
 
 def export_csv(req: PageRequest) -> Response:
     rows, errors = _exported(req)
     if errors:
         return Response("; ".join(errors) + "\n", status_code=400, media_type="text/plain")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        flat = _flat(row)
-        writer.writerow([_safe_cell(flat[c]) for c in EXPORT_COLUMNS])
-    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
-        "content-disposition": 'attachment; filename="chorus-search.csv"',
-        "x-chorus-rows": str(len(rows)),
-        "x-chorus-truncated": str(len(rows) >= req.state.export_cap).lower()})
+    flat = (_flat(row) for row in rows)
+    return csv_response(EXPORT_COLUMNS, ([_cell(f[c]) for c in EXPORT_COLUMNS] for f in flat),
+                        "chorus-search.csv", {
+                            "x-chorus-rows": str(len(rows)),
+                            "x-chorus-truncated": str(len(rows) >= req.state.export_cap).lower()})
 
 
 def export_json(req: PageRequest) -> Response:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from starlette.responses import Response
 
+from monitor.console.csvexport import csv_response
 from monitor.console.web import NotFound, PageError, PageRequest
 from storage import console_queries
 from storage.readonly import QueryResult, ReaderUnavailable, ReadOnlyQueryError, parameter_names
@@ -75,20 +74,10 @@ def run_sql(req: PageRequest) -> Response:
 
 
 def _csv(result: QueryResult) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(result.columns)
-    for row in result.rows:
-        writer.writerow(["" if v is None else _safe(str(v)) for v in row])
-    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
-        "content-disposition": 'attachment; filename="chorus-query.csv"',
+    rows = (["" if v is None else str(v) for v in row] for row in result.rows)
+    return csv_response(result.columns, rows, "chorus-query.csv", {
         "x-chorus-rows": str(len(result.rows)),
         "x-chorus-truncated": str(result.truncated).lower()})
-
-
-def _safe(text: str) -> str:
-    """Spreadsheets run cells that start like a formula; a leading quote stops that."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _save(req: PageRequest, text: str, values: dict[str, str]) -> Response:
