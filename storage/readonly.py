@@ -1,4 +1,5 @@
-"""The SQL tab's runner: one class runs every analyst query, with a time limit and a row cap.
+"""The SQL tab's runner: one class runs every analyst query, with a time limit and caps on
+rows, bytes per cell and bytes per result.
 
 The safety comes from the connection, not from parsing SQL (DESIGN §8, after Datasette):
 
@@ -11,7 +12,10 @@ The safety comes from the connection, not from parsing SQL (DESIGN §8, after Da
 - the extended query protocol (psycopg `stream`), which refuses several statements in one
   request;
 - a fresh connection per query, closed afterwards, so nothing a query leaves behind
-  (session settings, advisory locks, LISTEN, prepared statements) outlives it.
+  (session settings, advisory locks, LISTEN, prepared statements) outlives it;
+- rows are fetched one at a time (single-row mode), each cell cut at a byte cap, and
+  fetching stops once the kept cells pass a byte budget: `repeat('x', 10^6)` a thousand
+  times costs the console one row at a time, not a gigabyte.
 
 The only text processing is binding `:name` parameters (outside literals and comments).
 """
@@ -65,6 +69,12 @@ class QueryResult:
     elapsed_ms: float
     status: str = ""
     parameters: dict[str, str] = field(default_factory=dict)
+    clipped_cells: int = 0  # cells cut at the per-cell byte cap
+    byte_capped: bool = False  # fetching stopped at the result's byte budget
+
+    @property
+    def complete(self) -> bool:
+        return not (self.truncated or self.byte_capped)
 
 
 def _skip_quoted(text: str, i: int, quote: str) -> int:
@@ -149,15 +159,18 @@ def reader_url(database_url: str, role: str, password: str = "") -> str:
 
 
 class ReadOnlyRunner:
-    """Runs analyst SQL as the reader role: read-only, time-limited, row-capped."""
+    """Runs analyst SQL as the reader role: read-only, time-limited, row- and byte-capped."""
 
     def __init__(self, database_url: str, *, role: str = "chorus_reader", password: str = "",
-                 timeout_ms: int = 5000, row_cap: int = 1000) -> None:
-        if timeout_ms <= 0 or row_cap <= 0:
-            raise ValueError("timeout_ms and row_cap must be positive")
+                 timeout_ms: int = 5000, row_cap: int = 1000, cell_cap_bytes: int = 32_768,
+                 result_cap_bytes: int = 8_388_608) -> None:
+        if min(timeout_ms, row_cap, cell_cap_bytes, result_cap_bytes) <= 0:
+            raise ValueError("timeout_ms, row_cap and the byte caps must be positive")
         self.role = role
         self.timeout_ms = timeout_ms
         self.row_cap = row_cap
+        self.cell_cap_bytes = cell_cap_bytes
+        self.result_cap_bytes = result_cap_bytes
         self._url = reader_url(database_url, role, password)
 
     def _connect(self) -> psycopg.Connection[tuple[Any, ...]]:
@@ -175,7 +188,8 @@ class ReadOnlyRunner:
             ) from None
 
     def run(self, query: str, params: Mapping[str, str] | None = None) -> QueryResult:
-        """Run one statement; at most row_cap rows come back, `truncated` says if there were more."""
+        """Run one statement; at most row_cap rows and about result_cap_bytes come back
+        (`truncated` and `byte_capped` say if there was more), cells cut at cell_cap_bytes."""
         bound = self._bind(query, params or {})
         values = {name: (params or {})[name] for name in bound.names}
         started = time.perf_counter()
@@ -204,22 +218,30 @@ class ReadOnlyRunner:
                values: dict[str, str], started: float) -> QueryResult:
         cur = conn.cursor()
         rows: list[tuple[Any, ...]] = []
-        truncated = False
+        truncated = byte_capped = False
+        kept_bytes = clipped = 0
         columns: list[str] = []
         # stream() uses the extended protocol: several statements in one request are refused.
+        # It fetches row by row; leaving the loop early cancels the rest on the server.
         for row in cur.stream(text, values):
             if not columns and cur.description:
                 columns = [d.name for d in cur.description]
             if len(rows) == self.row_cap:
                 truncated = True
                 break
-            rows.append(row)
+            if kept_bytes >= self.result_cap_bytes:
+                byte_capped = True
+                break
+            cells = [clip_cell(v, self.cell_cap_bytes) for v in row]
+            rows.append(tuple(value for value, _, _ in cells))
+            kept_bytes += sum(size for _, size, _ in cells)
+            clipped += sum(cut for _, _, cut in cells)
         if not columns and cur.description:
             columns = [d.name for d in cur.description]
         status = cur.statusmessage or ""
         return QueryResult(columns, rows, truncated,
                            round((time.perf_counter() - started) * 1000, 1), status,
-                           dict(values))
+                           dict(values), clipped, byte_capped)
 
     def _bind(self, query: str, params: Mapping[str, str]) -> BoundQuery:
         if not query.strip():
@@ -234,6 +256,22 @@ class ReadOnlyRunner:
             raise ReadOnlyQueryError("missing value for parameter " +
                                      ", ".join(f":{n}" for n in missing))
         return bound
+
+
+def clip_cell(value: Any, cap: int) -> tuple[Any, int, bool]:
+    """(the value or its text cut at `cap` UTF-8 bytes with a note, bytes kept, whether cut).
+
+    Sizes are of the text the page and the CSV show (str of the value)."""
+    if value is None:
+        return None, 0, False
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= cap // 4:  # at most 4 bytes a character: surely under the cap
+        return value, len(text.encode()), False
+    encoded = text.encode()
+    if len(encoded) <= cap:
+        return value, len(encoded), False
+    head = encoded[:cap].decode(errors="ignore")  # never half a character
+    return f"{head}… [cut at {cap:,} of {len(encoded):,} bytes]", cap, True
 
 
 def _cancel(conn: psycopg.Connection[tuple[Any, ...]]) -> None:

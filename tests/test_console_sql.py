@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import time
+import tracemalloc
 import uuid
 from pathlib import Path
 
@@ -122,6 +123,53 @@ def test_csv_export_header_cells_are_not_formulas(client: TestClient) -> None:
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
     assert rows[0] == ["'=HYPERLINK(1)", "'@SUM(A1)", "'+x", "'-x", "'\tx", "'\rx", "plain"]
+
+
+def test_cells_and_results_are_capped_in_bytes(seeded_db: Database, corpus: Corpus,
+                                               tmp_path: Path) -> None:
+    client = client_for(seeded_db, tmp_path, sql_row_cap="50", sql_cell_cap_bytes="100",
+                        sql_result_cap_bytes="1000")
+    status, page = run(client, "SELECT repeat('x', 1000000) AS big "
+                               "FROM generate_series(1, 1000)")
+    assert status == 200
+    rows = cells(page)
+    # 100 bytes a cell: the 1,000-byte budget is reached after ten rows and fetching stops.
+    assert len(rows) == 10
+    assert rows[0][0] == "x" * 100 + "… [cut at 100 of 1,000,000 bytes]"
+    assert len(page) < 50_000
+    summary = page.split('id="sql-summary"')[1].split("</p>")[0]
+    assert "stopped at 1,000 bytes" in summary and "10 cells cut at 100 bytes" in summary
+    # Cut on a character boundary: Arabic letters are two bytes each.
+    status, page = run(client, "SELECT repeat('ع', 100) AS ar")
+    assert cells(page)[0][0] == "ع" * 50 + "… [cut at 100 of 200 bytes]"
+    summary = page.split('id="sql-summary"')[1].split("</p>")[0]
+    assert "stopped" not in summary and "1 cells cut" in summary
+    token = csrf_token(client, "/sql")
+    export = client.post("/sql", data={"csrf_token": token, "action": "export",
+                                       "sql": "SELECT repeat('y', 1000000) AS big "
+                                              "FROM generate_series(1, 1000)"})
+    assert len(export.content) < 5_000
+    assert export.headers["x-chorus-truncated"] == "true"
+    assert export.headers["x-chorus-byte-capped"] == "true"
+    assert export.headers["x-chorus-cells-cut"] == "10"
+    lines = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert len(lines) == 11 and lines[1][0].endswith("[cut at 100 of 1,000,000 bytes]")
+
+
+def test_a_large_result_is_never_held_whole(seeded_db: Database, corpus: Corpus,
+                                            tmp_path: Path) -> None:
+    """Rows arrive one at a time and are cut as they come: twenty 2 MB rows never sit in
+    memory together."""
+    client = client_for(seeded_db, tmp_path, sql_row_cap="20", sql_cell_cap_bytes="1000")
+    run(client, "SELECT 1")  # templates compiled, connection code loaded
+    tracemalloc.start()
+    try:
+        status, page = run(client, "SELECT repeat('z', 2000000) FROM generate_series(1, 20)")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert status == 200 and len(cells(page)) == 20
+    assert peak < 12_000_000, f"peak {peak:,} bytes"
 
 
 def test_saved_queries(client: TestClient) -> None:

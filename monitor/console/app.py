@@ -99,7 +99,9 @@ def create_app(config: Config, db: Database, *, auth_required: bool = False) -> 
     runner = ReadOnlyRunner(db.url, role=str(config.sql_reader_role),
                             password=config.secret("sql_reader_password"),
                             timeout_ms=int(config.sql_timeout_ms),
-                            row_cap=int(config.sql_row_cap))
+                            row_cap=int(config.sql_row_cap),
+                            cell_cap_bytes=int(config.sql_cell_cap_bytes),
+                            result_cap_bytes=int(config.sql_result_cap_bytes))
     state = ConsoleState(config=config, db=db, env=environment(), sessions=sessions,
                          runner=runner, auth_required=auth_required,
                          reader_problem=_prepare_sql_tab(db, str(config.sql_reader_role)),

@@ -21,6 +21,8 @@ def _context(req: PageRequest, text: str, values: dict[str, str], **extra: Any) 
     names = parameter_names(text)
     return {"sql": text, "names": names, "values": values, "saved": saved,
             "row_cap": req.state.runner.row_cap, "timeout_ms": req.state.runner.timeout_ms,
+            "cell_cap": req.state.runner.cell_cap_bytes,
+            "result_cap": req.state.runner.result_cap_bytes,
             "reader_problem": req.state.reader_problem, "result": None, "error": None,
             "notice": None, "query_name": "", "description": "", **extra}
 
@@ -74,10 +76,13 @@ def run_sql(req: PageRequest) -> Response:
 
 
 def _csv(result: QueryResult) -> Response:
+    # Bounded like the page: the runner's row cap, cell cap and byte budget.
     rows = (["" if v is None else str(v) for v in row] for row in result.rows)
     return csv_response(result.columns, rows, "chorus-query.csv", {
         "x-chorus-rows": str(len(result.rows)),
-        "x-chorus-truncated": str(result.truncated).lower()})
+        "x-chorus-truncated": str(not result.complete).lower(),
+        "x-chorus-byte-capped": str(result.byte_capped).lower(),
+        "x-chorus-cells-cut": str(result.clipped_cells)})
 
 
 def _save(req: PageRequest, text: str, values: dict[str, str]) -> Response:
