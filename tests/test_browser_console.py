@@ -4,30 +4,20 @@ script payload stays text; Arabic renders right to left (screenshot in test-arti
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_playwright
+from playwright.sync_api import Page
 
-from monitor.console import create_app
-from monitor.settings import load_config
 from storage.database import Database
+from tests.browser_support import ARTIFACTS, Watched, console_app, served
 from tests.console_corpus import Corpus, build
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+pytest_plugins = ["tests.browser_fixtures"]
 
 
 @dataclass
@@ -36,69 +26,11 @@ class Site:
     corpus: Corpus
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def site(seeded_db: Database, tmp_path: Path) -> Iterator[Site]:
     corpus = build(seeded_db)
-    config = load_config({"CHORUS_SECRETS_FILE": str(tmp_path / "none.toml"),
-                          "CHORUS_CONSOLE_ANALYST": "tester"})
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(config, seeded_db), host="127.0.0.1",
-                                           port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, name="console-under-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the console server did not start")
-        time.sleep(0.05)
-    yield Site(f"http://127.0.0.1:{port}", corpus)
-    server.should_exit = True
-    thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@dataclass
-class Watched:
-    page: Page
-    dialogs: list[str]
-    errors: list[str]
-
-
-@pytest.fixture
-def watched(browser: Browser) -> Iterator[Watched]:
-    """A page that records dialogs (alert, confirm) and console errors (CSP violations)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    seen = Watched(page, [], [])
-
-    def on_dialog(dialog: Dialog) -> None:
-        seen.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            seen.errors.append(message.text)
-
-    page.on("dialog", on_dialog)
-    page.on("console", on_console)
-    yield seen
-    context.close()
+    with served(console_app(seeded_db, tmp_path)) as url:
+        yield Site(url, corpus)
 
 
 def _actors(page: Page, site: Site) -> int:
