@@ -60,7 +60,9 @@ def parse_line(obj: Any, known_narratives: frozenset[str] | None = None) -> Post
     if known_narratives is not None:
         unknown = sorted(set(narratives) - known_narratives)
         if unknown:
-            raise LineError(f"unknown narrative key(s): {', '.join(unknown)}")
+            hint = "" if known_narratives else (
+                " (the database holds no narratives yet: run `chorus sources sync`)")
+            raise LineError(f"unknown narrative key(s): {', '.join(unknown)}{hint}")
     raw = obj.get("raw")
     if raw is not None and not isinstance(raw, dict):
         raise LineError("raw must be a JSON object")

@@ -43,3 +43,13 @@ def sync_seeds(db: Database, *, include_replay: bool = False) -> SyncCounts:
         for e in events:
             counts.bump("events", catalog.upsert_event(conn, e)[1])
     return counts
+
+
+def sync_narratives(db: Database) -> SyncCounts:
+    """Load the narrative taxonomy alone (part of `chorus db migrate`): analyst labels refer
+    to it, so an import's labels land on a migrated database before any `sources sync`."""
+    counts = SyncCounts()
+    with db.connection() as conn:
+        for n in loader.load_narratives():
+            counts.bump("narratives", catalog.upsert_narrative(conn, n)[1])
+    return counts

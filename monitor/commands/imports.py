@@ -10,9 +10,12 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from collectors.jsonl_import import read_jsonl
 from monitor.app import App, pass_app
+from monitor.errors import UserError
 from monitor.importing import ImportSummary, import_stream
 from monitor.output import print_json
 from storage import catalog
+from storage.database import Database
+from storage.migrate import status
 
 
 def report_summary(summary: ImportSummary, as_json: bool) -> None:
@@ -31,6 +34,14 @@ def report_summary(summary: ImportSummary, as_json: bool) -> None:
         sys.exit(1)
 
 
+def require_migrated(db: Database) -> None:
+    """Refuse to import into a database whose schema is missing or behind."""
+    pending = sum(not m["applied"] for m in status(db))
+    if pending:
+        raise UserError(f"the database is not migrated ({pending} pending migration"
+                        f"{'s' if pending > 1 else ''}): run `chorus db migrate` first")
+
+
 def progress_bar(enabled: bool, description: str) -> Progress:
     """A progress display on a terminal, none when output goes to a file or pipe."""
     return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"),
@@ -42,13 +53,15 @@ def progress_bar(enabled: bool, description: str) -> Progress:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_app
 def jsonl_cmd(app: App, path: Path, as_json: bool) -> None:
-    """Import generic JSONL, one post per line (DESIGN §5)."""
+    """Import generic JSONL, one post per line (DESIGN §5). A line whose `narratives` name
+    a key the database does not know is rejected whole, with its line number."""
+    require_migrated(app.db)
     with app.db.connection() as conn:
         known = frozenset(n["key"] for n in catalog.list_narratives(conn))
     with progress_bar(sys.stderr.isatty(), "importing") as progress, path.open("rb") as stream:
         task = progress.add_task(f"importing {path.name}", total=None)
         summary = import_stream(
-            app.db, read_jsonl(stream, known or None), kind="jsonl", path=path,
+            app.db, read_jsonl(stream, known), kind="jsonl", path=path,
             on_progress=lambda n: progress.update(task, completed=n))
     report_summary(summary, as_json)
 

@@ -10,7 +10,7 @@ import click
 from collectors.telegram_export import read_telegram_export
 from collectors.twarc_import import read_twarc
 from monitor.app import App, pass_app
-from monitor.commands.imports import progress_bar, report_summary
+from monitor.commands.imports import progress_bar, report_summary, require_migrated
 from monitor.errors import UserError
 from monitor.importing import import_stream
 from storage import collection
@@ -33,6 +33,7 @@ def telegram_export_cmd(app: App, path: Path, handle: str | None, as_json: bool)
     handle = handle.strip().lstrip("@") if handle else None
     if handle is not None and (not handle or any(c.isspace() for c in handle)):
         raise UserError(f"invalid handle {handle!r}")
+    require_migrated(app.db)
     with app.db.connection() as conn:
         known = collection.channel_handles(conn)
     with progress_bar(sys.stderr.isatty(), "importing") as progress, \
@@ -51,6 +52,7 @@ def telegram_export_cmd(app: App, path: Path, handle: str | None, as_json: bool)
 @pass_app
 def twarc_cmd(app: App, path: Path, as_json: bool) -> None:
     """Import twarc2 JSONL (API response pages, or flattened tweets, one per line)."""
+    require_migrated(app.db)
     with progress_bar(sys.stderr.isatty(), "importing") as progress, path.open("rb") as stream:
         task = progress.add_task(f"importing {path.name}", total=None)
         summary = import_stream(app.db, read_twarc(stream), kind="twarc", path=path,
