@@ -56,7 +56,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_user", "", "SMTP user name (the password is a secret)."),
     Setting("digest_from", "chorus@localhost", "From address of the digest."),
     Setting("digest_recipients", "", "Comma-separated digest recipients."),
-    Setting("console_url", "http://127.0.0.1:8750", "Base URL of the console, for links."),
+    Setting("console_url", "http://127.0.0.1:8750",
+            "Base URL of the console, for links; behind a TLS proxy its public address "
+            "(form posts from that origin are accepted)."),
     Setting("pre_window_days", 7, "Convergence: days before an event searched for pre-positioning."),
     Setting("post_window_hours", 72, "Convergence: hours after an event that count."),
     Setting("convergence_k", 3, "Convergence: k in time-to-k-actors."),

@@ -63,7 +63,7 @@ def test_every_page_has_a_strict_csp_and_no_inline_code(client: TestClient,
         assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY, url
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["x-frame-options"] == "DENY"
-        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["referrer-policy"] == "same-origin"
         assert headers["cache-control"] == "no-store"
         html = response.text
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), f"inline script on {url}"
