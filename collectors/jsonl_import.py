@@ -9,6 +9,12 @@ from typing import IO, Any
 
 from collectors import jsoncodec
 from collectors.records import PLATFORMS, PostRecord, RejectedRecord
+from collectors.storable import (
+    SURROGATE_ESCAPE,
+    UNSTORABLE_ESCAPE,
+    source_problem,
+    storable_problem,
+)
 
 PLATFORM_ALIASES = {"x": "twitter", "tg": "telegram"}
 _REQUIRED = ("platform", "source", "id", "posted_at", "text")
@@ -60,9 +66,12 @@ def parse_line(obj: Any, known_narratives: frozenset[str] | None = None) -> Post
     if known_narratives is not None:
         unknown = sorted(set(narratives) - known_narratives)
         if unknown:
+            # Keys are shown as typed unless invisible or unprintable characters hide in them.
+            shown = ", ".join(k if k.isprintable() and len(k) <= 80 else repr(k[:80])
+                              for k in unknown)
             hint = "" if known_narratives else (
                 " (the database holds no narratives yet: run `chorus sources sync`)")
-            raise LineError(f"unknown narrative key(s): {', '.join(unknown)}{hint}")
+            raise LineError(f"unknown narrative key(s): {shown}{hint}")
     raw = obj.get("raw")
     if raw is not None and not isinstance(raw, dict):
         raise LineError("raw must be a JSON object")
@@ -105,8 +114,16 @@ def read_jsonl(
             yield RejectedRecord(where, "invalid JSON: nested too deeply")
             continue
         try:
-            yield parse_line(obj, known_narratives)
-        except LineError as exc:
+            record = parse_line(obj, known_narratives)
+        except ValueError as exc:  # LineError, and PostRecord's own checks
             yield RejectedRecord(where, str(exc))
-        except ValueError as exc:  # PostRecord's own checks
-            yield RejectedRecord(where, str(exc))
+            continue
+        # NUL and lone surrogates (valid JSON escapes) cannot be stored. A strict decoder
+        # refuses raw control characters, so only a line with such an escape needs the
+        # full check; any line can hide invisible characters in its handle.
+        problem = (storable_problem(record, check_raw=SURROGATE_ESCAPE.search(text) is not None)
+                   if UNSTORABLE_ESCAPE.search(text) else source_problem(record))
+        if problem:
+            yield RejectedRecord(where, problem)
+        else:
+            yield record

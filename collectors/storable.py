@@ -3,7 +3,9 @@ unpaired UTF-16 surrogates (which JSON can smuggle in as `\\ud800` escapes). One
 must be reported on its own, never abort the batch it travels in.
 
 The write path already strips NUL from post texts and raw payloads; everything else is
-checked here.
+checked here. Source handles must also be visible: a zero-width or bidi control character
+would make `Tura313\u200b` a second source that looks like the first. (Post texts keep
+theirs: Persian and Arabic writing needs ZWNJ and direction marks.)
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 # A surrogate or a NUL escape. A strict JSON decoder refuses raw control characters inside
 # strings, so JSON text without either escape cannot decode to an unstorable string.
 UNSTORABLE_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F][0-9a-fA-F]{2}|0000)")
-_FIELDS = ("source", "native_id", "url", "lang", "forwarded_from", "forwarded_from_id",
+_FIELDS = ("native_id", "url", "lang", "forwarded_from", "forwarded_from_id",
            "reply_to", "quote_of")
 
 
@@ -33,6 +35,24 @@ def text_problem(value: str, *, nul_allowed: bool = False) -> str | None:
     except UnicodeEncodeError:
         return "an unpaired UTF-16 surrogate"
     return None
+
+
+def handle_problem(handle: str) -> str | None:
+    """Why a source handle is unusable: whitespace, control, format (zero-width, bidi) or
+    unassigned characters, which str.isprintable() refuses (all but the ASCII space)."""
+    if handle.isascii() and handle.isprintable() and " " not in handle:
+        return None  # nearly every handle: skip the per-character scan
+    for char in handle:
+        if not char.isprintable() or char.isspace():
+            return f"an invisible, space or control character (U+{ord(char):04X})"
+    return None
+
+
+def source_problem(record: PostRecord) -> str | None:
+    """The record's source handle check alone: for input that can hold no NUL or surrogate
+    (JSON without such escapes) but can hold any visible or invisible character."""
+    problem = handle_problem(record.source)
+    return f"source handle {record.source[:80]!r} contains {problem}" if problem else None
 
 
 def deep_problem(value: Any, *, nul_allowed: bool = False) -> str | None:
@@ -56,6 +76,9 @@ def deep_problem(value: Any, *, nul_allowed: bool = False) -> str | None:
 def storable_problem(record: PostRecord, *, check_raw: bool = True) -> str | None:
     """Why the record cannot be stored, or None. `check_raw=False` skips the raw payload when
     the caller knows its source text had no surrogate escapes (the costly part)."""
+    problem = source_problem(record)
+    if problem:
+        return problem
     for name in _FIELDS:
         value = getattr(record, name)
         if isinstance(value, str):

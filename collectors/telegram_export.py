@@ -19,8 +19,8 @@ from collectors.records import PostKind, PostRecord, RejectedRecord
 from collectors.storable import (
     SURROGATE_ESCAPE,
     UNSTORABLE_ESCAPE,
+    handle_problem,
     storable_problem,
-    text_problem,
 )
 from collectors.telegram_mapping import post_url, private_post_url, unique
 
@@ -272,7 +272,7 @@ def _messages(js: JsonStream, meta: Mapping[str, Any], handles: Mapping[int, str
         yield RejectedRecord(f"chat {name!r}", "messages must be a list")
         return
     # Fields a record takes from the chat rather than from the message.
-    chat_clean = text_problem(chat.handle) is None
+    chat_clean = handle_problem(chat.handle) is None
     for position in js.array_items():
         message = js.value()
         suspicious = not chat_clean or js.last_value_matches(UNSTORABLE_ESCAPE)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from collectors.storable import handle_problem
 from collectors.telegram_export import read_telegram_export
 from collectors.twarc_import import read_twarc
 from monitor.app import App, pass_app
@@ -31,8 +32,11 @@ def telegram_export_cmd(app: App, path: Path, handle: str | None, as_json: bool)
         if not path.is_file():
             raise UserError(f"{path.parent} holds no result.json (export as JSON, not HTML)")
     handle = handle.strip().lstrip("@") if handle else None
-    if handle is not None and (not handle or any(c.isspace() for c in handle)):
-        raise UserError(f"invalid handle {handle!r}")
+    if handle == "":
+        raise UserError("invalid handle: it is empty")
+    problem = handle_problem(handle) if handle else None
+    if problem:
+        raise UserError(f"invalid handle {handle!r}: it contains {problem}")
     require_migrated(app.db)
     with app.db.connection() as conn:
         known = collection.channel_handles(conn)
