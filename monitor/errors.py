@@ -5,7 +5,7 @@ from __future__ import annotations
 from monitor.settings import ConfigError
 from seeds.loader import SeedError
 from storage.catalog import CatalogError
-from storage.database import DatabaseUnavailable, mask_url
+from storage.database import DatabaseUnavailable, DatabaseUrlError, mask_url
 from storage.migrate import MigrationError
 
 
@@ -14,7 +14,8 @@ class UserError(Exception):
 
 
 USER_ERRORS: tuple[type[BaseException], ...] = (
-    UserError, ConfigError, SeedError, CatalogError, DatabaseUnavailable, MigrationError,
+    UserError, ConfigError, SeedError, CatalogError, DatabaseUnavailable, DatabaseUrlError,
+    MigrationError,
     FileNotFoundError, IsADirectoryError, PermissionError,
 )
 

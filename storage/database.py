@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -37,10 +38,45 @@ class DatabaseUnavailable(Exception):
         )
 
 
+class DatabaseUrlError(Exception):
+    """The database URL cannot be parsed; the message never shows its password."""
+
+
+_SCHEMES = ("postgresql://", "postgres://")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def check_url(url: str) -> None:
+    """Raise DatabaseUrlError unless libpq can parse the URL (or key=value settings)."""
+    try:
+        conninfo_to_dict(url)
+    except psycopg.ProgrammingError as exc:
+        raise DatabaseUrlError(_url_problem(url, str(exc))) from None
+
+
+def _url_problem(url: str, reason: str) -> str:
+    where = "the database URL (CHORUS_DATABASE_URL)"
+    if url.startswith(_SCHEMES):
+        # libpq may quote the URL or one of its tokens (a badly escaped password, say).
+        detail = reason.strip().splitlines()[0] if reason.strip() else "cannot be parsed"
+        found = _PASSWORD_IN_URL.search(url)
+        if found and found["pw"]:
+            detail = detail.replace(found["pw"], "***")
+        return f"{where} {mask_url(url)} is malformed: {mask_url(detail)}"
+    scheme = _SCHEME.match(url)
+    if scheme:
+        return (f"{where} {mask_url(url)} is not a PostgreSQL URL: its scheme is "
+                f"{scheme[1]}, and only postgresql or postgres are understood")
+    # Neither form: the parser quotes a token of it, which may be the password.
+    return (f"{where} is neither a postgresql:// URL nor key=value connection settings "
+            "(not shown: it may hold a password)")
+
+
 class Database:
     """A database chosen by URL; hands out pooled connections."""
 
     def __init__(self, url: str, *, min_size: int = 1, max_size: int = 8) -> None:
+        check_url(url)
         self.url = url
         self._min_size = min_size
         self._max_size = max_size
