@@ -42,18 +42,17 @@ WITH firsts AS (
     FROM firsts f
 ), measures AS (
     -- Adopters come back as parallel arrays in lead–lag order (far cheaper to build and
-    -- read than one JSON object each); adoption_measures zips them into entries. The rows
-    -- reach the aggregates sorted by (narrative, ord) from the subquery, with no join in
-    -- between, so the arrays are in that order without a sort per array (PostgreSQL 15
-    -- sorts each ORDER BY aggregate separately).
+    -- read than one JSON object each); adoption_measures zips them into entries. Every
+    -- array says ORDER BY ord itself: a subquery's order is not kept (PostgreSQL 16 re-sorts
+    -- the rows for its presorted aggregates, e.g. by group_key for count(DISTINCT)).
     SELECT narrative,
-           array_agg(actor) AS actors,
-           array_agg(group_key) AS groups,
-           array_agg(convergence_iso(posted_at)) AS first_posts,
-           array_agg(round(lag::numeric, 2)) AS lags,
-           array_agg(platform) AS platforms,
-           array_agg(url) AS urls,
-           array_agg(post_id) AS post_ids,
+           array_agg(actor ORDER BY ord) AS actors,
+           array_agg(group_key ORDER BY ord) AS groups,
+           array_agg(convergence_iso(posted_at) ORDER BY ord) AS first_posts,
+           array_agg(round(lag::numeric, 2) ORDER BY ord) AS lags,
+           array_agg(platform ORDER BY ord) AS platforms,
+           array_agg(url ORDER BY ord) AS urls,
+           array_agg(post_id ORDER BY ord) AS post_ids,
            count(*) FILTER (WHERE lag <= 1) AS w1,
            count(*) FILTER (WHERE lag <= 6) AS w6,
            count(*) FILTER (WHERE lag <= 24) AS w24,
@@ -61,7 +60,7 @@ WITH firsts AS (
            count(DISTINCT group_key) FILTER (WHERE lag <= 24) AS groups_24h,
            round((max(lag) FILTER (WHERE ord = %(k)s))::numeric, 2) AS time_to_k_hours,
            sum(power(2.0, -lag / 12.0)) AS weighted
-    FROM (SELECT * FROM ordered ORDER BY narrative, ord) o
+    FROM ordered
     GROUP BY narrative
 )
 SELECT n.key AS narrative, n.names ->> 'en' AS name, n.threshold,
