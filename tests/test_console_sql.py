@@ -248,8 +248,7 @@ RED_TEAM = [
     "WITH added AS (INSERT INTO labels (post_id, narrative, verdict, analyst) "
     "VALUES (1, 'false_flag', 'confirm', 'x') RETURNING id) SELECT * FROM added",
     "SET TRANSACTION READ WRITE",
-    "SELECT set_config('statement_timeout', '0', false)",
-    "SELECT set_config('default_transaction_read_only', 'off', false)",
+    "SELECT set_config('statement_timeout', '0', false), pg_sleep(60)",
     "SET statement_timeout = 0",
     "SELECT pg_advisory_lock(42)",
     "SELECT pg_try_advisory_lock(4856853483521736705)",
@@ -275,25 +274,36 @@ RED_TEAM = [
     "SELECT * FROM console_users",
     "SELECT password_hash FROM public.console_users",
 ]
+# set_config is PUBLIC's again (migration 070: pg_dump needs it); in the tab it may run, and
+# its setting dies with the query's connection.
+HARMLESS = [
+    "SELECT set_config('statement_timeout', '0', false)",
+    "SELECT set_config('default_transaction_read_only', 'off', false)",
+]
 
 
 @pytest.fixture
 def armed(seeded_db: Database, corpus: Corpus, tmp_path: Path) -> TestClient:
-    """A console whose database has dblink installed, as an operator might have done."""
+    """A console whose database has dblink installed, as an operator might have done (where the
+    server ships it: the embedded PostgreSQL 16 has no contrib modules, and its attacks then
+    fail for want of the functions, which the test still checks)."""
     with seeded_db.connection() as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS dblink")
+        available = conn.execute(
+            "SELECT 1 FROM pg_available_extensions WHERE name = 'dblink'").fetchone()
+        if available:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS dblink")
     return client_for(seeded_db, tmp_path, sql_timeout_ms="700")
 
 
 def test_red_team(seeded_db: Database, armed: TestClient) -> None:
     """Every attack in one database (fast); each is checked on its own and all are reported."""
     problems: list[str] = []
-    for attack in RED_TEAM:
+    for attack in RED_TEAM + HARMLESS:
         before = fingerprint(seeded_db)
         started = time.monotonic()
         status, page = run(armed, attack)
         elapsed = time.monotonic() - started
-        if status != 400 or "sql-error" not in page:
+        if attack not in HARMLESS and (status != 400 or "sql-error" not in page):
             problems.append(f"{attack!r} was not refused (HTTP {status})")
         if elapsed > 5:
             problems.append(f"{attack!r} held the console {elapsed:.1f} s")
