@@ -47,6 +47,8 @@ test: install-dev
 	$(VENV)/bin/ruff check collectors classifiers storage monitor seeds tests bench
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	@echo "== the database tests again, on the embedded PostgreSQL 16 that make demo runs =="
+	CHORUS_TEST_SERVER=embedded $(VENV)/bin/pytest -m "database and not browser" $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,8 +1,13 @@
 """Tests run on a real PostgreSQL server.
 
-Chosen in this order: CHORUS_TEST_DATABASE_URL; the server on 127.0.0.1:5432 if it answers;
-else the embedded pgserver. The session migrates one template database; each test gets a
-fresh copy of it (CREATE DATABASE ... TEMPLATE) and it is dropped afterwards.
+Chosen in this order: CHORUS_TEST_SERVER=embedded (the pgserver PostgreSQL 16 that `make demo`
+runs, in a throw-away data directory); CHORUS_TEST_DATABASE_URL; the server on 127.0.0.1:5432
+if it answers; else the embedded pgserver. The session migrates one template database; each
+test gets a fresh copy of it (CREATE DATABASE ... TEMPLATE) and it is dropped afterwards.
+
+Every test that uses a database is marked `database`, so that `make test` runs them a second
+time on the other server (`pytest -m database` with CHORUS_TEST_SERVER=embedded): users get
+PostgreSQL 15 from their distribution and 16 from the demo, and the two plan queries differently.
 """
 
 from __future__ import annotations
@@ -39,7 +44,19 @@ def _answers(url: str) -> bool:
         return False
 
 
+def _embedded_admin_url() -> str:
+    import tempfile
+
+    from storage.embedded import embedded_url
+
+    pgdata = Path(tempfile.mkdtemp(prefix="chorus-test-pg-")) / "pgdata"
+    url = embedded_url(pgdata)
+    return conninfo.make_conninfo(url, dbname="postgres")
+
+
 def _admin_url() -> str:
+    if os.environ.get("CHORUS_TEST_SERVER") == "embedded":
+        return _embedded_admin_url()
     explicit = os.environ.get("CHORUS_TEST_DATABASE_URL")
     if explicit:
         return explicit
@@ -69,9 +86,23 @@ def drop_database(admin_url: str, name: str) -> None:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+DATABASE_FIXTURES = frozenset({"admin_url", "database_url", "db", "seeded_db"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.database)
+
+
 @pytest.fixture(scope="session")
-def admin_url() -> str:
-    return _admin_url()
+def admin_url() -> Iterator[str]:
+    url = _admin_url()
+    yield url
+    if os.environ.get("CHORUS_TEST_SERVER") == "embedded":
+        from storage.embedded import stop_embedded
+
+        stop_embedded()
 
 
 @pytest.fixture(scope="session")
