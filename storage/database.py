@@ -44,6 +44,10 @@ class DatabaseUrlError(Exception):
 
 _SCHEMES = ("postgresql://", "postgres://")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+# Connection-level failures: the session is gone or was never had. Every other
+# OperationalError (query cancelled or timed out, deadlock, serialization failure, lock
+# not available, disk full) happened on a live connection and is the query's own failure.
+_LOST_SESSION_STATES = frozenset({"57P01", "57P02", "57P03", "57P05", "53300"})
 
 
 def check_url(url: str) -> None:
@@ -70,6 +74,13 @@ def _url_problem(url: str, reason: str) -> str:
     # Neither form: the parser quotes a token of it, which may be the password.
     return (f"{where} is neither a postgresql:// URL nor key=value connection settings "
             "(not shown: it may hold a password)")
+
+
+def is_connection_failure(exc: psycopg.OperationalError) -> bool:
+    """True when the connection failed or was lost (an outage worth retrying), False for a
+    failure of the statement itself on a working connection."""
+    state = exc.sqlstate
+    return state is None or state.startswith("08") or state in _LOST_SESSION_STATES
 
 
 class Database:
@@ -121,11 +132,16 @@ class Database:
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:
-        """A pooled connection; the block is one transaction, committed on success."""
+        """A pooled connection; the block is one transaction, committed on success.
+
+        A failed or lost connection raises DatabaseUnavailable; a statement's own failure
+        (QueryCanceled, DeadlockDetected, SerializationFailure, ...) propagates as itself."""
         try:
             with self.pool.connection() as conn:
                 yield conn
         except psycopg.OperationalError as exc:
+            if not is_connection_failure(exc):
+                raise
             raise DatabaseUnavailable(self.url, str(exc)) from None
 
     @contextlib.contextmanager

@@ -1,17 +1,21 @@
-"""What a bad database URL looks like to the user: one line, never the password."""
+"""What a bad database URL, and a failing statement, look like to the user and to the daemon:
+only a failed or lost connection is an outage (DatabaseUnavailable, retried as such)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
+import psycopg
 import pytest
 from click.testing import CliRunner
+from psycopg import errors
 
 from monitor.cli import cli
-from storage.database import Database, DatabaseUrlError
+from storage.database import Database, DatabaseUnavailable, DatabaseUrlError
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD_URLS = {
@@ -43,3 +47,50 @@ def test_a_badly_escaped_password_is_not_quoted_back() -> None:
     with pytest.raises(DatabaseUrlError) as error:
         Database("postgresql://u:pa%zzss@127.0.0.1/db")
     assert "pa%zzss" not in str(error.value) and "invalid percent-encoded" in str(error.value)
+
+
+def test_a_statement_timeout_is_not_an_outage(db: Database) -> None:
+    with pytest.raises(errors.QueryCanceled), db.connection() as conn:
+        conn.execute("SET LOCAL statement_timeout = 10")
+        conn.execute("SELECT pg_sleep(1)")
+    with db.connection() as conn:  # the pool and the server are fine
+        assert conn.execute("SELECT 1 AS one").fetchone() == {"one": 1}
+
+
+def test_a_lock_timeout_is_not_an_outage(db: Database) -> None:
+    with db.connect() as holder:
+        holder.execute("LOCK TABLE narratives IN ACCESS EXCLUSIVE MODE")
+        with pytest.raises(errors.LockNotAvailable), db.connection() as conn:
+            conn.execute("SET LOCAL lock_timeout = 10")
+            conn.execute("SELECT count(*) FROM narratives")
+
+
+def test_a_deadlock_is_not_an_outage(db: Database) -> None:
+    """Two transactions take two advisory locks in opposite orders; the server picks one."""
+    raised: list[BaseException] = []
+    both_hold_one = threading.Barrier(2, timeout=10)
+
+    def take(first: int, second: int) -> None:
+        try:
+            with db.connection() as conn:
+                conn.execute("SELECT pg_advisory_xact_lock(%(k)s)", {"k": first})
+                both_hold_one.wait()
+                conn.execute("SELECT pg_advisory_xact_lock(%(k)s)", {"k": second})
+        except (psycopg.Error, DatabaseUnavailable) as exc:  # expected: DeadlockDetected
+            raised.append(exc)
+
+    threads = [threading.Thread(target=take, args=pair) for pair in ((1, 2), (2, 1))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert [type(exc) for exc in raised] == [errors.DeadlockDetected]
+
+
+def test_a_lost_connection_is_an_outage(db: Database) -> None:
+    with pytest.raises(DatabaseUnavailable) as error, db.connection() as conn:
+        pid = conn.execute("SELECT pg_backend_pid() AS pid").fetchone()
+        with db.connect(autocommit=True) as killer:
+            killer.execute("SELECT pg_terminate_backend(%(pid)s)", {"pid": pid and pid["pid"]})
+        conn.execute("SELECT 1")
+    assert "cannot connect to PostgreSQL" in str(error.value)
