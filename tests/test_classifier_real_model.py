@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from classifiers.evaluation import evaluate, read_gold
@@ -119,19 +118,23 @@ def test_reporting_or_debunking_is_not_promoting(real: Tagger, lang: str, key: s
 
 
 def test_the_shipped_head_was_fitted_on_the_dev_split_only(real: Tagger) -> None:
+    """What the shipped head promises: it records dev as its only source, and refitting it on
+    dev gives the same tags on dev. Not the same digits: float results move in the last places
+    between numpy/onnxruntime/transformers versions and thread counts."""
     assert real.head is not None and real.method == "prototype-head"
     shipped = json.loads(packaged_head_path(real.encoder.info).read_text(encoding="utf-8"))  # type: ignore[union-attr]
     assert shipped["trained"]["source"] == ["narratives_dev.jsonl"]
+    assert real.head.version == shipped["version"]
     dev, problems = read_gold(DATA / "narratives_dev.jsonl", real.keys)
     assert not problems
-    refit = train_head(real, from_gold(dev, real.keys)).to_dict()
-    assert real.head.version == shipped["version"]
-    # Refitting on dev gives the shipped head again, up to float noise between numerical
-    # library versions (a last-digit change would alter the version hash, not the head).
-    for name in ("mean", "std", "weights", "thresholds", "bias"):
-        assert np.allclose(refit[name], shipped[name], rtol=0, atol=1e-5), name
-    assert refit["narratives"] == shipped["narratives"]
-    assert refit["features"] == shipped["features"]
+    refit = train_head(real, from_gold(dev, real.keys))
+    assert refit.narratives == real.head.narratives
+    texts, langs = [g.text for g in dev], [g.lang for g in dev]
+    shipped_tags = [{r.narrative for r in rs} for rs in real.tag(texts, langs)]
+    refit_tags = [{r.narrative for r in rs} for rs in real.with_head(refit).tag(texts, langs)]
+    differing = [g.text for g, a, b in zip(dev, shipped_tags, refit_tags, strict=True) if a != b]
+    # A post scored within float noise of a threshold may flip; more than that is a new head.
+    assert len(differing) <= max(1, len(dev) // 100), differing
 
 
 def test_targets_on_the_test_split(real: Tagger) -> None:
