@@ -11,6 +11,7 @@ import click
 from monitor.app import App
 from monitor.errors import USER_ERRORS, describe
 from monitor.logs import setup_logging
+from storage.database import DatabaseError
 
 # Each module in monitor/commands exposes COMMANDS (top-level) and may expose
 # IMPORT_COMMANDS (sub-commands of `chorus import`).
@@ -29,6 +30,9 @@ class ChorusGroup(click.Group):
         except USER_ERRORS as exc:
             click.echo(f"error: {describe(exc)}", err=True)
             ctx.exit(2)
+        except DatabaseError as exc:  # refused on a live connection: one line, not a traceback
+            click.echo(f"error: {describe(exc)}", err=True)
+            ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)

@@ -5,7 +5,13 @@ from __future__ import annotations
 from monitor.settings import ConfigError
 from seeds.loader import SeedError
 from storage.catalog import CatalogError
-from storage.database import DatabaseUnavailable, DatabaseUrlError, mask_url
+from storage.database import (
+    DatabaseError,
+    DatabaseUnavailable,
+    DatabaseUrlError,
+    describe_database_error,
+    mask_url,
+)
 from storage.migrate import MigrationError
 
 
@@ -21,6 +27,8 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
 
 
 def describe(exc: BaseException) -> str:
+    if isinstance(exc, DatabaseError):
+        return describe_database_error(exc)
     if isinstance(exc, FileNotFoundError | IsADirectoryError | PermissionError):
         return f"{exc.strerror}: {exc.filename}"
     return mask_url(str(exc))

@@ -42,6 +42,20 @@ class DatabaseUrlError(Exception):
     """The database URL cannot be parsed; the message never shows its password."""
 
 
+# What the server (or the driver) refused on a live connection: a timeout, a deadlock, a
+# constraint, a missing privilege. Exposed here so that callers outside storage can name it
+# without importing psycopg; describe_database_error says it in one line.
+DatabaseError = psycopg.Error
+
+
+def describe_database_error(exc: psycopg.Error) -> str:
+    """One line for a user: what PostgreSQL said and its SQLSTATE, never the query or a DSN."""
+    diag = exc.diag
+    message = diag.message_primary or (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    state = f" (SQLSTATE {exc.sqlstate})" if exc.sqlstate else ""
+    return f"the database refused the operation: {mask_url(message)}{state}"
+
+
 _SCHEMES = ("postgresql://", "postgres://")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 # Connection-level failures: the session is gone or was never had. Every other

@@ -94,3 +94,19 @@ def test_a_lost_connection_is_an_outage(db: Database) -> None:
             killer.execute("SELECT pg_terminate_backend(%(pid)s)", {"pid": pid and pid["pid"]})
         conn.execute("SELECT 1")
     assert "cannot connect to PostgreSQL" in str(error.value)
+
+
+def test_a_refused_statement_is_one_line_at_the_cli(db: Database, tmp_path: Path) -> None:
+    """A statement the server refuses (here: a write in a read-only session) is named with its
+    SQLSTATE in one line, with no traceback and no password."""
+    url = psycopg.conninfo.make_conninfo(db.url, password="secretpw",
+                                         options="-c default_transaction_read_only=on")
+    env = {**os.environ, "CHORUS_DATABASE_URL": url,
+           "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")}
+    env.pop("CHORUS_CONFIG", None)
+    done = subprocess.run([sys.executable, "-m", "monitor.cli", "sources", "sync"], env=env,
+                          cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "secretpw" not in done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("error: the database refused the operation") and "25006" in line
