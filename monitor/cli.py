@@ -61,12 +61,7 @@ def import_group() -> None:
 
 def _register() -> None:
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"monitor.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"monitor.commands.{name}":
-                continue  # that area is not built yet
-            raise
+        module = importlib.import_module(f"monitor.commands.{name}")  # a failure must surface
         for command in getattr(module, "COMMANDS", ()):
             cli.add_command(command)
         for command in getattr(module, "IMPORT_COMMANDS", ()):
