@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
-
-from classifiers.normalise import detect_language, normalise
 
 Platform = Literal["telegram", "twitter"]
 PLATFORMS: tuple[str, ...] = ("telegram", "twitter")
@@ -44,18 +41,6 @@ class PostRecord:
             raise ValueError("posted_at must carry a time zone")
         if self.edited_at is not None and self.edited_at.tzinfo is None:
             raise ValueError("edited_at must carry a time zone")
-
-    @property
-    def normalized_text(self) -> str:
-        return normalise(self.text)
-
-    @property
-    def content_hash(self) -> bytes:
-        return hashlib.sha256(self.text.encode("utf-8")).digest()
-
-    @property
-    def language(self) -> str:
-        return self.lang or detect_language(self.text)
 
 
 @dataclass(frozen=True, slots=True)
