@@ -44,10 +44,10 @@ def serve(app: App, host: str, port: int) -> None:
     web = create_app(app.config, app.db, auth_required=login)
     click.echo(f"console on http://{'[' + host + ']' if ':' in host else host}:{port}/ "
                f"({'login required' if login else 'local, no login'})", err=True)
-    # Proxy headers are trusted from the local machine only: a TLS proxy there makes
-    # request.url https, and then the cookies are marked Secure.
-    uvicorn.run(web, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
-                server_header=False, log_level="warning")
+    # The app reads X-Forwarded-* itself, from the proxies in console_trusted_proxies only
+    # (a TLS proxy there makes request.url https, and then cookies are marked Secure).
+    uvicorn.run(web, host=host, port=port, proxy_headers=False, server_header=False,
+                log_level="warning")
 
 
 @console.command("adduser")

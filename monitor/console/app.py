@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import ipaddress
 import logging
 import secrets
 from datetime import timedelta
@@ -16,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from monitor.console.pages import auth, dashboard, event, narrative, ops, post, search, sources, sql
 from monitor.console.security import SecurityHeaders
@@ -24,7 +26,7 @@ from monitor.console.state import ConsoleState
 from monitor.console.templating import environment
 from monitor.console.timing import ServerTiming
 from monitor.console.web import error_page, page
-from monitor.settings import Config
+from monitor.settings import Config, ConfigError
 from storage.database import Database
 from storage.readonly import ReaderUnavailable, ReadOnlyRunner, grant_reader_access
 
@@ -86,6 +88,24 @@ def _prepare_sql_tab(db: Database, role: str) -> str | None:
     return None
 
 
+def trusted_proxies(config: Config) -> list[str]:
+    """Setting console_trusted_proxies as addresses and networks; anything else is refused
+    (a typo would otherwise silently trust nobody, or everybody)."""
+    trusted = []
+    for entry in (e.strip() for e in str(config.console_trusted_proxies).split(",")):
+        if not entry:
+            continue
+        try:
+            if "/" in entry:
+                trusted.append(str(ipaddress.ip_network(entry, strict=False)))
+            else:
+                trusted.append(str(ipaddress.ip_address(entry)))
+        except ValueError:
+            raise ConfigError(f"setting console_trusted_proxies: {entry!r} is not an IP "
+                              "address or network") from None
+    return trusted
+
+
 def create_app(config: Config, db: Database, *, auth_required: bool = False) -> Starlette:
     """The console for `db`. With auth_required every page but /login, /healthz and
     /metrics needs a logged-in user (chorus console adduser)."""
@@ -107,7 +127,11 @@ def create_app(config: Config, db: Database, *, auth_required: bool = False) -> 
                          reader_problem=_prepare_sql_tab(db, str(config.sql_reader_role)),
                          page_size=int(config.console_page_size),
                          export_cap=int(config.console_export_cap))
-    app = Starlette(routes=_routes(), middleware=[Middleware(ServerTiming), Middleware(SecurityHeaders)],
+    # Outermost: the client address and scheme every later step sees. Forwarded headers
+    # count only from the proxies named in the settings, never from whoever connects.
+    middleware = [Middleware(ProxyHeadersMiddleware, trusted_hosts=trusted_proxies(config)),
+                  Middleware(ServerTiming), Middleware(SecurityHeaders)]
+    app = Starlette(routes=_routes(), middleware=middleware,
                     exception_handlers={HTTPException: _http_error})
     app.state.console = state
     return app

@@ -11,6 +11,7 @@ from datetime import timedelta
 import jinja2
 
 from monitor.console.sessions import Sessions
+from monitor.console.throttle import LoginThrottle
 from monitor.settings import Config
 from storage import console_sources
 from storage.database import Database, DatabaseUnavailable
@@ -74,6 +75,7 @@ class ConsoleState:
     page_size: int = 50
     export_cap: int = 10_000
     source_totals: SourceTotals = field(init=False)
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
     def __post_init__(self) -> None:
         self.source_totals = SourceTotals(self.db)

@@ -3,42 +3,12 @@
 from __future__ import annotations
 
 import re
-import threading
-import time
 
 from starlette.responses import Response
 
 from monitor.console.web import PageError, PageRequest
 
 _ANALYST = re.compile(r"^[\w .@'-]{1,64}$")
-FAILURES_ALLOWED = 5
-FAILURE_WINDOW_S = 300.0
-
-
-class LoginThrottle:
-    """At most FAILURES_ALLOWED failed logins per user name and address per window."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._failures: dict[tuple[str, str], list[float]] = {}
-
-    def blocked(self, key: tuple[str, str]) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            recent = [t for t in self._failures.get(key, []) if now - t < FAILURE_WINDOW_S]
-            self._failures[key] = recent
-            return len(recent) >= FAILURES_ALLOWED
-
-    def failed(self, key: tuple[str, str]) -> None:
-        with self._lock:
-            self._failures.setdefault(key, []).append(time.monotonic())
-
-    def succeeded(self, key: tuple[str, str]) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-
-
-THROTTLE = LoginThrottle()
 
 
 def _next_url(value: str) -> str:
@@ -58,16 +28,20 @@ def login(req: PageRequest) -> Response:
     password = req.form.get("password", "")
     next_url = _next_url(req.form.get("next", "/"))
     client = req.request.client.host if req.request.client else ""
-    key = (name.lower(), client)
-    if THROTTLE.blocked(key):
-        return req.render("login.html", status=429, next_url=next_url,
-                          error="too many failed attempts; wait a few minutes")
+    user = name.lower()
+    throttle = req.state.login_throttle
+    wait = throttle.wait_s(client, user)
+    if wait:
+        response = req.render("login.html", status=429, next_url=next_url,
+                              error=f"too many failed attempts; try again in {wait} seconds")
+        response.headers["retry-after"] = str(wait)
+        return response
     if not name or not password or not req.state.sessions.login(
             req.state.db, req.session, name, password):
-        THROTTLE.failed(key)
+        throttle.failed(client, user)
         return req.render("login.html", status=401, next_url=next_url,
                           error="wrong user name or password")
-    THROTTLE.succeeded(key)
+    throttle.succeeded(client, user)
     return req.redirect(next_url)
 
 
