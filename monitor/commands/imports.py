@@ -53,8 +53,9 @@ def progress_bar(enabled: bool, description: str) -> Progress:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_app
 def jsonl_cmd(app: App, path: Path, as_json: bool) -> None:
-    """Import generic JSONL, one post per line (DESIGN §5). A line whose `narratives` name
-    a key the database does not know is rejected whole, with its line number."""
+    """Import generic JSONL, one post per line (fields: the README's "Import formats").
+    A line whose `narratives` name a key the database does not know is rejected whole, with
+    its line number."""
     require_migrated(app.db)
     with app.db.connection() as conn:
         known = frozenset(n["key"] for n in catalog.list_narratives(conn))
