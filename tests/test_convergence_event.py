@@ -134,12 +134,27 @@ def test_one_narrative_by_event_name_and_bad_requests(db: Database, episode: int
             event_report(conn, episode, k=0)
 
 
-def test_score_grows_with_adopters_groups_and_speed() -> None:
-    base = expected_score([1, 2], 2)
-    assert expected_score([1, 2, 30], 2) > base       # one more adopter, even a slow one
-    assert expected_score([1, 2], 3) > base           # one more group
-    assert expected_score([0.5, 1], 2) > base         # the same adopters, sooner
-    assert math.isclose(expected_score([], 0), 0.0)
+def sql_score(db: Database, lags: list[float], groups_24h: int, k: int = 3) -> float:
+    """The score as the report computes it: PostgreSQL's convergence_score over the weighted
+    adopters the report sums (2^(-lag/12) each)."""
+    with db.connection() as conn:
+        row = conn.execute(
+            """SELECT convergence_score(
+                   (SELECT sum(power(2.0, -lag / 12.0)) FROM unnest(%(lags)s::float8[]) AS lag),
+                   %(groups)s, %(k)s) AS score""",
+            {"lags": [float(x) for x in lags], "groups": groups_24h, "k": k}).fetchone()
+    assert row is not None
+    return float(row["score"])
+
+
+def test_score_grows_with_adopters_groups_and_speed(db: Database) -> None:
+    base = sql_score(db, [1, 2], 2)
+    assert base == pytest.approx(expected_score([1, 2], 2), abs=1e-9)  # the documented formula
+    assert sql_score(db, [1, 2, 30], 2) > base       # one more adopter, even a slow one
+    assert sql_score(db, [1, 2], 3) > base           # one more group
+    assert sql_score(db, [0.5, 1], 2) > base         # the same adopters, sooner
+    assert math.isclose(sql_score(db, [], 0), 0.0)   # no adopters
+    assert 0 < sql_score(db, [0.0] * 500, 12) < 1    # stays below 1
 
 
 def test_adopter_urls_follow_the_posts(db: Database, episode: int) -> None:
