@@ -96,6 +96,9 @@ SECRETS: tuple[Setting, ...] = (
     Setting("smtp_password", "", "SMTP password."),
     Setting("console_secret", "", "Key that signs console session cookies."),
     Setting("sql_reader_password", "", "Password of the SQL tab's reader role (password auth)."),
+    Setting("console_metrics_token", "",
+            "Bearer token a scraper sends to the console's /metrics off loopback "
+            "(otherwise /metrics there needs a login)."),
 )
 SECRET_NAMES = frozenset(s.name for s in SECRETS)
 MASK = "********"
