@@ -10,7 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
@@ -91,11 +91,40 @@ def page(handler: Handler, *, public: bool = False) -> Endpoint:
     return endpoint
 
 
-def _same_origin(request: Request) -> bool:
-    if request.headers.get("sec-fetch-site") == "cross-site":
-        return False
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> str | None:
+    """scheme://host[:port] as a browser writes an Origin (default port left out)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # a port that is not a number
+        return None
+    if not parts.scheme or not parts.hostname:
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    shown = "" if port is None or port == _DEFAULT_PORTS.get(parts.scheme) else f":{port}"
+    return f"{parts.scheme}://{host}{shown}"
+
+
+def _same_origin(request: Request, public_url: str) -> bool:
+    """Whether a POST comes from the console's own pages (the CSRF token is checked too).
+
+    A browser that sends Fetch Metadata says so itself: only `same-origin` passes (not
+    `same-site`, a sibling subdomain, nor `none`). Otherwise an Origin, when sent, must be the
+    console's: as the browser addressed it (Host), or its public URL (setting console_url,
+    for a TLS proxy in front). `null` (a sandboxed frame, a no-referrer page) never passes.
+    No Origin at all is a client that is not a browser; its token alone decides.
+    """
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site == "same-origin"
     origin = request.headers.get("origin")
-    return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
+    if origin is None:
+        return True
+    own = {_origin(f"{request.url.scheme}://{request.url.netloc}"), _origin(public_url)}
+    return _origin(origin) in own - {None}
 
 
 def _nul_field(request: Request, form: Mapping[str, str]) -> str | None:
@@ -119,7 +148,7 @@ def _serve(handler: Handler, request: Request, form: dict[str, str], public: boo
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             response: Response = RedirectResponse(f"/login?next={quote(target)}", 303)
         elif request.method == "POST" and not (
-                _same_origin(request) and session.csrf_matches(
+                _same_origin(request, str(state.config.console_url)) and session.csrf_matches(
                     form.get("csrf_token") or request.headers.get("x-csrf-token"))):
             response = error_page(request, 403, "the form's security token is missing or "
                                   "stale: reload the page and try again", session)
