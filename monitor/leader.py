@@ -17,7 +17,7 @@ import os
 import socket
 
 from storage.database import Database, DatabaseUnavailable
-from storage.jobs import LEADER_LOCK_KEY, LockSession
+from storage.jobs import LEADER_LOCK_KEY, LockNotPermitted, LockSession
 
 log = logging.getLogger("chorus.leader")
 
@@ -52,6 +52,14 @@ class Leadership:
         while not stop.is_set():
             try:
                 got = await asyncio.to_thread(self._session.try_lock, self._key)
+            except LockNotPermitted as exc:
+                # An operator's fix, not an outage: said once, then retried like one, so
+                # the daemon leads as soon as the grant is made.
+                if not unavailable_logged:
+                    log.error("cannot elect a leader: %s; retrying every %.1fs", exc,
+                              self.retry_s)
+                    unavailable_logged = True
+                got = False
             except DatabaseUnavailable as exc:
                 if not unavailable_logged:
                     log.warning("database unavailable while electing a leader: %s", exc.reason)

@@ -12,9 +12,10 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
+from psycopg import errors
 from psycopg.rows import dict_row
 
-from storage.database import Database, DatabaseUnavailable
+from storage.database import Database, DatabaseUnavailable, mask_url
 from storage.rows import one
 
 # Stable 64-bit keys ("Chorus" + a number); every daemon takes the same one.
@@ -28,11 +29,30 @@ _KEEPALIVE = {"tcp_keepalives_idle": "10", "tcp_keepalives_interval": "5",
               "tcp_keepalives_count": "3"}
 
 
+class LockNotPermitted(DatabaseUnavailable):
+    """The role may not take advisory locks (or set its session's settings): a missing grant,
+    not an outage. A DatabaseUnavailable, so that every caller already treats it as "no lock
+    held"; its message is the operator's fix."""
+
+    def __init__(self, url: str, reason: str, role: str) -> None:
+        self.role = role
+        self.url = mask_url(url)
+        self.reason = mask_url(reason.strip().splitlines()[0] if reason.strip() else reason)
+        Exception.__init__(
+            self,
+            f"the database role {role} at {self.url} may not take the daemon's locks: "
+            f"{self.reason}. Run Chorus as a member of the application role: an operator "
+            f"runs GRANT chorus_app TO {role}; (migration 070 gives chorus_app what the "
+            "daemon needs; on a database migrated by a non-superuser, a superuser also runs "
+            "the grants of storage/migrations/070_application_role.sql)")
+
+
 class LockSession:
     """A dedicated autocommit connection that holds session-level advisory locks.
 
-    Every failure of the connection surfaces as DatabaseUnavailable: the caller must then
-    assume it no longer holds any lock taken through this session.
+    Every failure of the connection surfaces as DatabaseUnavailable (LockNotPermitted when the
+    role lacks the privilege): the caller must then assume it no longer holds any lock taken
+    through this session.
     """
 
     def __init__(self, db: Database, application_name: str, timeout_s: float = 5.0) -> None:
@@ -70,6 +90,10 @@ class LockSession:
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             self.close()
             raise DatabaseUnavailable(self._db.url, str(exc) or type(exc).__name__) from None
+        except errors.InsufficientPrivilege as exc:
+            role = self._conn.info.user
+            self.close()  # holds nothing the caller may count on
+            raise LockNotPermitted(self._db.url, str(exc), role) from None
 
     def try_lock(self, key: int) -> bool:
         """Take the lock if nobody holds it; never waits."""

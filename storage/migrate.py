@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import psycopg
 
@@ -44,7 +45,12 @@ def available() -> list[Migration]:
     return [found[v] for v in sorted(found)]
 
 
-def _ensure_table(conn: psycopg.Connection[object]) -> None:
+def _ensure_table(conn: psycopg.Connection[Any]) -> None:
+    # Checked first: CREATE TABLE IF NOT EXISTS needs CREATE on the schema even when the
+    # table exists, which the application role does not have.
+    found = conn.execute("SELECT to_regclass('schema_migrations') IS NOT NULL AS found").fetchone()
+    if found is not None and found["found"]:
+        return
     conn.execute(
         """CREATE TABLE IF NOT EXISTS schema_migrations (
                version integer PRIMARY KEY,
@@ -60,6 +66,23 @@ def applied(db: Database) -> dict[int, tuple[str, str]]:
         rows = conn.execute("SELECT version, name, checksum FROM schema_migrations").fetchall()
         conn.commit()
     return {int(r["version"]): (str(r["name"]), str(r["checksum"])) for r in rows}
+
+
+def _apply(conn: psycopg.Connection[Any], migration: Migration, record: str) -> None:
+    """Run one migration and `record` it, in one transaction."""
+    try:
+        with conn.transaction():
+            conn.execute(migration.sql)
+            conn.execute(record, {"v": migration.version, "n": migration.name,
+                                  "c": migration.checksum})
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise MigrationError(
+            f"migration {migration.version:03d}_{migration.name} was not applied: "
+            f"{exc.diag.message_primary}. "
+            f"Migrations change the schema and need the database's owner (role "
+            f"{conn.info.user} is not, or lacks the privilege): run `chorus db migrate` with "
+            "CHORUS_DATABASE_URL naming the owner; the application role chorus_app only uses "
+            "the schema") from None
 
 
 def migrate(db: Database) -> list[Migration]:
@@ -79,13 +102,8 @@ def migrate(db: Database) -> list[Migration]:
                             "it was applied; add a new migration instead of editing it"
                         )
                     continue
-                with conn.transaction():
-                    conn.execute(migration.sql)
-                    conn.execute(
-                        "INSERT INTO schema_migrations (version, name, checksum) "
-                        "VALUES (%(v)s, %(n)s, %(c)s)",
-                        {"v": migration.version, "n": migration.name, "c": migration.checksum},
-                    )
+                _apply(conn, migration, "INSERT INTO schema_migrations (version, name, checksum) "
+                                        "VALUES (%(v)s, %(n)s, %(c)s)")
                 done.append(migration)
         finally:
             conn.execute("SELECT pg_advisory_unlock(%(k)s)", {"k": MIGRATION_LOCK_KEY})

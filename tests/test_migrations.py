@@ -8,6 +8,7 @@ import pytest
 from storage.database import Database
 from storage.migrate import MigrationError, available, migrate, status
 from tests.conftest import create_database, drop_database
+from tests.roles import as_role, temporary_role
 
 
 @pytest.fixture
@@ -69,3 +70,31 @@ def test_timestamps_are_timestamptz(db: Database) -> None:
                WHERE table_schema = 'public' AND data_type = 'timestamp without time zone'"""
         ).fetchall()
     assert bad == []
+
+
+def test_the_application_role_reads_the_history_without_creating_anything(
+        db: Database, admin_url: str) -> None:
+    """`chorus console` and `chorus sources sync` read the history as chorus_app, which may
+    not CREATE in schema public (CREATE TABLE IF NOT EXISTS needs it even when it exists)."""
+    with temporary_role(admin_url, "status", member_of="chorus_app") as role:
+        app = Database(as_role(db.url, role), max_size=1)
+        try:
+            assert all(row["applied"] for row in status(app))
+            assert migrate(app) == []
+        finally:
+            app.close()
+
+
+def test_the_application_role_may_not_migrate_and_is_told_who_may(
+        empty_db: Database, admin_url: str) -> None:
+    migrate(empty_db)  # 070 makes chorus_app; then a new migration is pending
+    with empty_db.connection() as conn:
+        conn.execute("DELETE FROM schema_migrations WHERE version = 70")
+    with temporary_role(admin_url, "mig", member_of="chorus_app") as role:
+        app = Database(as_role(empty_db.url, role), max_size=1)
+        try:
+            with pytest.raises(MigrationError,
+                               match="070_application_role was not applied: .*owner"):
+                migrate(app)
+        finally:
+            app.close()

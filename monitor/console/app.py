@@ -28,7 +28,8 @@ from monitor.console.timing import ServerTiming
 from monitor.console.web import error_page, page
 from monitor.settings import Config, ConfigError
 from storage.database import Database
-from storage.readonly import ReaderUnavailable, ReadOnlyRunner, grant_reader_access
+from storage.reader_access import check_reader_access
+from storage.readonly import ReaderUnavailable, ReadOnlyRunner
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -78,13 +79,16 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def _prepare_sql_tab(db: Database, role: str) -> str | None:
-    """Per-database grants for the reader role; the reason when the SQL tab cannot work."""
+    """The reason when the SQL tab cannot work as the reader role; what it should not be
+    allowed is logged. Checks only: grants are migrations' and operators' (070)."""
     try:
         with db.connection() as conn:
-            grant_reader_access(conn, role)
+            warnings = check_reader_access(conn, role)
     except ReaderUnavailable as exc:
         log.warning("SQL tab disabled: %s", exc)
         return str(exc)
+    for warning in warnings:
+        log.warning("SQL tab: %s", warning)
     return None
 
 
