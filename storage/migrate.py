@@ -1,4 +1,10 @@
-"""Numbered, forward-only migrations, applied by one runner under an advisory lock."""
+"""Numbered, forward-only migrations, applied by one runner under an advisory lock.
+
+A migration is never edited once applied and its number is never reused: the runner refuses
+a database whose recorded history disagrees with the files, and says what to do. The one
+exception is a known withdrawn migration (SUPERSEDED): its undo script runs, its record is
+dropped, and the migration that now holds its number is applied like any other.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,17 @@ from storage.database import Database
 _NAME = re.compile(r"^(?P<version>\d{3})_(?P<name>[a-z0-9_]+)\.sql$")
 # Any stable 64-bit key; every migrating process takes the same one.
 MIGRATION_LOCK_KEY = 0x43686F7275730001
+# Applied somewhere, then withdrawn and the number reused: (number, sha256 of the file as it
+# was) -> its name; migrations/superseded/ keeps the file and its undo script, NNN_name.undo.sql.
+SUPERSEDED: dict[tuple[int, str], str] = {
+    # Reverted in d21dc24; 060 reused by 060_convergence_inline_features (44d8ecc).
+    (60, "b9eb588ef12122bdc1ab10185e24b3d147d39ad7c72feb02d22857b548f804b3"): "search_vector",
+}
+
+
+def migration_label(version: int, name: str) -> str:
+    """How a migration is named in files and messages: 060_search_vector."""
+    return f"{version:03d}_{name}"
 
 
 class MigrationError(Exception):
@@ -31,6 +48,23 @@ class Migration:
     def checksum(self) -> str:
         return hashlib.sha256(self.sql.encode()).hexdigest()
 
+    @property
+    def label(self) -> str:
+        return migration_label(self.version, self.name)
+
+
+@dataclass(frozen=True)
+class Applied:
+    """One row of schema_migrations."""
+
+    version: int
+    name: str
+    checksum: str
+
+    @property
+    def label(self) -> str:
+        return migration_label(self.version, self.name)
+
 
 def available() -> list[Migration]:
     found: dict[int, Migration] = {}
@@ -43,6 +77,16 @@ def available() -> list[Migration]:
             raise MigrationError(f"two migrations share number {version:03d}")
         found[version] = Migration(version, match["name"], entry.read_text(encoding="utf-8"))
     return [found[v] for v in sorted(found)]
+
+
+def undo_of(record: Applied) -> Migration | None:
+    """The undo script of a known withdrawn migration, or None if `record` is not one."""
+    name = SUPERSEDED.get((record.version, record.checksum))
+    if name is None or name != record.name:
+        return None
+    folder = resources.files("storage.migrations").joinpath("superseded")
+    text = folder.joinpath(f"{record.label}.undo.sql").read_text(encoding="utf-8")
+    return Migration(record.version, f"undo_{record.name}", text)
 
 
 def _ensure_table(conn: psycopg.Connection[Any]) -> None:
@@ -60,12 +104,57 @@ def _ensure_table(conn: psycopg.Connection[Any]) -> None:
     )
 
 
+def _recorded(conn: psycopg.Connection[Any]) -> dict[int, Applied]:
+    rows = conn.execute("SELECT version, name, checksum FROM schema_migrations").fetchall()
+    return {int(r["version"]): Applied(int(r["version"]), str(r["name"]), str(r["checksum"]))
+            for r in rows}
+
+
 def applied(db: Database) -> dict[int, tuple[str, str]]:
     with db.connect() as conn:
         _ensure_table(conn)
-        rows = conn.execute("SELECT version, name, checksum FROM schema_migrations").fetchall()
+        recorded = _recorded(conn)
         conn.commit()
-    return {int(r["version"]): (str(r["name"]), str(r["checksum"])) for r in rows}
+    return {v: (r.name, r.checksum) for v, r in recorded.items()}
+
+
+def history_problem(record: Applied, files: dict[int, Migration]) -> str | None:
+    """Why `record` (not a known withdrawn migration) disagrees with the files, or None."""
+    current = files.get(record.version)
+    if current is None:
+        return (f"this database has migration {record.label} applied, which this version of "
+                "Chorus does not have: it was migrated by a newer Chorus (run that version), or "
+                "the file was removed from storage/migrations (restore it)")
+    if current.name != record.name:
+        forget = f"DELETE FROM schema_migrations WHERE version = {record.version}"  # noqa: S608 - advice
+        return (f"number {record.version:03d} was applied to this database as {record.label}, "
+                f"but that number now belongs to {current.label}: a withdrawn migration's number "
+                "was reused, and this version of Chorus does not know how to undo it. Restore a "
+                f"backup taken before {record.label}, or undo it by hand and then run "
+                f"{forget}")
+    if current.checksum != record.checksum:
+        return (f"migration {record.label} changed after it was applied (recorded checksum "
+                f"{record.checksum[:12]}, file {current.checksum[:12]}); add a new migration "
+                "instead of editing it, and put the applied file back as it was")
+    return None
+
+
+def _plan(recorded: dict[int, Applied]) -> tuple[list[Migration], list[Migration]]:
+    """(undo scripts to run, migrations to apply), or MigrationError before anything runs."""
+    files = {m.version: m for m in available()}
+    undos: list[Migration] = []
+    problems: list[str] = []
+    for record in sorted(recorded.values(), key=lambda r: r.version):
+        undo = undo_of(record)
+        if undo is not None:
+            undos.append(undo)
+        elif (problem := history_problem(record, files)) is not None:
+            problems.append(problem)
+    if problems:
+        raise MigrationError("; ".join(problems))
+    undone = {u.version for u in undos}
+    pending = [m for v, m in sorted(files.items()) if v not in recorded or v in undone]
+    return undos, pending
 
 
 def _apply(conn: psycopg.Connection[Any], migration: Migration, record: str) -> None:
@@ -77,31 +166,28 @@ def _apply(conn: psycopg.Connection[Any], migration: Migration, record: str) -> 
                                   "c": migration.checksum})
     except psycopg.errors.InsufficientPrivilege as exc:
         raise MigrationError(
-            f"migration {migration.version:03d}_{migration.name} was not applied: "
-            f"{exc.diag.message_primary}. "
+            f"migration {migration.label} was not applied: {exc.diag.message_primary}. "
             f"Migrations change the schema and need the database's owner (role "
             f"{conn.info.user} is not, or lacks the privilege): run `chorus db migrate` with "
             "CHORUS_DATABASE_URL naming the owner; the application role chorus_app only uses "
             "the schema") from None
 
 
-def migrate(db: Database) -> list[Migration]:
-    """Apply every pending migration, each in its own transaction; return those applied."""
+def migrate(db: Database, *, until: int | None = None) -> list[Migration]:
+    """Apply every pending migration (up to number `until`), each in its own transaction;
+    return those applied, undo scripts of withdrawn migrations included."""
     done: list[Migration] = []
     with db.connect(autocommit=True) as conn:
         conn.execute("SELECT pg_advisory_lock(%(k)s)", {"k": MIGRATION_LOCK_KEY})
         try:
             _ensure_table(conn)
-            rows = conn.execute("SELECT version, checksum FROM schema_migrations").fetchall()
-            recorded = {int(r["version"]): str(r["checksum"]) for r in rows}
-            for migration in available():
-                if migration.version in recorded:
-                    if recorded[migration.version] != migration.checksum:
-                        raise MigrationError(
-                            f"migration {migration.version:03d}_{migration.name} changed after "
-                            "it was applied; add a new migration instead of editing it"
-                        )
-                    continue
+            undos, pending = _plan(_recorded(conn))
+            for undo in undos:
+                _apply(conn, undo, "DELETE FROM schema_migrations WHERE version = %(v)s")
+                done.append(undo)
+            for migration in pending:
+                if until is not None and migration.version > until:
+                    break
                 _apply(conn, migration, "INSERT INTO schema_migrations (version, name, checksum) "
                                         "VALUES (%(v)s, %(n)s, %(c)s)")
                 done.append(migration)
@@ -111,14 +197,17 @@ def migrate(db: Database) -> list[Migration]:
 
 
 def status(db: Database) -> list[dict[str, object]]:
-    """Every known migration with whether it is applied."""
-    recorded = applied(db)
-    return [
-        {
+    """Every known migration with whether it is applied (a withdrawn one holding its number
+    counts as pending: `chorus db migrate` undoes it and applies the file)."""
+    recorded = {v: Applied(v, n, c) for v, (n, c) in applied(db).items()}
+    rows: list[dict[str, object]] = []
+    for m in available():
+        record = recorded.get(m.version)
+        withdrawn = record is not None and undo_of(record) is not None
+        rows.append({
             "version": m.version,
             "name": m.name,
-            "applied": m.version in recorded,
-            "checksum_ok": recorded.get(m.version, ("", m.checksum))[1] == m.checksum,
-        }
-        for m in available()
-    ]
+            "applied": record is not None and not withdrawn,
+            "checksum_ok": record is None or withdrawn or record.checksum == m.checksum,
+        })
+    return rows

@@ -1,0 +1,2600 @@
+-- The Chorus schema: every table, index, view, function and grant that the migrations
+-- in storage/migrations/ add up to. Generated: do not edit; regenerate with
+--     python -m storage.schema_dump
+-- after adding a migration (tests/test_schema_dump.py checks that it is current).
+
+--
+-- PostgreSQL database dump
+--
+
+--
+-- Name: reader; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA reader;
+
+--
+-- Name: convergence_actor_daily_rows(date[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_actor_daily_rows(p_days date[]) RETURNS TABLE(actor_id bigint, day date, posts integer)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT s.actor_id, d.day, count(*)::integer
+    FROM (SELECT DISTINCT unnest(p_days) AS day) d
+    JOIN posts p ON p.posted_at >= convergence_day_start(d.day)
+                AND p.posted_at < convergence_day_start(d.day + 1)
+    JOIN sources s ON s.id = p.source_id AND s.role = 'actor' AND s.actor_id IS NOT NULL
+    GROUP BY s.actor_id, d.day
+$$;
+
+--
+-- Name: convergence_copy_features(bigint[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_copy_features(p_post_ids bigint[]) RETURNS void
+    LANGUAGE sql
+    AS $$
+    UPDATE narrative_posts np SET shingles = f.shingles, grams = f.grams
+    FROM post_features f
+    WHERE np.post_id = ANY (p_post_ids) AND f.post_id = np.post_id
+      AND (np.shingles IS DISTINCT FROM f.shingles OR np.grams IS DISTINCT FROM f.grams)
+$$;
+
+--
+-- Name: convergence_daily_rows(date[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_daily_rows(p_days date[]) RETURNS TABLE(narrative text, day date, actors integer, groups integer, posts integer, observer_posts integer)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT np.narrative, d.day,
+           count(DISTINCT a.id) FILTER (WHERE s.role = 'actor')::integer,
+           count(DISTINCT a.group_key) FILTER (WHERE s.role = 'actor')::integer,
+           count(*) FILTER (WHERE s.role = 'actor' AND a.id IS NOT NULL)::integer,
+           count(*) FILTER (WHERE s.role <> 'actor' OR a.id IS NULL)::integer
+    FROM (SELECT DISTINCT unnest(p_days) AS day) d
+    JOIN narrative_posts np ON np.posted_at >= convergence_day_start(d.day)
+                           AND np.posted_at < convergence_day_start(d.day + 1)
+    JOIN sources s ON s.id = np.source_id
+    LEFT JOIN actors a ON a.id = s.actor_id
+    GROUP BY np.narrative, d.day
+$$;
+
+--
+-- Name: convergence_daily_split_rows(date[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_daily_split_rows(p_days date[]) RETURNS TABLE(narrative text, day date, dimension text, value text, actors integer, posts integer)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT np.narrative, d.day, x.dimension, x.value,
+           count(DISTINCT a.id)::integer, count(*)::integer
+    FROM (SELECT DISTINCT unnest(p_days) AS day) d
+    JOIN narrative_posts np ON np.posted_at >= convergence_day_start(d.day)
+                           AND np.posted_at < convergence_day_start(d.day + 1)
+    JOIN sources s ON s.id = np.source_id AND s.role = 'actor'
+    JOIN actors a ON a.id = s.actor_id
+    CROSS JOIN LATERAL (VALUES ('platform', s.platform), ('group', a.group_key))
+        AS x (dimension, value)
+    GROUP BY np.narrative, d.day, x.dimension, x.value
+$$;
+
+--
+-- Name: convergence_day(timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_day(t timestamp with time zone) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT (t AT TIME ZONE 'UTC')::date $$;
+
+--
+-- Name: convergence_day_start(date); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_day_start(d date) RETURNS timestamp with time zone
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT d::timestamp AT TIME ZONE 'UTC' $$;
+
+--
+-- Name: convergence_grams(text[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_grams(tokens text[]) RETURNS integer[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT coalesce(array_agg(DISTINCT convergence_phrase_hash(
+               array_to_string(tokens[i:i + n - 1], ' '), n)), '{}')
+    FROM generate_series(2, 4) AS n
+    CROSS JOIN LATERAL generate_series(1, cardinality(tokens) - n + 1) AS i
+    WHERE NOT (tokens[i] = ANY (convergence_stop_words())
+               OR tokens[i + n - 1] = ANY (convergence_stop_words()))
+$$;
+
+--
+-- Name: convergence_hours(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_hours(from_t timestamp with time zone, to_t timestamp with time zone) RETURNS double precision
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT extract(epoch FROM to_t - from_t) / 3600.0 $$;
+
+--
+-- Name: convergence_iso(timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_iso(t timestamp with time zone) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+$$;
+
+--
+-- Name: convergence_on_actor_regrouped(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_on_actor_regrouped() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO convergence_dirty_days (day)
+    SELECT DISTINCT convergence_day(p.posted_at)
+    FROM sources s JOIN posts p ON p.source_id = s.id
+    WHERE s.actor_id = NEW.id;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: convergence_on_post_edited(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_on_post_edited() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM post_features WHERE post_id = NEW.id) THEN
+        PERFORM convergence_store_features(ARRAY[NEW.id], true);
+        PERFORM convergence_copy_features(ARRAY[NEW.id]);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: convergence_on_post_moved(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_on_post_moved() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    UPDATE narrative_posts SET posted_at = NEW.posted_at, source_id = NEW.source_id, url = NEW.url
+    WHERE post_id = NEW.id;
+    INSERT INTO convergence_dirty_days (day)
+    VALUES (convergence_day(OLD.posted_at)), (convergence_day(NEW.posted_at));
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: convergence_on_posts_rows(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_on_posts_rows() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO convergence_dirty_days (day)
+    SELECT DISTINCT convergence_day(posted_at) FROM changed_rows;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: convergence_on_source_changed(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_on_source_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO convergence_dirty_days (day)
+    SELECT DISTINCT convergence_day(p.posted_at) FROM posts p WHERE p.source_id = NEW.id;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: convergence_on_tag_or_label(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_on_tag_or_label() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    ids bigint[];
+    keys text[];
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        SELECT array_agg(k.post_id), array_agg(k.narrative) INTO ids, keys
+        FROM (SELECT post_id, narrative FROM changed_rows
+              UNION SELECT post_id, narrative FROM changed_rows_new) k;
+    ELSE
+        SELECT array_agg(k.post_id), array_agg(k.narrative) INTO ids, keys FROM changed_rows k;
+    END IF;
+    IF ids IS NOT NULL THEN
+        PERFORM convergence_resync(ids, keys);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: convergence_on_threshold(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_on_threshold() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    SELECT array_agg(x.post_id) INTO ids
+    FROM (SELECT post_id FROM tags WHERE narrative = NEW.key
+          UNION SELECT post_id FROM labels WHERE narrative = NEW.key) x;
+    IF ids IS NOT NULL THEN
+        PERFORM convergence_resync(ids, array_fill(NEW.key, ARRAY[cardinality(ids)]));
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: convergence_phrase_hash(text, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_phrase_hash(phrase text, n integer) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT (hashtext(phrase) & -4) | (n - 1) $$;
+
+--
+-- Name: convergence_rebuild(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_rebuild() RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    all_days date[];
+    n bigint;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('chorus.convergence_refresh'));
+    TRUNCATE narrative_posts, narrative_daily, narrative_daily_split, actor_daily,
+             convergence_dirty_days, post_features;
+    -- Membership first, then features in post id order, then narrative_posts in time
+    -- order with the features copied in (one write of each row).
+    DROP TABLE IF EXISTS convergence_rebuild_rows;
+    CREATE TEMP TABLE convergence_rebuild_rows ON COMMIT DROP AS
+    SELECT k.narrative, k.post_id, p.source_id, p.posted_at,
+           CASE WHEN cl.verdict = 'confirm' THEN 'analyst' ELSE 'model' END AS via,
+           t.score, p.url
+    FROM (SELECT post_id, narrative FROM tags UNION SELECT post_id, narrative FROM labels) k
+    JOIN posts p ON p.id = k.post_id
+    JOIN narratives nr ON nr.key = k.narrative
+    LEFT JOIN tags t ON t.post_id = k.post_id AND t.narrative = k.narrative
+    LEFT JOIN current_labels cl ON cl.post_id = k.post_id AND cl.narrative = k.narrative
+    WHERE cl.verdict = 'confirm' OR (cl.verdict IS NULL AND t.score >= nr.threshold);
+    INSERT INTO post_features (post_id, tokens, shingles, grams)
+    SELECT p.id, f.tokens, convergence_shingles(f.tokens), convergence_grams(f.tokens)
+    FROM (SELECT DISTINCT post_id FROM convergence_rebuild_rows) np
+    JOIN posts p ON p.id = np.post_id
+    CROSS JOIN LATERAL (SELECT convergence_tokens(p.normalized_text) AS tokens) f
+    ORDER BY p.id;
+    INSERT INTO narrative_posts (narrative, post_id, source_id, posted_at, via, score, url,
+                                 shingles, grams)
+    SELECT r.narrative, r.post_id, r.source_id, r.posted_at, r.via, r.score, r.url,
+           f.shingles, f.grams
+    FROM convergence_rebuild_rows r
+    LEFT JOIN post_features f ON f.post_id = r.post_id
+    ORDER BY r.posted_at;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    DROP TABLE convergence_rebuild_rows;
+    SELECT array_agg(d::date) INTO all_days
+    FROM generate_series((SELECT convergence_day(min(posted_at)) FROM posts),
+                         (SELECT convergence_day(max(posted_at)) FROM posts),
+                         interval '1 day') AS d;
+    IF all_days IS NOT NULL THEN
+        PERFORM convergence_recompute_days(all_days);
+    END IF;
+    RETURN n;
+END
+$$;
+
+--
+-- Name: convergence_recompute_days(date[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_recompute_days(p_days date[]) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    DELETE FROM narrative_daily WHERE day = ANY (p_days);
+    INSERT INTO narrative_daily SELECT * FROM convergence_daily_rows(p_days);
+    DELETE FROM narrative_daily_split WHERE day = ANY (p_days);
+    INSERT INTO narrative_daily_split SELECT * FROM convergence_daily_split_rows(p_days);
+    DELETE FROM actor_daily WHERE day = ANY (p_days);
+    INSERT INTO actor_daily SELECT * FROM convergence_actor_daily_rows(p_days);
+END
+$$;
+
+--
+-- Name: convergence_refresh(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_refresh() RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    claimed date[];
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('chorus.convergence_refresh'));
+    WITH gone AS (DELETE FROM convergence_dirty_days RETURNING day)
+    SELECT array_agg(DISTINCT day) INTO claimed FROM gone;
+    IF claimed IS NULL THEN
+        RETURN 0;
+    END IF;
+    PERFORM convergence_recompute_days(claimed);
+    RETURN cardinality(claimed);
+END
+$$;
+
+--
+-- Name: convergence_resync(bigint[], text[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_resync(p_post_ids bigint[], p_narratives text[]) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    added bigint[];
+BEGIN
+    WITH keys AS (
+        SELECT DISTINCT k.post_id, k.narrative
+        FROM unnest(p_post_ids, p_narratives) AS k (post_id, narrative)
+    ), wanted AS (
+        SELECT k.post_id, k.narrative, p.source_id, p.posted_at, p.url,
+               CASE WHEN cl.verdict = 'confirm' THEN 'analyst' ELSE 'model' END AS via,
+               t.score, f.shingles, f.grams
+        FROM keys k
+        JOIN posts p ON p.id = k.post_id
+        LEFT JOIN post_features f ON f.post_id = k.post_id
+        JOIN narratives n ON n.key = k.narrative
+        LEFT JOIN tags t ON t.post_id = k.post_id AND t.narrative = k.narrative
+        LEFT JOIN LATERAL (
+            SELECT l.verdict FROM labels l
+            WHERE l.post_id = k.post_id AND l.narrative = k.narrative
+            ORDER BY l.created_at DESC, l.id DESC
+            LIMIT 1
+        ) cl ON true
+        WHERE cl.verdict = 'confirm' OR (cl.verdict IS NULL AND t.score >= n.threshold)
+    ), removed AS (
+        DELETE FROM narrative_posts np
+        USING keys k
+        WHERE np.post_id = k.post_id AND np.narrative = k.narrative
+          AND NOT EXISTS (SELECT 1 FROM wanted w
+                          WHERE w.post_id = np.post_id AND w.narrative = np.narrative)
+        RETURNING np.posted_at
+    ), written AS (
+        INSERT INTO narrative_posts AS np (narrative, post_id, source_id, posted_at, via, score,
+                                           url, shingles, grams)
+        SELECT narrative, post_id, source_id, posted_at, via, score, url, shingles, grams
+        FROM wanted
+        ON CONFLICT (narrative, post_id) DO UPDATE SET
+            source_id = EXCLUDED.source_id, posted_at = EXCLUDED.posted_at,
+            via = EXCLUDED.via, score = EXCLUDED.score, url = EXCLUDED.url
+        WHERE (np.source_id, np.posted_at, np.via, np.score, np.url)
+              IS DISTINCT FROM (EXCLUDED.source_id, EXCLUDED.posted_at, EXCLUDED.via,
+                                EXCLUDED.score, EXCLUDED.url)
+        RETURNING np.post_id, np.posted_at, (np.xmax = 0) AS is_new
+    ), marked AS (
+        INSERT INTO convergence_dirty_days (day)
+        SELECT DISTINCT convergence_day(x.posted_at)
+        FROM (SELECT posted_at FROM removed UNION ALL SELECT posted_at FROM written) x
+    )
+    SELECT array_agg(post_id) INTO added FROM written WHERE is_new;
+    IF added IS NOT NULL THEN
+        PERFORM convergence_store_features(added, false);
+        PERFORM convergence_copy_features(added);
+    END IF;
+END
+$$;
+
+--
+-- Name: convergence_score(double precision, integer, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_score(weighted_adopters double precision, groups_24h integer, k integer) RETURNS double precision
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN coalesce(weighted_adopters, 0) <= 0 THEN 0.0
+                ELSE 0.6 * weighted_adopters / (weighted_adopters + greatest(k, 1))
+                     + 0.4 * CASE WHEN groups_24h > 1 THEN 1.0 - 1.0 / groups_24h ELSE 0.0 END
+           END
+$$;
+
+--
+-- Name: convergence_shingles(text[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_shingles(tokens text[]) RETURNS integer[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT coalesce(array_agg(DISTINCT h ORDER BY h), '{}')
+    FROM (
+        SELECT hashtext(tokens[i] || ' ' || tokens[i + 1]) AS h
+        FROM generate_series(1, cardinality(tokens) - 1) AS i
+        UNION ALL
+        SELECT hashtext(tokens[1]) WHERE cardinality(tokens) = 1
+    ) s
+$$;
+
+--
+-- Name: convergence_stop_words(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_stop_words() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT '{a,about,after,all,also,an,and,any,are,as,at,be,been,before,being,but,by,can,could,for,from,had,has,have,he,her,here,him,his,how,i,if,in,into,is,it,its,just,me,more,most,my,no,not,of,on,or,our,over,she,should,so,than,that,the,their,them,then,there,these,they,this,those,to,us,was,we,were,what,when,where,which,who,whom,why,will,with,would,you,your,اذا,از,است,التي,الذي,الذين,الي,ان,انه,انها,او,اي,ايضا,اين,با,بر,براي,بعد,به,بها,بين,تا,تلك,ثم,حتي,خود,در,ذلك,را,شد,شده,علي,عليه,عليها,عن,عند,غير,في,فيه,فيها,قبل,قد,كان,كانت,كرد,كل,كما,كه,لا,لقد,لم,لن,له,لها,لهم,ما,مع,من,منذ,مي,نحن,هاي,هذا,هذه,هم,هناك,هو,هي,و,وفي,وقد,ولا,وما,يك}'::text[]
+$$;
+
+--
+-- Name: convergence_store_features(bigint[], boolean); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_store_features(p_post_ids bigint[], p_replace boolean) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO post_features (post_id, tokens, shingles, grams)
+    SELECT p.id, f.tokens, convergence_shingles(f.tokens), convergence_grams(f.tokens)
+    FROM posts p
+    CROSS JOIN LATERAL (SELECT convergence_tokens(p.normalized_text) AS tokens) f
+    WHERE p.id = ANY (p_post_ids)
+      AND (p_replace OR NOT EXISTS (SELECT 1 FROM post_features x WHERE x.post_id = p.id))
+    ON CONFLICT (post_id) DO UPDATE SET tokens = EXCLUDED.tokens, shingles = EXCLUDED.shingles,
+        grams = EXCLUDED.grams
+    WHERE post_features.tokens IS DISTINCT FROM EXCLUDED.tokens
+$$;
+
+--
+-- Name: convergence_tokens(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_tokens(t text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT coalesce(array_remove(regexp_split_to_array(
+        regexp_replace(
+            regexp_replace(lower(t), '(https?://|www\.)\S+', ' ', 'g'),
+            '[\u0021-\u002f\u003a-\u0040\u005b-\u005e\u0060\u007b-\u007e\u00a1-\u00bf\u00d7\u00f7\u2010-\u205e\u060c\u061b\u061f\u066a-\u066d\u06d4\u3001\u3002]',
+            ' ', 'g'),
+        '\s+'), ''), '{}')
+$$;
+
+--
+-- Name: actor_daily; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.actor_daily (
+    actor_id bigint NOT NULL,
+    day date NOT NULL,
+    posts integer NOT NULL
+);
+
+--
+-- Name: actors; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.actors (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    group_key text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    illustrative boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: actors_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.actors_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: actors_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.actors_id_seq OWNED BY public.actors.id;
+
+--
+-- Name: classifier_heads; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.classifier_heads (
+    id bigint NOT NULL,
+    model_id text NOT NULL,
+    version text NOT NULL,
+    params jsonb NOT NULL,
+    trained_on jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: classifier_heads_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.classifier_heads_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: classifier_heads_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.classifier_heads_id_seq OWNED BY public.classifier_heads.id;
+
+--
+-- Name: collection_runs; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.collection_runs (
+    id bigint NOT NULL,
+    source_id bigint,
+    platform text NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    finished_at timestamp with time zone,
+    status text DEFAULT 'running'::text NOT NULL,
+    fetched integer DEFAULT 0 NOT NULL,
+    inserted integer DEFAULT 0 NOT NULL,
+    updated integer DEFAULT 0 NOT NULL,
+    unchanged integer DEFAULT 0 NOT NULL,
+    errors integer DEFAULT 0 NOT NULL,
+    error text,
+    rate_limit jsonb DEFAULT '{}'::jsonb NOT NULL,
+    deleted integer DEFAULT 0 NOT NULL
+);
+
+--
+-- Name: collection_runs_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.collection_runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: collection_runs_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.collection_runs_id_seq OWNED BY public.collection_runs.id;
+
+--
+-- Name: collector_state; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.collector_state (
+    source_id bigint NOT NULL,
+    checkpoint text,
+    state text DEFAULT 'never'::text NOT NULL,
+    last_run_at timestamp with time zone,
+    last_success_at timestamp with time zone,
+    last_error_at timestamp with time zone,
+    last_error text,
+    rate_limited_until timestamp with time zone,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT collector_state_state_check CHECK ((state = ANY (ARRAY['never'::text, 'ok'::text, 'rate_limited'::text, 'cap_reached'::text, 'failed'::text, 'logged_out'::text])))
+);
+
+--
+-- Name: console_sessions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.console_sessions (
+    token_hash bytea NOT NULL,
+    user_id bigint NOT NULL,
+    csrf_token text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: console_users; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.console_users (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    password_hash text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    disabled_at timestamp with time zone,
+    CONSTRAINT console_users_name_check CHECK ((name ~ '^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$'::text))
+);
+
+--
+-- Name: console_users_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.console_users_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: console_users_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.console_users_id_seq OWNED BY public.console_users.id;
+
+--
+-- Name: convergence_dirty_days; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.convergence_dirty_days (
+    day date NOT NULL,
+    marked_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: labels; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.labels (
+    id bigint NOT NULL,
+    post_id bigint NOT NULL,
+    narrative text NOT NULL,
+    verdict text NOT NULL,
+    analyst text NOT NULL,
+    note text DEFAULT ''::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT labels_verdict_check CHECK ((verdict = ANY (ARRAY['confirm'::text, 'reject'::text])))
+);
+
+--
+-- Name: current_labels; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.current_labels AS
+ SELECT DISTINCT ON (post_id, narrative) id,
+    post_id,
+    narrative,
+    verdict,
+    analyst,
+    note,
+    created_at
+   FROM public.labels
+  ORDER BY post_id, narrative, created_at DESC, id DESC;
+
+--
+-- Name: digests; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.digests (
+    digest_date date NOT NULL,
+    message_id text NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    recipients jsonb DEFAULT '[]'::jsonb NOT NULL,
+    path text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    sent_at timestamp with time zone,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    message bytea,
+    transport text DEFAULT 'smtp'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    last_attempt_at timestamp with time zone,
+    last_error text,
+    CONSTRAINT digests_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sent'::text, 'written'::text, 'failed'::text]))),
+    CONSTRAINT digests_transport_check CHECK ((transport = ANY (ARRAY['smtp'::text, 'outbox'::text])))
+);
+
+--
+-- Name: events; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.events (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    occurred_at timestamp with time zone NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    source text DEFAULT ''::text NOT NULL,
+    status text DEFAULT 'confirmed'::text NOT NULL,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT events_status_check CHECK ((status = ANY (ARRAY['confirmed'::text, 'candidate'::text, 'dismissed'::text])))
+);
+
+--
+-- Name: events_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: events_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.events_id_seq OWNED BY public.events.id;
+
+--
+-- Name: import_files; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.import_files (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    name text NOT NULL,
+    sha256 text NOT NULL,
+    imported_at timestamp with time zone DEFAULT now() NOT NULL,
+    counts jsonb DEFAULT '{}'::jsonb NOT NULL
+);
+
+--
+-- Name: import_files_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.import_files_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: import_files_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.import_files_id_seq OWNED BY public.import_files.id;
+
+--
+-- Name: job_runs; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.job_runs (
+    id bigint NOT NULL,
+    job text NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    finished_at timestamp with time zone,
+    status text DEFAULT 'running'::text NOT NULL,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    error text
+);
+
+--
+-- Name: job_runs_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.job_runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: job_runs_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.job_runs_id_seq OWNED BY public.job_runs.id;
+
+--
+-- Name: labels_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.labels_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: labels_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.labels_id_seq OWNED BY public.labels.id;
+
+--
+-- Name: narrative_posts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.narrative_posts (
+    narrative text NOT NULL,
+    post_id bigint NOT NULL,
+    source_id bigint NOT NULL,
+    posted_at timestamp with time zone NOT NULL,
+    via text NOT NULL,
+    score real,
+    url text,
+    shingles integer[],
+    grams integer[],
+    CONSTRAINT narrative_posts_via_check CHECK ((via = ANY (ARRAY['model'::text, 'analyst'::text])))
+);
+
+--
+-- Name: sources; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.sources (
+    id bigint NOT NULL,
+    platform text NOT NULL,
+    handle text NOT NULL,
+    actor_id bigint,
+    role text DEFAULT 'observer'::text NOT NULL,
+    kind text DEFAULT 'account'::text NOT NULL,
+    query text,
+    platform_id bigint,
+    access_hash bigint,
+    cited_in jsonb DEFAULT '[]'::jsonb NOT NULL,
+    illustrative boolean DEFAULT false NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    interval_minutes integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT sources_kind_check CHECK ((kind = ANY (ARRAY['account'::text, 'channel'::text, 'search'::text]))),
+    CONSTRAINT sources_platform_check CHECK ((platform = ANY (ARRAY['telegram'::text, 'twitter'::text]))),
+    CONSTRAINT sources_role_check CHECK ((role = ANY (ARRAY['actor'::text, 'observer'::text])))
+);
+
+--
+-- Name: narrative_adoptions; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.narrative_adoptions AS
+ SELECT np.narrative,
+    np.post_id,
+    np.posted_at,
+    np.via,
+    np.score,
+    s.id AS source_id,
+    s.platform,
+    s.handle,
+    a.id AS actor_id,
+    a.name AS actor,
+    a.group_key,
+    np.url,
+    np.shingles,
+    np.grams
+   FROM ((public.narrative_posts np
+     JOIN public.sources s ON ((s.id = np.source_id)))
+     JOIN public.actors a ON ((a.id = s.actor_id)))
+  WHERE (s.role = 'actor'::text);
+
+--
+-- Name: narrative_daily; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.narrative_daily (
+    narrative text NOT NULL,
+    day date NOT NULL,
+    actors integer NOT NULL,
+    groups integer NOT NULL,
+    posts integer NOT NULL,
+    observer_posts integer NOT NULL
+);
+
+--
+-- Name: narrative_daily_split; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.narrative_daily_split (
+    narrative text NOT NULL,
+    day date NOT NULL,
+    dimension text NOT NULL,
+    value text NOT NULL,
+    actors integer NOT NULL,
+    posts integer NOT NULL,
+    CONSTRAINT narrative_daily_split_dimension_check CHECK ((dimension = ANY (ARRAY['platform'::text, 'group'::text])))
+);
+
+--
+-- Name: narratives; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.narratives (
+    key text NOT NULL,
+    names jsonb NOT NULL,
+    descriptions jsonb NOT NULL,
+    examples jsonb DEFAULT '{}'::jsonb NOT NULL,
+    cues jsonb DEFAULT '{}'::jsonb NOT NULL,
+    threshold real DEFAULT 0.5 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT narratives_key_check CHECK ((key ~ '^[a-z][a-z0-9_]*$'::text)),
+    CONSTRAINT narratives_threshold_check CHECK (((threshold > (0)::double precision) AND (threshold <= (1)::double precision)))
+);
+
+--
+-- Name: post_features; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.post_features (
+    post_id bigint NOT NULL,
+    tokens text[] NOT NULL,
+    shingles integer[] NOT NULL,
+    grams integer[] NOT NULL
+);
+
+--
+-- Name: post_tagging; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.post_tagging (
+    post_id bigint NOT NULL,
+    model_version text NOT NULL,
+    tagged_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: post_versions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.post_versions (
+    post_id bigint NOT NULL,
+    version integer NOT NULL,
+    text text NOT NULL,
+    content_hash bytea NOT NULL,
+    edited_at timestamp with time zone,
+    seen_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: posts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.posts (
+    id bigint NOT NULL,
+    platform text NOT NULL,
+    source_id bigint NOT NULL,
+    native_id text NOT NULL,
+    kind text DEFAULT 'post'::text NOT NULL,
+    url text,
+    lang text,
+    posted_at timestamp with time zone NOT NULL,
+    edited_at timestamp with time zone,
+    text text DEFAULT ''::text NOT NULL,
+    normalized_text text DEFAULT ''::text NOT NULL,
+    content_hash bytea NOT NULL,
+    norm_hash bytea NOT NULL,
+    forwarded_from text,
+    forwarded_from_id text,
+    reply_to text,
+    quote_of text,
+    links jsonb DEFAULT '[]'::jsonb NOT NULL,
+    metrics jsonb DEFAULT '{}'::jsonb NOT NULL,
+    media jsonb,
+    raw jsonb DEFAULT '{}'::jsonb NOT NULL,
+    import_file_id bigint,
+    version_count integer DEFAULT 1 NOT NULL,
+    fetched_at timestamp with time zone DEFAULT now() NOT NULL,
+    first_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    deleted_seen_at timestamp with time zone,
+    search tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, normalized_text)) STORED,
+    CONSTRAINT posts_kind_check CHECK ((kind = ANY (ARRAY['post'::text, 'forward'::text, 'retweet'::text, 'quote'::text, 'reply'::text])))
+);
+
+--
+-- Name: posts_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.posts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: posts_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.posts_id_seq OWNED BY public.posts.id;
+
+--
+-- Name: saved_queries; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.saved_queries (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    sql text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT saved_queries_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT saved_queries_sql_check CHECK (((length(sql) >= 1) AND (length(sql) <= 20000)))
+);
+
+--
+-- Name: saved_queries_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.saved_queries_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: saved_queries_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.saved_queries_id_seq OWNED BY public.saved_queries.id;
+
+--
+-- Name: schema_migrations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.schema_migrations (
+    version integer NOT NULL,
+    name text NOT NULL,
+    checksum text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: sources_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.sources_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: sources_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.sources_id_seq OWNED BY public.sources.id;
+
+--
+-- Name: tags; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tags (
+    post_id bigint NOT NULL,
+    narrative text NOT NULL,
+    score real NOT NULL,
+    method text NOT NULL,
+    model_version text NOT NULL,
+    evidence jsonb DEFAULT '{}'::jsonb NOT NULL,
+    tagged_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: x_read_budget; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.x_read_budget (
+    month date NOT NULL,
+    reads integer DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT x_read_budget_month_check CHECK ((EXTRACT(day FROM month) = (1)::numeric)),
+    CONSTRAINT x_read_budget_reads_check CHECK ((reads >= 0))
+);
+
+--
+-- Name: actors; Type: VIEW; Schema: reader; Owner: -
+--
+
+CREATE VIEW reader.actors AS
+ SELECT id,
+    name,
+    group_key,
+    description,
+    illustrative,
+    created_at
+   FROM public.actors;
+
+--
+-- Name: collection_runs; Type: VIEW; Schema: reader; Owner: -
+--
+
+CREATE VIEW reader.collection_runs AS
+ SELECT id,
+    source_id,
+    platform,
+    started_at,
+    finished_at,
+    status,
+    fetched,
+    inserted,
+    updated,
+    unchanged,
+    errors,
+    error
+   FROM public.collection_runs;
+
+--
+-- Name: collector_state; Type: VIEW; Schema: reader; Owner: -
+--
+
+CREATE VIEW reader.collector_state AS
+ SELECT source_id,
+    state,
+    last_run_at,
+    last_success_at,
+    last_error_at,
+    last_error,
+    rate_limited_until,
+    updated_at
+   FROM public.collector_state;
+
+--
+-- Name: effective_tags; Type: VIEW; Schema: reader; Owner: -
+--
+
+CREATE VIEW reader.effective_tags AS
+ SELECT post_id,
+    narrative,
+    score,
+    via AS basis,
+    source_id,
+    posted_at
+   FROM public.narrative_posts;
+
+--
+-- Name: events; Type: VIEW; Schema: reader; Owner: -
+--
+
+CREATE VIEW reader.events AS
+ SELECT id,
+    name,
+    occurred_at,
+    description,
+    source,
+    status,
+    detail,
+    created_at
+   FROM public.events;
+
+--
+-- Name: label_history; Type: VIEW; Schema: reader; Owner: -
+--
+
+CREATE VIEW reader.label_history AS
+ SELECT id,
+    post_id,
+    narrative,
+    verdict,
+    analyst,
+    note,
+    created_at
+   FROM public.labels;
+
+--
+-- Name: labels; Type: VIEW; Schema: reader; Owner: -
+--
+
+CREATE VIEW reader.labels AS
+ SELECT id,
+    post_id,
+    narrative,
+    verdict,
+    analyst,
+    note,
+    created_at
+   FROM public.current_labels;
+
+--
+-- Name: narrative_daily; Type: VIEW; Schema: reader; Owner: -
+--
+
+CREATE VIEW reader.narrative_daily AS
+ SELECT narrative,
+    day,
+    actors,
+    groups,
+    posts,
+    observer_posts
+   FROM public.narrative_daily;
+
+--
+-- Name: narratives; Type: VIEW; Schema: reader; Owner: -
+--
+
+CREATE VIEW reader.narratives AS
+ SELECT key,
+    names,
+    descriptions,
+    examples,
+    threshold,
+    updated_at
+   FROM public.narratives;
+
+--
+-- Name: post_versions; Type: VIEW; Schema: reader; Owner: -
+--
+
+CREATE VIEW reader.post_versions AS
+ SELECT post_id,
+    version,
+    text,
+    edited_at,
+    seen_at
+   FROM public.post_versions;
+
+--
+-- Name: posts; Type: VIEW; Schema: reader; Owner: -
+--
+
+CREATE VIEW reader.posts AS
+ SELECT p.id,
+    p.platform,
+    p.source_id,
+    s.handle,
+    s.actor_id,
+    p.native_id,
+    p.kind,
+    p.url,
+    p.lang,
+    p.posted_at,
+    p.edited_at,
+    p.text,
+    p.normalized_text,
+    p.forwarded_from,
+    p.forwarded_from_id,
+    p.reply_to,
+    p.quote_of,
+    p.links,
+    p.metrics,
+    p.media,
+    p.raw,
+    p.version_count,
+    p.fetched_at,
+    p.first_seen_at,
+    p.deleted_seen_at,
+    p.search
+   FROM (public.posts p
+     JOIN public.sources s ON ((s.id = p.source_id)));
+
+--
+-- Name: sources; Type: VIEW; Schema: reader; Owner: -
+--
+
+CREATE VIEW reader.sources AS
+ SELECT s.id,
+    s.platform,
+    s.handle,
+    s.actor_id,
+    a.name AS actor,
+    a.group_key,
+    s.role,
+    s.kind,
+    s.query,
+    s.platform_id,
+    s.cited_in,
+    s.illustrative,
+    s.active,
+    s.created_at
+   FROM (public.sources s
+     LEFT JOIN public.actors a ON ((a.id = s.actor_id)));
+
+--
+-- Name: tags; Type: VIEW; Schema: reader; Owner: -
+--
+
+CREATE VIEW reader.tags AS
+ SELECT post_id,
+    narrative,
+    score,
+    method,
+    model_version,
+    evidence,
+    tagged_at
+   FROM public.tags;
+
+--
+-- Name: actors id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.actors ALTER COLUMN id SET DEFAULT nextval('public.actors_id_seq'::regclass);
+
+--
+-- Name: classifier_heads id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.classifier_heads ALTER COLUMN id SET DEFAULT nextval('public.classifier_heads_id_seq'::regclass);
+
+--
+-- Name: collection_runs id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collection_runs ALTER COLUMN id SET DEFAULT nextval('public.collection_runs_id_seq'::regclass);
+
+--
+-- Name: console_users id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.console_users ALTER COLUMN id SET DEFAULT nextval('public.console_users_id_seq'::regclass);
+
+--
+-- Name: events id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.events ALTER COLUMN id SET DEFAULT nextval('public.events_id_seq'::regclass);
+
+--
+-- Name: import_files id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.import_files ALTER COLUMN id SET DEFAULT nextval('public.import_files_id_seq'::regclass);
+
+--
+-- Name: job_runs id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.job_runs ALTER COLUMN id SET DEFAULT nextval('public.job_runs_id_seq'::regclass);
+
+--
+-- Name: labels id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.labels ALTER COLUMN id SET DEFAULT nextval('public.labels_id_seq'::regclass);
+
+--
+-- Name: posts id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.posts ALTER COLUMN id SET DEFAULT nextval('public.posts_id_seq'::regclass);
+
+--
+-- Name: saved_queries id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.saved_queries ALTER COLUMN id SET DEFAULT nextval('public.saved_queries_id_seq'::regclass);
+
+--
+-- Name: sources id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sources ALTER COLUMN id SET DEFAULT nextval('public.sources_id_seq'::regclass);
+
+--
+-- Name: actor_daily actor_daily_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.actor_daily
+    ADD CONSTRAINT actor_daily_pkey PRIMARY KEY (actor_id, day);
+
+--
+-- Name: actors actors_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.actors
+    ADD CONSTRAINT actors_name_key UNIQUE (name);
+
+--
+-- Name: actors actors_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.actors
+    ADD CONSTRAINT actors_pkey PRIMARY KEY (id);
+
+--
+-- Name: classifier_heads classifier_heads_model_id_version_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.classifier_heads
+    ADD CONSTRAINT classifier_heads_model_id_version_key UNIQUE (model_id, version);
+
+--
+-- Name: classifier_heads classifier_heads_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.classifier_heads
+    ADD CONSTRAINT classifier_heads_pkey PRIMARY KEY (id);
+
+--
+-- Name: collection_runs collection_runs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collection_runs
+    ADD CONSTRAINT collection_runs_pkey PRIMARY KEY (id);
+
+--
+-- Name: collector_state collector_state_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collector_state
+    ADD CONSTRAINT collector_state_pkey PRIMARY KEY (source_id);
+
+--
+-- Name: console_sessions console_sessions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.console_sessions
+    ADD CONSTRAINT console_sessions_pkey PRIMARY KEY (token_hash);
+
+--
+-- Name: console_users console_users_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.console_users
+    ADD CONSTRAINT console_users_name_key UNIQUE (name);
+
+--
+-- Name: console_users console_users_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.console_users
+    ADD CONSTRAINT console_users_pkey PRIMARY KEY (id);
+
+--
+-- Name: digests digests_message_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.digests
+    ADD CONSTRAINT digests_message_id_key UNIQUE (message_id);
+
+--
+-- Name: digests digests_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.digests
+    ADD CONSTRAINT digests_pkey PRIMARY KEY (digest_date);
+
+--
+-- Name: events events_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.events
+    ADD CONSTRAINT events_name_key UNIQUE (name);
+
+--
+-- Name: events events_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.events
+    ADD CONSTRAINT events_pkey PRIMARY KEY (id);
+
+--
+-- Name: import_files import_files_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.import_files
+    ADD CONSTRAINT import_files_pkey PRIMARY KEY (id);
+
+--
+-- Name: job_runs job_runs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.job_runs
+    ADD CONSTRAINT job_runs_pkey PRIMARY KEY (id);
+
+--
+-- Name: labels labels_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.labels
+    ADD CONSTRAINT labels_pkey PRIMARY KEY (id);
+
+--
+-- Name: narrative_daily narrative_daily_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.narrative_daily
+    ADD CONSTRAINT narrative_daily_pkey PRIMARY KEY (narrative, day);
+
+--
+-- Name: narrative_daily_split narrative_daily_split_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.narrative_daily_split
+    ADD CONSTRAINT narrative_daily_split_pkey PRIMARY KEY (narrative, day, dimension, value);
+
+--
+-- Name: narrative_posts narrative_posts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.narrative_posts
+    ADD CONSTRAINT narrative_posts_pkey PRIMARY KEY (narrative, post_id);
+
+--
+-- Name: narratives narratives_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.narratives
+    ADD CONSTRAINT narratives_pkey PRIMARY KEY (key);
+
+--
+-- Name: post_features post_features_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.post_features
+    ADD CONSTRAINT post_features_pkey PRIMARY KEY (post_id);
+
+--
+-- Name: post_tagging post_tagging_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.post_tagging
+    ADD CONSTRAINT post_tagging_pkey PRIMARY KEY (post_id);
+
+--
+-- Name: post_versions post_versions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.post_versions
+    ADD CONSTRAINT post_versions_pkey PRIMARY KEY (post_id, version);
+
+--
+-- Name: posts posts_native_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.posts
+    ADD CONSTRAINT posts_native_key UNIQUE (platform, source_id, native_id);
+
+--
+-- Name: posts posts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.posts
+    ADD CONSTRAINT posts_pkey PRIMARY KEY (id);
+
+--
+-- Name: saved_queries saved_queries_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.saved_queries
+    ADD CONSTRAINT saved_queries_name_key UNIQUE (name);
+
+--
+-- Name: saved_queries saved_queries_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.saved_queries
+    ADD CONSTRAINT saved_queries_pkey PRIMARY KEY (id);
+
+--
+-- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.schema_migrations
+    ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+--
+-- Name: sources sources_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sources
+    ADD CONSTRAINT sources_pkey PRIMARY KEY (id);
+
+--
+-- Name: tags tags_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tags
+    ADD CONSTRAINT tags_pkey PRIMARY KEY (post_id, narrative);
+
+--
+-- Name: x_read_budget x_read_budget_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.x_read_budget
+    ADD CONSTRAINT x_read_budget_pkey PRIMARY KEY (month);
+
+--
+-- Name: actor_daily_day_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX actor_daily_day_idx ON public.actor_daily USING btree (day);
+
+--
+-- Name: classifier_heads_model_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX classifier_heads_model_idx ON public.classifier_heads USING btree (model_id, created_at DESC, id DESC);
+
+--
+-- Name: collection_runs_platform_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX collection_runs_platform_idx ON public.collection_runs USING btree (platform, started_at DESC);
+
+--
+-- Name: collection_runs_source_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX collection_runs_source_idx ON public.collection_runs USING btree (source_id, started_at DESC);
+
+--
+-- Name: console_sessions_expiry_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX console_sessions_expiry_idx ON public.console_sessions USING btree (expires_at);
+
+--
+-- Name: convergence_dirty_days_day_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX convergence_dirty_days_day_idx ON public.convergence_dirty_days USING btree (day);
+
+--
+-- Name: events_time_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX events_time_idx ON public.events USING btree (occurred_at);
+
+--
+-- Name: job_runs_job_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX job_runs_job_idx ON public.job_runs USING btree (job, started_at DESC);
+
+--
+-- Name: labels_narrative_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX labels_narrative_idx ON public.labels USING btree (narrative);
+
+--
+-- Name: labels_post_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX labels_post_idx ON public.labels USING btree (post_id, narrative, created_at DESC);
+
+--
+-- Name: narrative_daily_day_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX narrative_daily_day_idx ON public.narrative_daily USING btree (day);
+
+--
+-- Name: narrative_daily_split_day_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX narrative_daily_split_day_idx ON public.narrative_daily_split USING btree (day);
+
+--
+-- Name: narrative_posts_day_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX narrative_posts_day_idx ON public.narrative_posts USING btree (posted_at);
+
+--
+-- Name: narrative_posts_post_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX narrative_posts_post_idx ON public.narrative_posts USING btree (post_id);
+
+--
+-- Name: narrative_posts_time_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX narrative_posts_time_idx ON public.narrative_posts USING btree (narrative, posted_at) INCLUDE (source_id, post_id);
+
+--
+-- Name: post_tagging_version_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX post_tagging_version_idx ON public.post_tagging USING btree (model_version);
+
+--
+-- Name: posts_norm_hash_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX posts_norm_hash_idx ON public.posts USING btree (norm_hash);
+
+--
+-- Name: posts_search_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX posts_search_idx ON public.posts USING gin (search);
+
+--
+-- Name: posts_source_time_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX posts_source_time_idx ON public.posts USING btree (source_id, posted_at);
+
+--
+-- Name: posts_time_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX posts_time_idx ON public.posts USING btree (posted_at);
+
+--
+-- Name: sources_actor_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX sources_actor_idx ON public.sources USING btree (actor_id);
+
+--
+-- Name: sources_platform_handle_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX sources_platform_handle_key ON public.sources USING btree (platform, lower(handle));
+
+--
+-- Name: tags_narrative_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tags_narrative_idx ON public.tags USING btree (narrative, post_id);
+
+--
+-- Name: actors actors_convergence_regrouped; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER actors_convergence_regrouped AFTER UPDATE OF group_key ON public.actors FOR EACH ROW WHEN ((old.group_key IS DISTINCT FROM new.group_key)) EXECUTE FUNCTION public.convergence_on_actor_regrouped();
+
+--
+-- Name: labels labels_convergence_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER labels_convergence_delete AFTER DELETE ON public.labels REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION public.convergence_on_tag_or_label();
+
+--
+-- Name: labels labels_convergence_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER labels_convergence_insert AFTER INSERT ON public.labels REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION public.convergence_on_tag_or_label();
+
+--
+-- Name: labels labels_convergence_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER labels_convergence_update AFTER UPDATE ON public.labels REFERENCING OLD TABLE AS changed_rows NEW TABLE AS changed_rows_new FOR EACH STATEMENT EXECUTE FUNCTION public.convergence_on_tag_or_label();
+
+--
+-- Name: narratives narratives_convergence_threshold; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER narratives_convergence_threshold AFTER UPDATE OF threshold ON public.narratives FOR EACH ROW WHEN ((old.threshold IS DISTINCT FROM new.threshold)) EXECUTE FUNCTION public.convergence_on_threshold();
+
+--
+-- Name: posts posts_convergence_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER posts_convergence_delete AFTER DELETE ON public.posts REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION public.convergence_on_posts_rows();
+
+--
+-- Name: posts posts_convergence_edited; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER posts_convergence_edited AFTER UPDATE OF normalized_text ON public.posts FOR EACH ROW WHEN ((old.normalized_text IS DISTINCT FROM new.normalized_text)) EXECUTE FUNCTION public.convergence_on_post_edited();
+
+--
+-- Name: posts posts_convergence_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER posts_convergence_insert AFTER INSERT ON public.posts REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION public.convergence_on_posts_rows();
+
+--
+-- Name: posts posts_convergence_moved; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER posts_convergence_moved AFTER UPDATE OF posted_at, source_id, url ON public.posts FOR EACH ROW WHEN (((old.posted_at IS DISTINCT FROM new.posted_at) OR (old.source_id IS DISTINCT FROM new.source_id) OR (old.url IS DISTINCT FROM new.url))) EXECUTE FUNCTION public.convergence_on_post_moved();
+
+--
+-- Name: sources sources_convergence_changed; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER sources_convergence_changed AFTER UPDATE OF role, actor_id ON public.sources FOR EACH ROW WHEN (((old.role IS DISTINCT FROM new.role) OR (old.actor_id IS DISTINCT FROM new.actor_id))) EXECUTE FUNCTION public.convergence_on_source_changed();
+
+--
+-- Name: tags tags_convergence_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tags_convergence_delete AFTER DELETE ON public.tags REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION public.convergence_on_tag_or_label();
+
+--
+-- Name: tags tags_convergence_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tags_convergence_insert AFTER INSERT ON public.tags REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION public.convergence_on_tag_or_label();
+
+--
+-- Name: tags tags_convergence_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tags_convergence_update AFTER UPDATE ON public.tags REFERENCING OLD TABLE AS changed_rows NEW TABLE AS changed_rows_new FOR EACH STATEMENT EXECUTE FUNCTION public.convergence_on_tag_or_label();
+
+--
+-- Name: actor_daily actor_daily_actor_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.actor_daily
+    ADD CONSTRAINT actor_daily_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.actors(id) ON DELETE CASCADE;
+
+--
+-- Name: collection_runs collection_runs_source_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collection_runs
+    ADD CONSTRAINT collection_runs_source_id_fkey FOREIGN KEY (source_id) REFERENCES public.sources(id) ON DELETE CASCADE;
+
+--
+-- Name: collector_state collector_state_source_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collector_state
+    ADD CONSTRAINT collector_state_source_id_fkey FOREIGN KEY (source_id) REFERENCES public.sources(id) ON DELETE CASCADE;
+
+--
+-- Name: console_sessions console_sessions_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.console_sessions
+    ADD CONSTRAINT console_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.console_users(id) ON DELETE CASCADE;
+
+--
+-- Name: labels labels_narrative_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.labels
+    ADD CONSTRAINT labels_narrative_fkey FOREIGN KEY (narrative) REFERENCES public.narratives(key);
+
+--
+-- Name: labels labels_post_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.labels
+    ADD CONSTRAINT labels_post_id_fkey FOREIGN KEY (post_id) REFERENCES public.posts(id) ON DELETE CASCADE;
+
+--
+-- Name: narrative_daily narrative_daily_narrative_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.narrative_daily
+    ADD CONSTRAINT narrative_daily_narrative_fkey FOREIGN KEY (narrative) REFERENCES public.narratives(key) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: narrative_daily_split narrative_daily_split_narrative_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.narrative_daily_split
+    ADD CONSTRAINT narrative_daily_split_narrative_fkey FOREIGN KEY (narrative) REFERENCES public.narratives(key) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: narrative_posts narrative_posts_narrative_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.narrative_posts
+    ADD CONSTRAINT narrative_posts_narrative_fkey FOREIGN KEY (narrative) REFERENCES public.narratives(key) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: narrative_posts narrative_posts_post_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.narrative_posts
+    ADD CONSTRAINT narrative_posts_post_id_fkey FOREIGN KEY (post_id) REFERENCES public.posts(id) ON DELETE CASCADE;
+
+--
+-- Name: post_features post_features_post_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.post_features
+    ADD CONSTRAINT post_features_post_id_fkey FOREIGN KEY (post_id) REFERENCES public.posts(id) ON DELETE CASCADE;
+
+--
+-- Name: post_tagging post_tagging_post_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.post_tagging
+    ADD CONSTRAINT post_tagging_post_id_fkey FOREIGN KEY (post_id) REFERENCES public.posts(id) ON DELETE CASCADE;
+
+--
+-- Name: post_versions post_versions_post_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.post_versions
+    ADD CONSTRAINT post_versions_post_id_fkey FOREIGN KEY (post_id) REFERENCES public.posts(id) ON DELETE CASCADE;
+
+--
+-- Name: posts posts_import_file_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.posts
+    ADD CONSTRAINT posts_import_file_id_fkey FOREIGN KEY (import_file_id) REFERENCES public.import_files(id);
+
+--
+-- Name: posts posts_source_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.posts
+    ADD CONSTRAINT posts_source_id_fkey FOREIGN KEY (source_id) REFERENCES public.sources(id);
+
+--
+-- Name: sources sources_actor_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sources
+    ADD CONSTRAINT sources_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.actors(id) ON DELETE SET NULL;
+
+--
+-- Name: tags tags_narrative_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tags
+    ADD CONSTRAINT tags_narrative_fkey FOREIGN KEY (narrative) REFERENCES public.narratives(key);
+
+--
+-- Name: tags tags_post_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tags
+    ADD CONSTRAINT tags_post_id_fkey FOREIGN KEY (post_id) REFERENCES public.posts(id) ON DELETE CASCADE;
+
+--
+-- Name: SCHEMA public; Type: ACL; Schema: -; Owner: -
+--
+
+GRANT USAGE ON SCHEMA public TO chorus_app;
+
+--
+-- Name: SCHEMA reader; Type: ACL; Schema: -; Owner: -
+--
+
+GRANT USAGE ON SCHEMA reader TO chorus_reader;
+GRANT USAGE ON SCHEMA reader TO chorus_app;
+
+--
+-- Name: FUNCTION pg_advisory_lock(bigint); Type: ACL; Schema: pg_catalog; Owner: -
+--
+
+REVOKE ALL ON FUNCTION pg_catalog.pg_advisory_lock(bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION pg_catalog.pg_advisory_lock(bigint) TO pg_database_owner;
+GRANT ALL ON FUNCTION pg_catalog.pg_advisory_lock(bigint) TO chorus_app;
+
+--
+-- Name: FUNCTION pg_advisory_lock(integer, integer); Type: ACL; Schema: pg_catalog; Owner: -
+--
+
+REVOKE ALL ON FUNCTION pg_catalog.pg_advisory_lock(integer, integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION pg_catalog.pg_advisory_lock(integer, integer) TO pg_database_owner;
+GRANT ALL ON FUNCTION pg_catalog.pg_advisory_lock(integer, integer) TO chorus_app;
+
+--
+-- Name: FUNCTION pg_advisory_lock_shared(bigint); Type: ACL; Schema: pg_catalog; Owner: -
+--
+
+REVOKE ALL ON FUNCTION pg_catalog.pg_advisory_lock_shared(bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION pg_catalog.pg_advisory_lock_shared(bigint) TO pg_database_owner;
+GRANT ALL ON FUNCTION pg_catalog.pg_advisory_lock_shared(bigint) TO chorus_app;
+
+--
+-- Name: FUNCTION pg_advisory_lock_shared(integer, integer); Type: ACL; Schema: pg_catalog; Owner: -
+--
+
+REVOKE ALL ON FUNCTION pg_catalog.pg_advisory_lock_shared(integer, integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION pg_catalog.pg_advisory_lock_shared(integer, integer) TO pg_database_owner;
+GRANT ALL ON FUNCTION pg_catalog.pg_advisory_lock_shared(integer, integer) TO chorus_app;
+
+--
+-- Name: FUNCTION pg_advisory_xact_lock(bigint); Type: ACL; Schema: pg_catalog; Owner: -
+--
+
+REVOKE ALL ON FUNCTION pg_catalog.pg_advisory_xact_lock(bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION pg_catalog.pg_advisory_xact_lock(bigint) TO pg_database_owner;
+GRANT ALL ON FUNCTION pg_catalog.pg_advisory_xact_lock(bigint) TO chorus_app;
+
+--
+-- Name: FUNCTION pg_advisory_xact_lock(integer, integer); Type: ACL; Schema: pg_catalog; Owner: -
+--
+
+REVOKE ALL ON FUNCTION pg_catalog.pg_advisory_xact_lock(integer, integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION pg_catalog.pg_advisory_xact_lock(integer, integer) TO pg_database_owner;
+GRANT ALL ON FUNCTION pg_catalog.pg_advisory_xact_lock(integer, integer) TO chorus_app;
+
+--
+-- Name: FUNCTION pg_advisory_xact_lock_shared(bigint); Type: ACL; Schema: pg_catalog; Owner: -
+--
+
+REVOKE ALL ON FUNCTION pg_catalog.pg_advisory_xact_lock_shared(bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION pg_catalog.pg_advisory_xact_lock_shared(bigint) TO pg_database_owner;
+GRANT ALL ON FUNCTION pg_catalog.pg_advisory_xact_lock_shared(bigint) TO chorus_app;
+
+--
+-- Name: FUNCTION pg_advisory_xact_lock_shared(integer, integer); Type: ACL; Schema: pg_catalog; Owner: -
+--
+
+REVOKE ALL ON FUNCTION pg_catalog.pg_advisory_xact_lock_shared(integer, integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION pg_catalog.pg_advisory_xact_lock_shared(integer, integer) TO pg_database_owner;
+GRANT ALL ON FUNCTION pg_catalog.pg_advisory_xact_lock_shared(integer, integer) TO chorus_app;
+
+--
+-- Name: FUNCTION pg_try_advisory_lock(bigint); Type: ACL; Schema: pg_catalog; Owner: -
+--
+
+REVOKE ALL ON FUNCTION pg_catalog.pg_try_advisory_lock(bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_lock(bigint) TO pg_database_owner;
+GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_lock(bigint) TO chorus_app;
+
+--
+-- Name: FUNCTION pg_try_advisory_lock(integer, integer); Type: ACL; Schema: pg_catalog; Owner: -
+--
+
+REVOKE ALL ON FUNCTION pg_catalog.pg_try_advisory_lock(integer, integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_lock(integer, integer) TO pg_database_owner;
+GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_lock(integer, integer) TO chorus_app;
+
+--
+-- Name: FUNCTION pg_try_advisory_lock_shared(bigint); Type: ACL; Schema: pg_catalog; Owner: -
+--
+
+REVOKE ALL ON FUNCTION pg_catalog.pg_try_advisory_lock_shared(bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_lock_shared(bigint) TO pg_database_owner;
+GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_lock_shared(bigint) TO chorus_app;
+
+--
+-- Name: FUNCTION pg_try_advisory_lock_shared(integer, integer); Type: ACL; Schema: pg_catalog; Owner: -
+--
+
+REVOKE ALL ON FUNCTION pg_catalog.pg_try_advisory_lock_shared(integer, integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_lock_shared(integer, integer) TO pg_database_owner;
+GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_lock_shared(integer, integer) TO chorus_app;
+
+--
+-- Name: FUNCTION pg_try_advisory_xact_lock(bigint); Type: ACL; Schema: pg_catalog; Owner: -
+--
+
+REVOKE ALL ON FUNCTION pg_catalog.pg_try_advisory_xact_lock(bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_xact_lock(bigint) TO pg_database_owner;
+GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_xact_lock(bigint) TO chorus_app;
+
+--
+-- Name: FUNCTION pg_try_advisory_xact_lock(integer, integer); Type: ACL; Schema: pg_catalog; Owner: -
+--
+
+REVOKE ALL ON FUNCTION pg_catalog.pg_try_advisory_xact_lock(integer, integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_xact_lock(integer, integer) TO pg_database_owner;
+GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_xact_lock(integer, integer) TO chorus_app;
+
+--
+-- Name: FUNCTION pg_try_advisory_xact_lock_shared(bigint); Type: ACL; Schema: pg_catalog; Owner: -
+--
+
+REVOKE ALL ON FUNCTION pg_catalog.pg_try_advisory_xact_lock_shared(bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_xact_lock_shared(bigint) TO pg_database_owner;
+GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_xact_lock_shared(bigint) TO chorus_app;
+
+--
+-- Name: FUNCTION pg_try_advisory_xact_lock_shared(integer, integer); Type: ACL; Schema: pg_catalog; Owner: -
+--
+
+REVOKE ALL ON FUNCTION pg_catalog.pg_try_advisory_xact_lock_shared(integer, integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_xact_lock_shared(integer, integer) TO pg_database_owner;
+GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_xact_lock_shared(integer, integer) TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_actor_daily_rows(p_days date[]); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_actor_daily_rows(p_days date[]) TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_copy_features(p_post_ids bigint[]); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_copy_features(p_post_ids bigint[]) TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_daily_rows(p_days date[]); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_daily_rows(p_days date[]) TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_daily_split_rows(p_days date[]); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_daily_split_rows(p_days date[]) TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_day(t timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_day(t timestamp with time zone) TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_day_start(d date); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_day_start(d date) TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_grams(tokens text[]); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_grams(tokens text[]) TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_hours(from_t timestamp with time zone, to_t timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_hours(from_t timestamp with time zone, to_t timestamp with time zone) TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_iso(t timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_iso(t timestamp with time zone) TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_on_actor_regrouped(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_on_actor_regrouped() TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_on_post_edited(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_on_post_edited() TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_on_post_moved(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_on_post_moved() TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_on_posts_rows(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_on_posts_rows() TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_on_source_changed(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_on_source_changed() TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_on_tag_or_label(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_on_tag_or_label() TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_on_threshold(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_on_threshold() TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_phrase_hash(phrase text, n integer); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_phrase_hash(phrase text, n integer) TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_rebuild(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_rebuild() TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_recompute_days(p_days date[]); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_recompute_days(p_days date[]) TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_refresh(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_refresh() TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_resync(p_post_ids bigint[], p_narratives text[]); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_resync(p_post_ids bigint[], p_narratives text[]) TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_score(weighted_adopters double precision, groups_24h integer, k integer); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_score(weighted_adopters double precision, groups_24h integer, k integer) TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_shingles(tokens text[]); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_shingles(tokens text[]) TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_stop_words(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_stop_words() TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_store_features(p_post_ids bigint[], p_replace boolean); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_store_features(p_post_ids bigint[], p_replace boolean) TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_tokens(t text); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_tokens(t text) TO chorus_app;
+
+--
+-- Name: TABLE actor_daily; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.actor_daily TO chorus_app;
+
+--
+-- Name: TABLE actors; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.actors TO chorus_app;
+
+--
+-- Name: SEQUENCE actors_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.actors_id_seq TO chorus_app;
+
+--
+-- Name: TABLE classifier_heads; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.classifier_heads TO chorus_app;
+
+--
+-- Name: SEQUENCE classifier_heads_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.classifier_heads_id_seq TO chorus_app;
+
+--
+-- Name: TABLE collection_runs; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.collection_runs TO chorus_app;
+
+--
+-- Name: SEQUENCE collection_runs_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.collection_runs_id_seq TO chorus_app;
+
+--
+-- Name: TABLE collector_state; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.collector_state TO chorus_app;
+
+--
+-- Name: TABLE console_sessions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.console_sessions TO chorus_app;
+
+--
+-- Name: TABLE console_users; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.console_users TO chorus_app;
+
+--
+-- Name: SEQUENCE console_users_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.console_users_id_seq TO chorus_app;
+
+--
+-- Name: TABLE convergence_dirty_days; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.convergence_dirty_days TO chorus_app;
+
+--
+-- Name: TABLE labels; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.labels TO chorus_app;
+
+--
+-- Name: TABLE current_labels; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.current_labels TO chorus_app;
+
+--
+-- Name: TABLE digests; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.digests TO chorus_app;
+
+--
+-- Name: TABLE events; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.events TO chorus_app;
+
+--
+-- Name: SEQUENCE events_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.events_id_seq TO chorus_app;
+
+--
+-- Name: TABLE import_files; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.import_files TO chorus_app;
+
+--
+-- Name: SEQUENCE import_files_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.import_files_id_seq TO chorus_app;
+
+--
+-- Name: TABLE job_runs; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.job_runs TO chorus_app;
+
+--
+-- Name: SEQUENCE job_runs_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.job_runs_id_seq TO chorus_app;
+
+--
+-- Name: SEQUENCE labels_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.labels_id_seq TO chorus_app;
+
+--
+-- Name: TABLE narrative_posts; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.narrative_posts TO chorus_app;
+
+--
+-- Name: TABLE sources; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.sources TO chorus_app;
+
+--
+-- Name: TABLE narrative_adoptions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.narrative_adoptions TO chorus_app;
+
+--
+-- Name: TABLE narrative_daily; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.narrative_daily TO chorus_app;
+
+--
+-- Name: TABLE narrative_daily_split; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.narrative_daily_split TO chorus_app;
+
+--
+-- Name: TABLE narratives; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.narratives TO chorus_app;
+
+--
+-- Name: TABLE post_features; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.post_features TO chorus_app;
+
+--
+-- Name: TABLE post_tagging; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.post_tagging TO chorus_app;
+
+--
+-- Name: TABLE post_versions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.post_versions TO chorus_app;
+
+--
+-- Name: TABLE posts; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.posts TO chorus_app;
+
+--
+-- Name: SEQUENCE posts_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.posts_id_seq TO chorus_app;
+
+--
+-- Name: TABLE saved_queries; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.saved_queries TO chorus_app;
+
+--
+-- Name: SEQUENCE saved_queries_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.saved_queries_id_seq TO chorus_app;
+
+--
+-- Name: TABLE schema_migrations; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.schema_migrations TO chorus_app;
+
+--
+-- Name: SEQUENCE sources_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.sources_id_seq TO chorus_app;
+
+--
+-- Name: TABLE tags; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.tags TO chorus_app;
+
+--
+-- Name: TABLE x_read_budget; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.x_read_budget TO chorus_app;
+
+--
+-- Name: TABLE actors; Type: ACL; Schema: reader; Owner: -
+--
+
+GRANT SELECT ON TABLE reader.actors TO chorus_reader;
+GRANT SELECT ON TABLE reader.actors TO chorus_app;
+
+--
+-- Name: TABLE collection_runs; Type: ACL; Schema: reader; Owner: -
+--
+
+GRANT SELECT ON TABLE reader.collection_runs TO chorus_reader;
+GRANT SELECT ON TABLE reader.collection_runs TO chorus_app;
+
+--
+-- Name: TABLE collector_state; Type: ACL; Schema: reader; Owner: -
+--
+
+GRANT SELECT ON TABLE reader.collector_state TO chorus_reader;
+GRANT SELECT ON TABLE reader.collector_state TO chorus_app;
+
+--
+-- Name: TABLE effective_tags; Type: ACL; Schema: reader; Owner: -
+--
+
+GRANT SELECT ON TABLE reader.effective_tags TO chorus_reader;
+GRANT SELECT ON TABLE reader.effective_tags TO chorus_app;
+
+--
+-- Name: TABLE events; Type: ACL; Schema: reader; Owner: -
+--
+
+GRANT SELECT ON TABLE reader.events TO chorus_reader;
+GRANT SELECT ON TABLE reader.events TO chorus_app;
+
+--
+-- Name: TABLE label_history; Type: ACL; Schema: reader; Owner: -
+--
+
+GRANT SELECT ON TABLE reader.label_history TO chorus_reader;
+GRANT SELECT ON TABLE reader.label_history TO chorus_app;
+
+--
+-- Name: TABLE labels; Type: ACL; Schema: reader; Owner: -
+--
+
+GRANT SELECT ON TABLE reader.labels TO chorus_reader;
+GRANT SELECT ON TABLE reader.labels TO chorus_app;
+
+--
+-- Name: TABLE narrative_daily; Type: ACL; Schema: reader; Owner: -
+--
+
+GRANT SELECT ON TABLE reader.narrative_daily TO chorus_reader;
+GRANT SELECT ON TABLE reader.narrative_daily TO chorus_app;
+
+--
+-- Name: TABLE narratives; Type: ACL; Schema: reader; Owner: -
+--
+
+GRANT SELECT ON TABLE reader.narratives TO chorus_reader;
+GRANT SELECT ON TABLE reader.narratives TO chorus_app;
+
+--
+-- Name: TABLE post_versions; Type: ACL; Schema: reader; Owner: -
+--
+
+GRANT SELECT ON TABLE reader.post_versions TO chorus_reader;
+GRANT SELECT ON TABLE reader.post_versions TO chorus_app;
+
+--
+-- Name: TABLE posts; Type: ACL; Schema: reader; Owner: -
+--
+
+GRANT SELECT ON TABLE reader.posts TO chorus_reader;
+GRANT SELECT ON TABLE reader.posts TO chorus_app;
+
+--
+-- Name: TABLE sources; Type: ACL; Schema: reader; Owner: -
+--
+
+GRANT SELECT ON TABLE reader.sources TO chorus_reader;
+GRANT SELECT ON TABLE reader.sources TO chorus_app;
+
+--
+-- Name: TABLE tags; Type: ACL; Schema: reader; Owner: -
+--
+
+GRANT SELECT ON TABLE reader.tags TO chorus_reader;
+GRANT SELECT ON TABLE reader.tags TO chorus_app;
+
+--
+-- Name: DEFAULT PRIVILEGES FOR SEQUENCES; Type: DEFAULT ACL; Schema: public; Owner: -
+--
+
+ALTER DEFAULT PRIVILEGES FOR ROLE CURRENT_USER IN SCHEMA public GRANT ALL ON SEQUENCES TO chorus_app;
+
+--
+-- Name: DEFAULT PRIVILEGES FOR FUNCTIONS; Type: DEFAULT ACL; Schema: public; Owner: -
+--
+
+ALTER DEFAULT PRIVILEGES FOR ROLE CURRENT_USER IN SCHEMA public GRANT ALL ON FUNCTIONS TO chorus_app;
+
+--
+-- Name: DEFAULT PRIVILEGES FOR TABLES; Type: DEFAULT ACL; Schema: public; Owner: -
+--
+
+ALTER DEFAULT PRIVILEGES FOR ROLE CURRENT_USER IN SCHEMA public GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLES TO chorus_app;
+
+--
+-- Name: DEFAULT PRIVILEGES FOR TABLES; Type: DEFAULT ACL; Schema: reader; Owner: -
+--
+
+ALTER DEFAULT PRIVILEGES FOR ROLE CURRENT_USER IN SCHEMA reader GRANT SELECT ON TABLES TO chorus_reader;
+ALTER DEFAULT PRIVILEGES FOR ROLE CURRENT_USER IN SCHEMA reader GRANT SELECT ON TABLES TO chorus_app;
+
+--
+-- PostgreSQL database dump complete
+--
