@@ -75,7 +75,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("console_export_cap", 10000, "Console: most posts a search export returns."),
     Setting("console_trusted_proxies", "",
             "Console: comma-separated addresses or networks (127.0.0.1, 10.0.0.0/8) of reverse "
-            "proxies whose X-Forwarded-For/-Proto are believed; empty believes none."),
+            "proxies whose X-Forwarded-For/-Proto are believed; empty believes none. Setting it "
+            "also requires login, even on a loopback bind."),
     Setting("leader_retry_s", 15.0, "Daemon: seconds between a follower's tries to become leader."),
     Setting("leader_check_s", 5.0, "Daemon: seconds between the leader's checks of its lock."),
     Setting("job_retry_initial_s", 30.0, "Daemon: first retry delay of a failed job (doubles)."),

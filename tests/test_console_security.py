@@ -146,6 +146,8 @@ def test_only_loopback_binds_go_without_login() -> None:
     assert not needs_login("127.0.0.1") and not needs_login("localhost")
     assert not needs_login("::1")
     assert needs_login(EVERY_INTERFACE) and needs_login("192.168.1.20") and needs_login("::")
+    # Behind a reverse proxy the loopback peer is the proxy, serving whoever reaches it.
+    assert needs_login("127.0.0.1", "127.0.0.1") and not needs_login("127.0.0.1", " ")
 
 
 def test_login_is_required_off_loopback(seeded_db: Database, corpus: Corpus, user: str,
@@ -280,3 +282,13 @@ def test_binding_beyond_loopback_without_users_is_refused(seeded_db: Database) -
     result = _cli(seeded_db, ["console", "--host", EVERY_INTERFACE, "--port", "8751"])
     assert result.exit_code == 2  # type: ignore[attr-defined]
     assert "chorus console adduser" in result.output  # type: ignore[attr-defined]
+
+
+def test_a_loopback_console_behind_a_proxy_requires_login(seeded_db: Database) -> None:
+    """The documented deployment: 127.0.0.1 behind a local TLS proxy (console_trusted_proxies)."""
+    env = {"CHORUS_DATABASE_URL": seeded_db.url, "CHORUS_SECRETS_FILE": "/nonexistent/s.toml",
+           "CHORUS_CONSOLE_TRUSTED_PROXIES": "127.0.0.1"}
+    result = CliRunner().invoke(cli, ["console", "--port", "8751"], env=env)
+    assert result.exit_code == 2
+    assert "behind a proxy requires login" in result.output
+    assert "chorus console adduser" in result.output

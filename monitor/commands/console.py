@@ -34,12 +34,14 @@ def serve(app: App, host: str, port: int) -> None:
     pending = [m for m in status(app.db) if not m["applied"]]
     if pending:
         raise UserError(f"{len(pending)} migrations are pending; run `chorus db migrate` first")
-    login = needs_login(host)
+    proxies = str(app.config.console_trusted_proxies)
+    login = needs_login(host, proxies)
     if login:
         with app.db.connection() as conn:
             users = console_users.count_users(conn)
         if users == 0:
-            raise UserError(f"binding {host} requires login, and no console user exists yet: "
+            why = f"binding {host}" if needs_login(host) else "serving behind a proxy"
+            raise UserError(f"{why} requires login, and no console user exists yet: "
                             "run `chorus console adduser NAME` first")
     web = create_app(app.config, app.db, auth_required=login)
     click.echo(f"console on http://{'[' + host + ']' if ':' in host else host}:{port}/ "

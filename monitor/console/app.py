@@ -36,9 +36,10 @@ STATIC = Path(__file__).resolve().parent / "static"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
-def needs_login(host: str) -> bool:
-    """Any bind other than the loopback interface requires authentication."""
-    return host not in LOOPBACK_HOSTS
+def needs_login(host: str, trusted_proxies: str = "") -> bool:
+    """Any bind other than the loopback interface requires authentication, and so does a
+    loopback bind behind a reverse proxy: its requests come from wherever the proxy serves."""
+    return host not in LOOPBACK_HOSTS or bool(trusted_proxies.strip())
 
 
 def _routes() -> list[Route | Mount]:
