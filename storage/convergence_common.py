@@ -116,6 +116,6 @@ def _with_unit(setting: str, unit: str | None) -> str:
 
 
 def _apply(conn: psycopg.Connection[Any], values: dict[str, str]) -> None:
-    # SET rather than set_config(): migration 051 takes set_config away from PUBLIC.
+    # SET with a quoted identifier and literal: nothing from outside is spliced into SQL.
     for name, value in values.items():
         conn.execute(sql.SQL("SET {} = {}").format(sql.Identifier(name), sql.Literal(value)))
