@@ -9,15 +9,19 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export XDG_RUNTIME_DIR ?= /tmp/chorus-runtime-$(shell id -u)
 
-.PHONY: demo test lint typecheck install install-dev browser bench clean
+.PHONY: demo test lint typecheck install install-dev browser bench clean schema
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 
-# torch is pinned first so that nothing pulls the CUDA build.
+# torch is pinned and installed first, from PyTorch's CPU index (as deploy/Dockerfile does), so
+# that nothing pulls the CUDA build (gigabytes of nvidia-* wheels) from PyPI's default index.
+# Where that index cannot be reached, a local wheel or PyPI's build is the fallback.
+TORCH := torch==2.13.0
+TORCH_INDEX := https://download.pytorch.org/whl/cpu
 $(STAMP): pyproject.toml | $(PY)
-	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q --timeout 30 --index-url $(TORCH_INDEX) $(TORCH) || $(PIP) install -q $(TORCH)
 	$(PIP) install -q -e .
 	touch $@
 
@@ -49,6 +53,10 @@ test: install-dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 	@echo "== the database tests again, on the embedded PostgreSQL 16 that make demo runs =="
 	CHORUS_TEST_SERVER=embedded $(VENV)/bin/pytest -m "database and not browser" $(PYTEST_ARGS)
+
+# storage/schema.sql: the current schema in one readable file, generated from a fresh migration.
+schema: $(DEVSTAMP)
+	$(PY) -m storage.schema_dump
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
