@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from monitor.settings import Config, load_config
+from monitor.settings import Config, embedded_data_dir, load_config
 from storage.database import Database
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -22,7 +22,7 @@ def resolve_database_url(config: Config) -> str:
         return url
     from storage.embedded import embedded_url
 
-    return embedded_url()
+    return embedded_url(embedded_data_dir(config))
 
 
 class App:

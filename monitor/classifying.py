@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from classifiers.encoder import ModelLoadError
 from classifiers.head import Head, HeadError
@@ -34,9 +35,11 @@ def model_path(config: Config, model: str | None) -> str | None:
 
 
 def load_base_tagger(config: Config, path: str | None) -> Tagger:
+    cache = str(config.cache_dir or "")
     return load_tagger(path, threads=int(config.torch_threads),
                        batch_size=int(config.classify_batch_size),
-                       backend=str(config.classifier_backend))
+                       backend=str(config.classifier_backend),
+                       cache_dir=Path(cache).expanduser() / "onnx" if cache else None)
 
 
 def configured_tagger(config: Config, db: Database | None, model: str | None = None) -> Tagger:

@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Until a setting `x_recheck_interval_hours` exists, this is how often X deletions are looked for.
-X_RECHECK_INTERVAL_HOURS = 6.0
 
 TelegramClientFactory = Callable[[], TelegramApi]
 XClientFactory = Callable[[], Any]  # a tweepy.Client (or one whose session is a replay)
@@ -273,8 +272,7 @@ class _Run:
     def _x_recheck_due(self, s: store.WatchedSource) -> bool:
         """X lookups spend the monthly read budget, so the recent window is re-read at most
         every few hours (edits need no re-read: they arrive in the timeline with new ids)."""
-        every = timedelta(hours=float(getattr(self.config, "x_recheck_interval_hours",
-                                              X_RECHECK_INTERVAL_HOURS)))
+        every = timedelta(hours=float(self.config.x_recheck_interval_hours))
         return s.rechecked_at is None or s.rechecked_at + every <= self.now
 
     def _tweepy(self) -> Any:

@@ -35,7 +35,16 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("database_url", "", "PostgreSQL URL; empty means the embedded server."),
-    Setting("data_dir", "", "Where the embedded server and outbox live (default: user data dir)."),
+    Setting("data_dir", "",
+            "Root for Chorus's own data: the embedded server's data directory (data_dir/pgdata) "
+            "unless embedded_dir says otherwise; empty means the user data dir "
+            "(~/.local/share/chorus)."),
+    Setting("embedded_dir", "",
+            "Data directory of the embedded PostgreSQL (used when database_url is empty); "
+            "empty means data_dir/pgdata."),
+    Setting("cache_dir", "",
+            "Cache for exported ONNX models (cache_dir/onnx); empty means the user cache dir "
+            "(~/.cache/chorus)."),
     Setting("outbox_dir", "outbox", "Folder for digest .eml/.html files when no SMTP is set."),
     Setting("model", "", "Local model directory for the classifier; empty means the packaged MiniLM."),
     Setting("torch_threads", 0, "Torch CPU threads; 0 means one per core."),
@@ -46,6 +55,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("recheck_window_hours", 48, "Re-read this recent window for edits and deletions."),
     Setting("telegram_page_size", 100, "Messages per Telegram history request (max 100)."),
     Setting("x_monthly_read_budget", 10000, "X posts read per month before collection stops."),
+    Setting("x_recheck_interval_hours", 6.0,
+            "X: re-read a source's recent window for deletions at most this often (each "
+            "re-read spends the monthly read budget)."),
     Setting("collect_interval_minutes", 15, "Default interval between collections of a source."),
     Setting("collect_jitter_s", 60, "Random delay added to each collection, in seconds."),
     Setting("digest_time", "07:00", "When the daily digest is sent (HH:MM)."),
@@ -243,3 +255,14 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         if env.get(s.env):
             secrets[s.name] = env[s.env]
     return Config(values, secrets)
+
+
+def chorus_data_dir(config: Config) -> Path:
+    """data_dir, else the user data dir."""
+    return Path(str(config.data_dir or "") or platformdirs.user_data_dir("chorus")).expanduser()
+
+
+def embedded_data_dir(config: Config) -> Path:
+    """Where the embedded PostgreSQL keeps its data: embedded_dir, else data_dir/pgdata."""
+    explicit = str(config.embedded_dir or "")
+    return Path(explicit).expanduser() if explicit else chorus_data_dir(config) / "pgdata"

@@ -22,10 +22,8 @@ DATABASE_NAME = "chorus"
 _servers: dict[Path, Any] = {}
 
 
-def data_dir() -> Path:
-    override = os.environ.get("CHORUS_EMBEDDED_DIR")
-    if override:
-        return Path(override)
+def default_data_dir() -> Path:
+    """The user data dir's pgdata; the application passes its embedded_dir setting instead."""
     return Path(platformdirs.user_data_dir("chorus")) / "pgdata"
 
 
@@ -39,7 +37,7 @@ def embedded_url(pgdata: Path | None = None) -> str:
         runtime.chmod(0o700)
     import pgserver  # heavy import; only when the embedded default is used
 
-    path = (pgdata or data_dir()).resolve()
+    path = (pgdata or default_data_dir()).resolve()
     path.mkdir(parents=True, exist_ok=True)
     server = _servers.get(path)
     if server is None:

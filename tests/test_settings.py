@@ -118,3 +118,20 @@ def test_mask_url_forms() -> None:
     assert mask_url("host=h password=xyz dbname=d") == "host=h password=*** dbname=d"
     assert mask_url("postgresql://a@h/d") == "postgresql://a@h/d"
     assert "pw" not in str(DatabaseUnavailable("postgresql://a:pw@h/d", "password=pw failed"))
+
+
+def test_where_chorus_keeps_its_data_is_a_setting_config_show_lists(tmp_path: Path) -> None:
+    """data_dir, embedded_dir and cache_dir are settings with help text, not hidden variables."""
+    from monitor.settings import embedded_data_dir
+
+    env = {"CHORUS_SECRETS_FILE": str(tmp_path / "none.toml"),
+           "CHORUS_DATA_DIR": str(tmp_path / "data")}
+    assert embedded_data_dir(load_config(env)) == tmp_path / "data" / "pgdata"
+    env["CHORUS_EMBEDDED_DIR"] = str(tmp_path / "elsewhere")
+    assert embedded_data_dir(load_config(env)) == tmp_path / "elsewhere"
+    shown = CliRunner().invoke(cli, ["config", "show", "--json"], env=env)
+    assert shown.exit_code == 0, shown.output
+    for name in ("data_dir", "embedded_dir", "cache_dir", "x_recheck_interval_hours"):
+        assert f'"{name}"' in shown.output, name
+    help_table = CliRunner().invoke(cli, ["config", "show"], env=env)
+    assert "embedded PostgreSQL" in help_table.output
