@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -100,6 +100,19 @@ def _dev_macro_f1(tagger: Any) -> float:
     return float(report["macro"]["f1"])
 
 
+class WorkerResult(TypedDict):
+    """One variant's run, printed by the worker process as a JSON line."""
+
+    variant: str
+    backend: str
+    posts: int
+    seconds: float
+    posts_per_second: float
+    dev_macro_f1: float
+    peak_rss_mb: float
+    distinct_normalised: int
+
+
 class PlainEncoder:
     """SentenceTransformer behind the Encoder interface, so the same head scores it."""
 
@@ -111,7 +124,7 @@ class PlainEncoder:
         return self.model.encode(list(texts), batch_size=32, normalize_embeddings=True)
 
 
-def worker(variant: str, corpus_file: Path) -> dict[str, Any]:
+def worker(variant: str, corpus_file: Path) -> WorkerResult:
     corpus = [json.loads(line) for line in corpus_file.read_text(encoding="utf-8").splitlines()]
     if variant.endswith("-en"):
         corpus = [c for c in corpus if c["lang"] == "en"]
@@ -161,16 +174,17 @@ def _distinct(texts: list[str]) -> int:
 VARIANTS = ("plain", "project", "project-torch")
 
 
-def _run(variant: str, corpus_file: Path) -> dict[str, Any]:
+def _run(variant: str, corpus_file: Path) -> WorkerResult:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     done = subprocess.run(
         [sys.executable, __file__, "--worker", variant, str(corpus_file)],
         capture_output=True, text=True, check=True, env=env,
     )
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    result: WorkerResult = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
-def _ratio(rounds: list[dict[str, Any]], variant: str, baseline: str) -> float:
+def _ratio(rounds: list[dict[str, WorkerResult]], variant: str, baseline: str) -> float:
     return statistics.median(r[variant]["posts_per_second"] / r[baseline]["posts_per_second"]
                              for r in rounds)
 

@@ -23,9 +23,9 @@ import random
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -40,6 +40,11 @@ from classifiers.taxonomy import Taxonomy  # noqa: E402
 
 FOLDS = 5
 
+Indices = npt.NDArray[np.intp]
+Mask = npt.NDArray[np.bool_]
+# fit_predict(train rows, test rows) -> one predicted-label row per test row
+FitPredict = Callable[[Indices, Indices], Mask]
+
 
 def drop_cues(taxonomy: Taxonomy, share: float, seed: int = 3) -> Taxonomy:
     rng = random.Random(seed)
@@ -53,12 +58,11 @@ def drop_cues(taxonomy: Taxonomy, share: float, seed: int = 3) -> Taxonomy:
     return Taxonomy(tuple(narratives), taxonomy.source)
 
 
-def folds(n: int, seed: int = 1) -> np.ndarray:  # type: ignore[type-arg]
+def folds(n: int, seed: int = 1) -> npt.NDArray[np.int64]:
     return np.random.default_rng(seed).permutation(n) % FOLDS
 
 
-def cross_validate(n: int, fit_predict: Callable[[np.ndarray, np.ndarray], np.ndarray],  # type: ignore[type-arg]
-                   k: int) -> np.ndarray:  # type: ignore[type-arg]
+def cross_validate(n: int, fit_predict: FitPredict, k: int) -> Mask:
     fold_of = folds(n)
     out = np.zeros((n, k), dtype=bool)
     for fold in range(FOLDS):
@@ -67,7 +71,7 @@ def cross_validate(n: int, fit_predict: Callable[[np.ndarray, np.ndarray], np.nd
     return out
 
 
-def scores(gold: Sequence[GoldPost], pred: np.ndarray, keys: Sequence[str]) -> str:  # type: ignore[type-arg]
+def scores(gold: Sequence[GoldPost], pred: Mask, keys: Sequence[str]) -> str:
     report = evaluate(gold, [{k for j, k in enumerate(keys) if row[j]} for row in pred], keys,
                       samples=200)
     return (f"micro-F1 {report['micro']['f1']:.3f}  macro-F1 {report['macro']['f1']:.3f}  "
@@ -86,11 +90,11 @@ def run(tagger: Tagger, taxonomy: Taxonomy, gold: Sequence[GoldPost]) -> None:
     k = len(keys)
     defaults = [0.5] * k
 
-    def cue_only(train: np.ndarray, test: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+    def cue_only(train: Indices, test: Indices) -> Mask:
         return cue[test] >= 0.5
 
-    def chosen(use_cues: bool) -> Callable[[Any, Any], Any]:
-        def fit_predict(train: np.ndarray, test: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+    def chosen(use_cues: bool) -> FitPredict:
+        def fit_predict(train: Indices, test: Indices) -> Mask:
             no_veto = veto if use_cues else np.zeros_like(veto)
             head = fit_head("m", keys, features[train], labels[train], no_veto[train], defaults)
             model = head.rescaled(head.probabilities(features[test]), np.full(k, 0.5))
@@ -106,7 +110,7 @@ def run(tagger: Tagger, taxonomy: Taxonomy, gold: Sequence[GoldPost]) -> None:
                  dtype=np.float64)[:, None, :].repeat(k, axis=1),
     ], axis=2)
 
-    def per_narrative(train: np.ndarray, test: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+    def per_narrative(train: Indices, test: Indices) -> Mask:
         out = np.zeros((len(test), k), dtype=bool)
         for j in range(k):
             x, y = wide[train, j], labels[train, j]

@@ -239,16 +239,16 @@ def main() -> None:
             print(f"{label:>18}: {total / seconds:>9,.0f} messages/s ({seconds:6.1f} s), "
                   f"peak RSS {rss / 2**20:5.0f} MB, {stored:,} posts")
     rate = {label: total / r[0] for label, r in results.items()}
-    rss = {label: r[1] for label, r in results.items()}
+    peak_rss = {label: r[1] for label, r in results.items()}
     print(f"export import rate     = {rate['export import']:,.0f} messages/s (target >= 20,000)")
-    print(f"export import peak RSS = {rss['export import'] / 2**20:.0f} MB (target < 400)")
+    print(f"export import peak RSS = {peak_rss['export import'] / 2**20:.0f} MB (target < 400)")
     print(f"rate vs load-whole     = {rate['export import'] / rate['load-whole import']:.2f}x; "
-          f"RSS vs load-whole = {rss['export import'] / rss['load-whole import']:.2f}x")
+          f"RSS vs load-whole = {peak_rss['export import'] / peak_rss['load-whole import']:.2f}x")
     print(f"rate vs jsonl import   = {rate['export import'] / rate['jsonl import']:.2f}x; "
-          f"RSS vs jsonl import = {rss['export import'] / rss['jsonl import']:.2f}x")
+          f"RSS vs jsonl import = {peak_rss['export import'] / peak_rss['jsonl import']:.2f}x")
     print(f"reader alone           = {rate['export reader']:,.0f} messages/s, "
           f"{rate['export reader'] / rate['load-whole reader']:.2f}x json.load's rate at "
-          f"{rss['export reader'] / rss['load-whole reader']:.2f}x its peak RSS")
+          f"{peak_rss['export reader'] / peak_rss['load-whole reader']:.2f}x its peak RSS")
     print(f"write path share       = {1 - rate['export import'] / rate['export reader']:.0%} "
           "of the import's time is spent after parsing (prepare, COPY, upsert)")
     print("export import          = " + describe(*CPU["export import"], total, "message"))

@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -168,9 +168,11 @@ def main() -> None:
         write_file(path, n)
         print(f"{n:,} posts, {path.stat().st_size / 1e6:.0f} MB of JSONL")
         results: dict[str, float] = {}
-        for label, fn in (("raw COPY", lambda u: bench_raw_copy(u, path)),
-                          ("import", lambda u: bench_import(u, path)[0]),
-                          ("naive executemany", lambda u: bench_naive(u, naive_n))):
+        runs: list[tuple[str, Callable[[str], float]]] = [
+            ("raw COPY", lambda u: bench_raw_copy(u, path)),
+            ("import", lambda u: bench_import(u, path)[0]),
+            ("naive executemany", lambda u: bench_naive(u, naive_n))]
+        for label, fn in runs:
             name, url = new_database(args.url)
             try:
                 if label == "import":
