@@ -17,7 +17,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def resolve_database_url(config: Config) -> str:
     """The configured server, or the embedded default when none is configured."""
-    url = str(config.database_url or "")
+    url = config.database_url
     if url:
         return url
     from storage.embedded import embedded_url

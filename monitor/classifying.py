@@ -31,14 +31,14 @@ def classifier_errors() -> Iterator[None]:
 
 
 def model_path(config: Config, model: str | None) -> str | None:
-    return model or (str(config.model) if config.model else None)
+    return model or config.model or None
 
 
 def load_base_tagger(config: Config, path: str | None) -> Tagger:
-    cache = str(config.cache_dir or "")
-    return load_tagger(path, threads=int(config.torch_threads),
-                       batch_size=int(config.classify_batch_size),
-                       backend=str(config.classifier_backend),
+    cache = config.cache_dir
+    return load_tagger(path, threads=config.torch_threads,
+                       batch_size=config.classify_batch_size,
+                       backend=config.classifier_backend,
                        cache_dir=Path(cache).expanduser() / "onnx" if cache else None)
 
 
@@ -46,7 +46,7 @@ def configured_tagger(config: Config, db: Database | None, model: str | None = N
     """The tagger for the configured model with the newest head trained for it in the
     database (else the head shipped for it). Cached per process: loading takes seconds."""
     path = model_path(config, model)
-    backend = str(config.classifier_backend)
+    backend = config.classifier_backend
     with classifier_errors():
         base_key = (path or "", backend, "")
         base = _TAGGERS.get(base_key) or load_base_tagger(config, path)
@@ -105,7 +105,7 @@ def tag_pending_posts(
         with db.connection() as conn:
             tagging.write_tags(conn, version, rows)
 
-    return run_tagging(fetch, write, tagger, batch_size=int(config.classify_batch_size),
+    return run_tagging(fetch, write, tagger, batch_size=config.classify_batch_size,
                        stop=stop, limit=limit)
 
 

@@ -95,7 +95,7 @@ async def collect(
     moment = now or datetime.now(UTC)
     sources = await _db(db, lambda conn: store.watchlist(
         conn, platform=platform, handle=source, include_illustrative=include_illustrative,
-        default_interval_minutes=int(config.collect_interval_minutes)))
+        default_interval_minutes=config.collect_interval_minutes))
     results: list[SourceRunResult] = []
     due: dict[str, list[store.WatchedSource]] = {"telegram": [], "twitter": []}
     for s in sources:
@@ -158,7 +158,7 @@ class _Run:
         except TelegramNotConfigured as exc:
             return await self._stop_all(sources, PlatformStopped(str(exc), "logged_out"))
         collector = TelegramCollector(client, TelegramSettings(
-            page_size=int(self.config.telegram_page_size),
+            page_size=self.config.telegram_page_size,
             flood_wait_threshold_s=float(self.config.flood_wait_threshold_s),
         ), now=self.now, sleep=self.sleep)
         try:
@@ -238,7 +238,7 @@ class _Run:
             return await self._stop_all(sources, PlatformStopped(str(exc), "failed"))
         month = store.month_start(self.now)
         used = await _db(self.db, lambda conn: store.x_reads_used(conn, month))
-        allowance = ReadAllowance(int(self.config.x_monthly_read_budget), used, self.now)
+        allowance = ReadAllowance(self.config.x_monthly_read_budget, used, self.now)
         collector = XCollector(client, now=self.now, sleep=self.sleep)
 
         async def work(s: store.WatchedSource, result: _Result) -> None:
@@ -272,7 +272,7 @@ class _Run:
     def _x_recheck_due(self, s: store.WatchedSource) -> bool:
         """X lookups spend the monthly read budget, so the recent window is re-read at most
         every few hours (edits need no re-read: they arrive in the timeline with new ids)."""
-        every = timedelta(hours=float(self.config.x_recheck_interval_hours))
+        every = timedelta(hours=self.config.x_recheck_interval_hours)
         return s.rechecked_at is None or s.rechecked_at + every <= self.now
 
     def _tweepy(self) -> Any:

@@ -39,11 +39,11 @@ class Daemon:
         self.config = config
         self.db = db
         self.specs = list(jobs)
-        self.leadership = Leadership(db, retry_s=float(config.leader_retry_s),
-                                     check_s=float(config.leader_check_s), name=name)
+        self.leadership = Leadership(db, retry_s=config.leader_retry_s,
+                                     check_s=config.leader_check_s, name=name)
         self.scheduler = AsyncIOScheduler(timezone=zone(config))
-        policy = RetryPolicy(base_delay_s=float(config.job_retry_initial_s),
-                             max_delay_s=float(config.job_retry_max_s), jitter=0.1)
+        policy = RetryPolicy(base_delay_s=config.job_retry_initial_s,
+                             max_delay_s=config.job_retry_max_s, jitter=0.1)
         self.runner = JobRunner(JobContext(config, db), self.scheduler, self.specs, policy)
         self._stop: asyncio.Event | None = None
         self._leader_gauge: Gauge | None = None
@@ -57,14 +57,14 @@ class Daemon:
             self._stop.set()
 
     def _serve_metrics(self) -> None:
-        port = int(self.config.metrics_port)
+        port = self.config.metrics_port
         if port <= 0:
             return
         registry = metrics_registry(self.config, self.db)
         self._leader_gauge = Gauge("chorus_daemon_is_leader",
                                    "1 while this daemon is the elected leader.",
                                    registry=registry)
-        self._metrics_server, _ = start_http_server(port, addr=str(self.config.metrics_host),
+        self._metrics_server, _ = start_http_server(port, addr=self.config.metrics_host,
                                                     registry=registry)
         log.info("serving Prometheus metrics on %s:%d", self.config.metrics_host, port)
 
@@ -90,13 +90,13 @@ class Daemon:
                 outcome = await self.leadership.hold(stop)
                 self.scheduler.pause()
                 self._set_leader(False)
-                await self.runner.drain(float(self.config.shutdown_grace_s))
+                await self.runner.drain(self.config.shutdown_grace_s)
                 await self.leadership.release()
                 if outcome == "lost":
                     log.warning("paused all jobs until leadership is regained")
         finally:
             self.scheduler.shutdown(wait=False)
-            await self.runner.drain(float(self.config.shutdown_grace_s))
+            await self.runner.drain(self.config.shutdown_grace_s)
             await self.leadership.release()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(sig)

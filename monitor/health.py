@@ -66,7 +66,7 @@ def classify(row: dict[str, Any], now: datetime, blind_after: timedelta) -> tupl
 
 def source_statuses(config: Config, db: Database, since: datetime, until: datetime,
                     now: datetime) -> list[SourceStatus]:
-    blind_after = timedelta(minutes=int(config.blind_after_minutes))
+    blind_after = timedelta(minutes=config.blind_after_minutes)
     with db.connection() as conn:
         rows = health_sql.source_rows(conn, since, until)
     out = []

@@ -75,7 +75,7 @@ async def recheck_sources(config: Config, db: Database, platform: str,
         with db.connection() as conn:
             sources = collection_sql.watchlist(
                 conn, platform=platform,
-                default_interval_minutes=int(config.collect_interval_minutes))
+                default_interval_minutes=config.collect_interval_minutes)
         return [s.handle for s in sources
                 if s.next_due_at is not None and s.next_due_at > horizon
                 and (s.rate_limited_until is None or s.rate_limited_until <= now)]
@@ -185,7 +185,7 @@ def default_jobs(config: Config) -> list[JobSpec]:
     """The production schedule (the table in this module's docstring)."""
     tz = zone(config)
     at = send_time(config)
-    jitter = max(0, int(config.collect_jitter_s))
+    jitter = max(0, config.collect_jitter_s)
     specs = [
         JobSpec(f"collect:{platform}", collect_job(platform),
                 IntervalTrigger(minutes=1, jitter=jitter, timezone=UTC), misfire_grace_time=120)

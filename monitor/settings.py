@@ -11,9 +11,9 @@ import os
 import stat
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TypedDict, TypeVar
 
 import platformdirs
 
@@ -22,10 +22,14 @@ class ConfigError(Exception):
     """The configuration or the secrets file is unusable; the message says why."""
 
 
+SettingValue = str | int | float
+_V = TypeVar("_V", str, int, float)
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
-    default: Any
+    default: SettingValue
     help: str
 
     @property
@@ -33,73 +37,95 @@ class Setting:
         return "CHORUS_" + self.name.upper()
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("database_url", "", "PostgreSQL URL; empty means the embedded server."),
-    Setting("data_dir", "",
-            "Root for Chorus's own data: the embedded server's data directory (data_dir/pgdata) "
-            "unless embedded_dir says otherwise; empty means the user data dir "
-            "(~/.local/share/chorus)."),
-    Setting("embedded_dir", "",
-            "Data directory of the embedded PostgreSQL (used when database_url is empty); "
-            "empty means data_dir/pgdata."),
-    Setting("cache_dir", "",
-            "Cache for exported ONNX models (cache_dir/onnx); empty means the user cache dir "
-            "(~/.cache/chorus)."),
-    Setting("outbox_dir", "outbox", "Folder for digest .eml/.html files when no SMTP is set."),
-    Setting("model", "", "Local model directory for the classifier; empty means the packaged MiniLM."),
-    Setting("torch_threads", 0, "Torch CPU threads; 0 means one per core."),
-    Setting("classify_batch_size", 64, "Posts per classifier batch."),
-    Setting("classifier_backend", "auto",
-            "auto (ONNX Runtime int8 when installed), torch, onnx or onnx-int8."),
-    Setting("flood_wait_threshold_s", 60, "Telegram flood waits up to this are slept through."),
-    Setting("recheck_window_hours", 48, "Re-read this recent window for edits and deletions."),
-    Setting("telegram_page_size", 100, "Messages per Telegram history request (max 100)."),
-    Setting("x_monthly_read_budget", 10000, "X posts read per month before collection stops."),
-    Setting("x_recheck_interval_hours", 6.0,
-            "X: re-read a source's recent window for deletions at most this often (each "
-            "re-read spends the monthly read budget)."),
-    Setting("collect_interval_minutes", 15, "Default interval between collections of a source."),
-    Setting("collect_jitter_s", 60, "Random delay added to each collection, in seconds."),
-    Setting("digest_time", "07:00", "When the daily digest is sent (HH:MM)."),
-    Setting("timezone", "UTC", "Time zone for the digest schedule and dates."),
-    Setting("smtp_host", "", "SMTP server host; empty writes digests to the outbox."),
-    Setting("smtp_port", 587, "SMTP port."),
-    Setting("smtp_security", "starttls", "starttls, tls (implicit) or none."),
-    Setting("smtp_user", "", "SMTP user name (the password is a secret)."),
-    Setting("digest_from", "chorus@localhost", "From address of the digest."),
-    Setting("digest_recipients", "", "Comma-separated digest recipients."),
-    Setting("console_url", "http://127.0.0.1:8750",
-            "Base URL of the console, for links; behind a TLS proxy its public address "
-            "(form posts from that origin are accepted)."),
-    Setting("pre_window_days", 7, "Convergence: days before an event searched for pre-positioning."),
-    Setting("post_window_hours", 72, "Convergence: hours after an event that count."),
-    Setting("convergence_k", 3, "Convergence: k in time-to-k-actors."),
-    Setting("sql_timeout_ms", 5000, "Console SQL tab statement timeout."),
-    Setting("sql_row_cap", 1000, "Console SQL tab row cap."),
-    Setting("sql_cell_cap_bytes", 32768,
-            "Console SQL tab: longer cells are cut to this many bytes (page and CSV)."),
-    Setting("sql_result_cap_bytes", 8388608,
-            "Console SQL tab: fetching stops once a result's cells pass this many bytes."),
-    Setting("sql_reader_role", "chorus_reader", "Console SQL tab: the read-only login role."),
-    Setting("console_session_hours", 12, "Console: hours a login (and its CSRF token) lasts."),
-    Setting("console_analyst", "", "Console on 127.0.0.1: name on labels; empty is the OS user."),
-    Setting("console_page_size", 50, "Console: search results per page."),
-    Setting("console_export_cap", 10000, "Console: most posts a search export returns."),
-    Setting("console_trusted_proxies", "",
-            "Console: comma-separated addresses or networks (127.0.0.1, 10.0.0.0/8) of reverse "
-            "proxies whose X-Forwarded-For/-Proto are believed; empty believes none. Setting it "
-            "also requires login, even on a loopback bind."),
-    Setting("leader_retry_s", 15.0, "Daemon: seconds between a follower's tries to become leader."),
-    Setting("leader_check_s", 5.0, "Daemon: seconds between the leader's checks of its lock."),
-    Setting("job_retry_initial_s", 30.0, "Daemon: first retry delay of a failed job (doubles)."),
-    Setting("job_retry_max_s", 900.0, "Daemon: longest retry delay of a failed job."),
-    Setting("shutdown_grace_s", 20.0, "Daemon: on SIGTERM, seconds running jobs get to finish."),
-    Setting("metrics_port", 0, "Daemon: port for Prometheus /metrics on metrics_host; 0 is off."),
-    Setting("metrics_host", "127.0.0.1", "Daemon: address the /metrics endpoint listens on."),
-    Setting("blind_after_minutes", 180, "A source without a successful collection this long is blind."),
-    Setting("smtp_timeout_s", 30.0, "SMTP connect and command timeout, in seconds."),
-    Setting("smtp_ca_file", "", "CA bundle to verify the SMTP server; empty uses the system's."),
-)
+def _setting(default: _V, help: str) -> _V:
+    """A field of Settings: its default (whose type is the setting's) and help text."""
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every non-secret setting, typed by its default: `config.timezone` is a str."""
+
+    database_url: str = _setting("", "PostgreSQL URL; empty means the embedded server.")
+    data_dir: str = _setting(
+        "",
+        "Root for Chorus's own data: the embedded server's data directory (data_dir/pgdata) "
+        "unless embedded_dir says otherwise; empty means the user data dir "
+        "(~/.local/share/chorus).")
+    embedded_dir: str = _setting(
+        "",
+        "Data directory of the embedded PostgreSQL (used when database_url is empty); "
+        "empty means data_dir/pgdata.")
+    cache_dir: str = _setting(
+        "",
+        "Cache for exported ONNX models (cache_dir/onnx); empty means the user cache dir "
+        "(~/.cache/chorus).")
+    outbox_dir: str = _setting("outbox", "Folder for digest .eml/.html files when no SMTP is set.")
+    model: str = _setting("", "Local model directory for the classifier; empty means the packaged MiniLM.")
+    torch_threads: int = _setting(0, "Torch CPU threads; 0 means one per core.")
+    classify_batch_size: int = _setting(64, "Posts per classifier batch.")
+    classifier_backend: str = _setting(
+        "auto",
+        "auto (ONNX Runtime int8 when installed), torch, onnx or onnx-int8.")
+    flood_wait_threshold_s: int = _setting(60, "Telegram flood waits up to this are slept through.")
+    recheck_window_hours: int = _setting(48, "Re-read this recent window for edits and deletions.")
+    telegram_page_size: int = _setting(100, "Messages per Telegram history request (max 100).")
+    x_monthly_read_budget: int = _setting(10000, "X posts read per month before collection stops.")
+    x_recheck_interval_hours: float = _setting(
+        6.0,
+        "X: re-read a source's recent window for deletions at most this often (each "
+        "re-read spends the monthly read budget).")
+    collect_interval_minutes: int = _setting(15, "Default interval between collections of a source.")
+    collect_jitter_s: int = _setting(60, "Random delay added to each collection, in seconds.")
+    digest_time: str = _setting("07:00", "When the daily digest is sent (HH:MM).")
+    timezone: str = _setting("UTC", "Time zone for the digest schedule and dates.")
+    smtp_host: str = _setting("", "SMTP server host; empty writes digests to the outbox.")
+    smtp_port: int = _setting(587, "SMTP port.")
+    smtp_security: str = _setting("starttls", "starttls, tls (implicit) or none.")
+    smtp_user: str = _setting("", "SMTP user name (the password is a secret).")
+    digest_from: str = _setting("chorus@localhost", "From address of the digest.")
+    digest_recipients: str = _setting("", "Comma-separated digest recipients.")
+    console_url: str = _setting(
+        "http://127.0.0.1:8750",
+        "Base URL of the console, for links; behind a TLS proxy its public address "
+        "(form posts from that origin are accepted).")
+    pre_window_days: int = _setting(7, "Convergence: days before an event searched for pre-positioning.")
+    post_window_hours: int = _setting(72, "Convergence: hours after an event that count.")
+    convergence_k: int = _setting(3, "Convergence: k in time-to-k-actors.")
+    sql_timeout_ms: int = _setting(5000, "Console SQL tab statement timeout.")
+    sql_row_cap: int = _setting(1000, "Console SQL tab row cap.")
+    sql_cell_cap_bytes: int = _setting(
+        32768,
+        "Console SQL tab: longer cells are cut to this many bytes (page and CSV).")
+    sql_result_cap_bytes: int = _setting(
+        8388608,
+        "Console SQL tab: fetching stops once a result's cells pass this many bytes.")
+    sql_reader_role: str = _setting("chorus_reader", "Console SQL tab: the read-only login role.")
+    console_session_hours: int = _setting(12, "Console: hours a login (and its CSRF token) lasts.")
+    console_analyst: str = _setting("", "Console on 127.0.0.1: name on labels; empty is the OS user.")
+    console_page_size: int = _setting(50, "Console: search results per page.")
+    console_export_cap: int = _setting(10000, "Console: most posts a search export returns.")
+    console_trusted_proxies: str = _setting(
+        "",
+        "Console: comma-separated addresses or networks (127.0.0.1, 10.0.0.0/8) of reverse "
+        "proxies whose X-Forwarded-For/-Proto are believed; empty believes none. Setting it "
+        "also requires login, even on a loopback bind.")
+    leader_retry_s: float = _setting(15.0, "Daemon: seconds between a follower's tries to become leader.")
+    leader_check_s: float = _setting(5.0, "Daemon: seconds between the leader's checks of its lock.")
+    job_retry_initial_s: float = _setting(30.0, "Daemon: first retry delay of a failed job (doubles).")
+    job_retry_max_s: float = _setting(900.0, "Daemon: longest retry delay of a failed job.")
+    shutdown_grace_s: float = _setting(20.0, "Daemon: on SIGTERM, seconds running jobs get to finish.")
+    metrics_port: int = _setting(0, "Daemon: port for Prometheus /metrics on metrics_host; 0 is off.")
+    metrics_host: str = _setting("127.0.0.1", "Daemon: address the /metrics endpoint listens on.")
+    blind_after_minutes: int = _setting(180, "A source without a successful collection this long is blind.")
+    smtp_timeout_s: float = _setting(30.0, "SMTP connect and command timeout, in seconds.")
+    smtp_ca_file: str = _setting("", "CA bundle to verify the SMTP server; empty uses the system's.")
+
+
+# Every field has a default (load_config builds Settings() first), so none is left out.
+SETTINGS: tuple[Setting, ...] = tuple(
+    Setting(f.name, f.default, f.metadata["help"])
+    for f in fields(Settings) if isinstance(f.default, str | int | float))
 
 SECRETS: tuple[Setting, ...] = (
     Setting("telegram_api_id", "", "Telegram API id (my.telegram.org)."),
@@ -117,16 +143,18 @@ SECRET_NAMES = frozenset(s.name for s in SECRETS)
 MASK = "********"
 
 
-def _coerce(setting: Setting, value: Any) -> Any:
+def _coerce(setting: Setting, value: object) -> SettingValue:
     target = type(setting.default)
     if isinstance(value, target):
         return value
     try:
-        return target(value)
+        if target is str:
+            return str(value)
+        if isinstance(value, str | int | float):
+            return target(value)
     except (TypeError, ValueError):
-        raise ConfigError(
-            f"setting {setting.name} must be {target.__name__}, got {value!r}"
-        ) from None
+        pass
+    raise ConfigError(f"setting {setting.name} must be {target.__name__}, got {value!r}")
 
 
 def default_secrets_path() -> Path:
@@ -179,18 +207,17 @@ def _toml_string(value: str) -> str:
     return f'"{escaped}"'
 
 
-class Config:
-    """The effective settings and secrets; secrets never appear in repr or show()."""
+class ShownSetting(TypedDict):
+    value: SettingValue
+    help: str
 
-    def __init__(self, values: Mapping[str, Any], secrets: Mapping[str, str]) -> None:
-        self._values = dict(values)
-        self._secrets = dict(secrets)
 
-    def __getattr__(self, name: str) -> Any:
-        values = self.__dict__.get("_values", {})
-        if name in values:
-            return values[name]
-        raise AttributeError(name)
+@dataclass(frozen=True, repr=False)
+class Config(Settings):
+    """The effective settings (typed attributes) and secrets; secrets never appear in repr
+    or show()."""
+
+    _secrets: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def secret(self, name: str) -> str:
         if name not in SECRET_NAMES:
@@ -200,11 +227,11 @@ class Config:
     def secret_values(self) -> list[str]:
         return [v for v in self._secrets.values() if v]
 
-    def show(self) -> dict[str, dict[str, Any]]:
+    def show(self) -> dict[str, ShownSetting]:
         """Every setting with its value, origin-independent; secrets masked."""
-        out: dict[str, dict[str, Any]] = {}
+        out: dict[str, ShownSetting] = {}
         for s in SETTINGS:
-            value = self._values[s.name]
+            value: SettingValue = getattr(self, s.name)
             if s.name == "database_url" and value:
                 from storage.database import mask_url
 
@@ -217,15 +244,24 @@ class Config:
     def __repr__(self) -> str:
         return "Config(<settings>, <secrets masked>)"
 
-    def with_overrides(self, **values: Any) -> Config:
-        merged = dict(self._values)
-        merged.update(values)
-        return Config(merged, self._secrets)
+    def with_overrides(self, **values: SettingValue) -> Config:
+        return _config(self, values, self._secrets)
+
+
+def _config(base: Settings, values: Mapping[str, object], secrets: Mapping[str, str]) -> Config:
+    """A Config from `base` with `values` (each coerced to its setting's type) and secrets."""
+    known = {s.name: s for s in SETTINGS}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ConfigError(f"unknown settings: {', '.join(unknown)}")
+    start = {s.name: getattr(base, s.name) for s in SETTINGS}
+    start.update({name: _coerce(known[name], value) for name, value in values.items()})
+    return replace(Config(_secrets=dict(secrets)), **start)
 
 
 def load_config(env: Mapping[str, str] | None = None) -> Config:
     env = os.environ if env is None else env
-    values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+    values: dict[str, SettingValue] = {}
     config_file = env.get("CHORUS_CONFIG")
     if config_file:
         path = Path(config_file)
@@ -254,15 +290,15 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
     for s in SECRETS:
         if env.get(s.env):
             secrets[s.name] = env[s.env]
-    return Config(values, secrets)
+    return _config(Settings(), values, secrets)
 
 
 def chorus_data_dir(config: Config) -> Path:
     """data_dir, else the user data dir."""
-    return Path(str(config.data_dir or "") or platformdirs.user_data_dir("chorus")).expanduser()
+    return Path(config.data_dir or platformdirs.user_data_dir("chorus")).expanduser()
 
 
 def embedded_data_dir(config: Config) -> Path:
     """Where the embedded PostgreSQL keeps its data: embedded_dir, else data_dir/pgdata."""
-    explicit = str(config.embedded_dir or "")
+    explicit = config.embedded_dir
     return Path(explicit).expanduser() if explicit else chorus_data_dir(config) / "pgdata"

@@ -135,3 +135,22 @@ def test_where_chorus_keeps_its_data_is_a_setting_config_show_lists(tmp_path: Pa
         assert f'"{name}"' in shown.output, name
     help_table = CliRunner().invoke(cli, ["config", "show"], env=env)
     assert "embedded PostgreSQL" in help_table.output
+
+
+def test_every_setting_is_an_attribute_of_its_declared_type(tmp_path: Path) -> None:
+    """config.<name> is typed by the setting's default (mypy checks its uses, no casts)."""
+    from typing import get_type_hints
+
+    from monitor.settings import SETTINGS, Config
+
+    hints = get_type_hints(Config)
+    config = load_config({"CHORUS_SECRETS_FILE": str(tmp_path / "none.toml"),
+                          "CHORUS_TORCH_THREADS": "4", "CHORUS_LEADER_RETRY_S": "2"})
+    for s in SETTINGS:
+        assert hints[s.name] is type(s.default), s.name
+        assert type(getattr(config, s.name)) is type(s.default), s.name
+    assert (config.torch_threads, config.leader_retry_s) == (4, 2.0)
+    overridden = config.with_overrides(leader_retry_s=3)
+    assert type(overridden.leader_retry_s) is float and overridden.torch_threads == 4
+    with pytest.raises(ConfigError, match="unknown settings: colour"):
+        config.with_overrides(colour="blue")

@@ -34,7 +34,7 @@ def serve(app: App, host: str, port: int) -> None:
     pending = [m for m in status(app.db) if not m["applied"]]
     if pending:
         raise UserError(f"{len(pending)} migrations are pending; run `chorus db migrate` first")
-    proxies = str(app.config.console_trusted_proxies)
+    proxies = app.config.console_trusted_proxies
     login = needs_login(host, proxies)
     if login:
         with app.db.connection() as conn:

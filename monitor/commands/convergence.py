@@ -70,7 +70,7 @@ def convergence_group(app: App, event_ref: str | None, since: str | None, until:
     if event_ref and (since or until):
         raise UserError("give either --event or --since/--until, not both")
     config = app.config
-    k_value = int(config.convergence_k) if k is None else k
+    k_value = config.convergence_k if k is None else k
     if event_ref:
         with app.db.connection() as conn, app.db.spare_connections(2) as helpers, _user_errors():
             report = convergence.event_report(

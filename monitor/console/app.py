@@ -97,7 +97,7 @@ def trusted_proxies(config: Config) -> list[str]:
     """Setting console_trusted_proxies as addresses and networks; anything else is refused
     (a typo would otherwise silently trust nobody, or everybody)."""
     trusted = []
-    for entry in (e.strip() for e in str(config.console_trusted_proxies).split(",")):
+    for entry in (e.strip() for e in config.console_trusted_proxies.split(",")):
         if not entry:
             continue
         try:
@@ -118,20 +118,20 @@ def create_app(config: Config, db: Database, *, auth_required: bool = False) -> 
     if not secret:
         # Sessions then last as long as this process, which is fine for a local console.
         secret = secrets.token_urlsafe(32)
-    sessions = Sessions(secret, timedelta(hours=int(config.console_session_hours)),
+    sessions = Sessions(secret, timedelta(hours=config.console_session_hours),
                         auth_required=auth_required,
-                        default_analyst=str(config.console_analyst or "") or _os_user())
-    runner = ReadOnlyRunner(db.url, role=str(config.sql_reader_role),
+                        default_analyst=config.console_analyst or _os_user())
+    runner = ReadOnlyRunner(db.url, role=config.sql_reader_role,
                             password=config.secret("sql_reader_password"),
-                            timeout_ms=int(config.sql_timeout_ms),
-                            row_cap=int(config.sql_row_cap),
-                            cell_cap_bytes=int(config.sql_cell_cap_bytes),
-                            result_cap_bytes=int(config.sql_result_cap_bytes))
+                            timeout_ms=config.sql_timeout_ms,
+                            row_cap=config.sql_row_cap,
+                            cell_cap_bytes=config.sql_cell_cap_bytes,
+                            result_cap_bytes=config.sql_result_cap_bytes)
     state = ConsoleState(config=config, db=db, env=environment(), sessions=sessions,
                          runner=runner, auth_required=auth_required,
-                         reader_problem=_prepare_sql_tab(db, str(config.sql_reader_role)),
-                         page_size=int(config.console_page_size),
-                         export_cap=int(config.console_export_cap))
+                         reader_problem=_prepare_sql_tab(db, config.sql_reader_role),
+                         page_size=config.console_page_size,
+                         export_cap=config.console_export_cap)
     # Outermost: the client address and scheme every later step sees. Forwarded headers
     # count only from the proxies named in the settings, never from whoever connects.
     middleware = [Middleware(ProxyHeadersMiddleware, trusted_hosts=trusted_proxies(config)),

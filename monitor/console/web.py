@@ -148,7 +148,7 @@ def _serve(handler: Handler, request: Request, form: dict[str, str], public: boo
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             response: Response = RedirectResponse(f"/login?next={quote(target)}", 303)
         elif request.method == "POST" and not (
-                _same_origin(request, str(state.config.console_url)) and session.csrf_matches(
+                _same_origin(request, state.config.console_url) and session.csrf_matches(
                     form.get("csrf_token") or request.headers.get("x-csrf-token"))):
             response = error_page(request, 403, "the form's security token is missing or "
                                   "stale: reload the page and try again", session)

@@ -72,7 +72,7 @@ class _Reports:
 
     def __init__(self, config: Config, since: datetime, until: datetime) -> None:
         self.since, self.until = since, until
-        self.k = int(config.convergence_k)
+        self.k = config.convergence_k
         self.pre_days = float(config.pre_window_days)
         self.post_hours = float(config.post_window_hours)
 
@@ -229,8 +229,8 @@ def build_digest(config: Config, db: Database, day: date, *,
         for s in source_statuses(config, db, since, until, min(generated, until))
     ]
     return Digest(
-        digest_date=day, timezone=str(config.timezone), since=since, until=until,
-        generated_at=generated, console_url=str(config.console_url),
+        digest_date=day, timezone=config.timezone, since=since, until=until,
+        generated_at=generated, console_url=config.console_url,
         converging=_converging(reports, posts, reports.k), prepositioned=_flags(reports, posts),
         copies=_copies(reports, posts), candidates=_candidates(reports), sources=sources,
         charts=[_chart(reports, day)], posts_in_period=reports.posts_in_period,

@@ -57,7 +57,7 @@ class DeliveryResult:
 
 
 def outbox_folder(config: Config) -> Path:
-    return Path(str(config.outbox_dir or "outbox")).expanduser()
+    return Path(config.outbox_dir or "outbox").expanduser()
 
 
 def outbox_stem(day: date) -> str:
@@ -66,13 +66,13 @@ def outbox_stem(day: date) -> str:
 
 def smtp_settings(config: Config) -> SmtpSettings | None:
     """SMTP from the config and secrets; None when no server is configured (outbox mode)."""
-    host = str(config.smtp_host or "").strip()
+    host = config.smtp_host.strip()
     if not host:
         return None
     return SmtpSettings(
-        host=host, port=int(config.smtp_port), security=str(config.smtp_security).lower(),
-        user=str(config.smtp_user or ""), password=config.secret("smtp_password"),
-        timeout_s=float(config.smtp_timeout_s), ca_file=str(config.smtp_ca_file or ""),
+        host=host, port=config.smtp_port, security=config.smtp_security.lower(),
+        user=config.smtp_user, password=config.secret("smtp_password"),
+        timeout_s=config.smtp_timeout_s, ca_file=config.smtp_ca_file,
     )
 
 
@@ -81,8 +81,8 @@ def _record_message(config: Config, db: Database, day: date, make_digest: Callab
     digest = make_digest()
     if digest.digest_date != day:
         raise ValueError(f"digest for {digest.digest_date} offered for {day}")
-    sender = str(config.digest_from)
-    recipients = parse_recipients(str(config.digest_recipients or ""))
+    sender = config.digest_from
+    recipients = parse_recipients(config.digest_recipients)
     message_id = new_message_id(digest, sender)
     message = build_message(digest, sender=sender, recipients=recipients, message_id=message_id)
     with db.connection() as conn:
@@ -102,7 +102,7 @@ def _hand_over(config: Config, smtp: SmtpSettings | None,
     if smtp is None:
         path = write_outbox(outbox_folder(config), outbox_stem(row.digest_date), message)
         return "written", str(path), {}
-    refused = smtp_send(smtp, message, str(config.digest_from), row.recipients)
+    refused = smtp_send(smtp, message, config.digest_from, row.recipients)
     return "sent", None, refused
 
 
@@ -148,9 +148,9 @@ def deliver_digest(config: Config, db: Database, digest: Digest) -> DeliveryResu
 
 def write_preview(config: Config, digest: Digest) -> tuple[Path, Path]:
     """`--dry-run`: the message as it would be sent, in the outbox; nothing is recorded."""
-    sender = str(config.digest_from)
+    sender = config.digest_from
     message = build_message(digest, sender=sender,
-                            recipients=parse_recipients(str(config.digest_recipients or "")),
+                            recipients=parse_recipients(config.digest_recipients),
                             message_id=new_message_id(digest, sender))
     eml = write_outbox(outbox_folder(config), outbox_stem(digest.digest_date) + ".preview",
                        message.as_bytes())

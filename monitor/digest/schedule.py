@@ -13,7 +13,7 @@ from monitor.settings import Config, ConfigError
 
 
 def zone(config: Config) -> ZoneInfo:
-    name = str(config.timezone or "UTC")
+    name = config.timezone or "UTC"
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -22,7 +22,7 @@ def zone(config: Config) -> ZoneInfo:
 
 
 def send_time(config: Config) -> time:
-    value = str(config.digest_time).strip()
+    value = config.digest_time.strip()
     try:
         parsed = datetime.strptime(value, "%H:%M")
     except ValueError:

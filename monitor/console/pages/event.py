@@ -81,11 +81,11 @@ def decide_event(req: PageRequest) -> Response:
 def event_page(req: PageRequest) -> Response:
     event_id = _event_id(req)
     config = req.state.config
-    k = int_param(req.query.get("k"), "k", int(config.convergence_k), 1, 50)
-    pre_days = int_param(req.query.get("pre_days"), "pre_days", int(config.pre_window_days),
+    k = int_param(req.query.get("k"), "k", config.convergence_k, 1, 50)
+    pre_days = int_param(req.query.get("pre_days"), "pre_days", config.pre_window_days,
                          0, MAX_PRE_DAYS)
     post_hours = int_param(req.query.get("post_hours"), "post_hours",
-                           int(config.post_window_hours), 1, MAX_POST_HOURS)
+                           config.post_window_hours, 1, MAX_POST_HOURS)
     narrative = req.query.get("narrative", "").strip() or None
     with req.state.db.connection() as conn, req.state.db.spare_connections(2) as helpers:
         event = console_events.get_event(conn, event_id)

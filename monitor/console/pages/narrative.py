@@ -38,8 +38,8 @@ def _period(req: PageRequest, newest: datetime | None,
         # Around the event: its pre-window and post-window (settings), as its report uses.
         t0: datetime = event["occurred_at"]
         config = req.state.config
-        return (t0 - timedelta(days=int(config.pre_window_days)),
-                t0 + timedelta(hours=int(config.post_window_hours)))
+        return (t0 - timedelta(days=config.pre_window_days),
+                t0 + timedelta(hours=config.post_window_hours))
     if until is None:
         anchor = (newest or datetime.now(UTC)).astimezone(UTC).date()
         until = datetime.combine(anchor + timedelta(days=1), time(), tzinfo=UTC)
