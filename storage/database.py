@@ -6,12 +6,16 @@ import contextlib
 import re
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TypeAlias
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
-from psycopg.rows import dict_row
+from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
+
+# Every connection storage hands out makes dict rows; a query that returns rows to callers
+# names their shape (storage.rows), so what crosses the boundary is typed.
+Conn: TypeAlias = psycopg.Connection[DictRow]
 
 _PASSWORD_IN_URL = re.compile(r"(?P<head>://[^:/@]*:)(?P<pw>[^@]*)(?P<tail>@)")
 _PASSWORD_KV = re.compile(r"(password\s*=\s*)(\S+)", re.IGNORECASE)
@@ -105,7 +109,7 @@ class Database:
         self.url = url
         self._min_size = min_size
         self._max_size = max_size
-        self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
+        self._pool: ConnectionPool[Conn] | None = None
         self._pool_lock = threading.Lock()
 
     def check(self, timeout: float = 5.0) -> None:
@@ -116,7 +120,7 @@ class Database:
         except psycopg.OperationalError as exc:
             raise DatabaseUnavailable(self.url, str(exc)) from None
 
-    def connect(self, *, autocommit: bool = False) -> psycopg.Connection[dict[str, Any]]:
+    def connect(self, *, autocommit: bool = False) -> Conn:
         """A new dedicated connection (for locks, COPY, long jobs)."""
         try:
             return psycopg.connect(
@@ -126,13 +130,13 @@ class Database:
             raise DatabaseUnavailable(self.url, str(exc)) from None
 
     @property
-    def pool(self) -> ConnectionPool[psycopg.Connection[Any]]:
+    def pool(self) -> ConnectionPool[Conn]:
         # Locked: two threads asking first at once would otherwise each open a pool, and the
         # one overwritten would never be closed.
         with self._pool_lock:
             return self._open_pool()
 
-    def _open_pool(self) -> ConnectionPool[psycopg.Connection[Any]]:
+    def _open_pool(self) -> ConnectionPool[Conn]:
         if self._pool is None:
             self._pool = ConnectionPool(
                 self.url,
@@ -145,7 +149,7 @@ class Database:
         return self._pool
 
     @contextlib.contextmanager
-    def connection(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:
+    def connection(self) -> Iterator[Conn]:
         """A pooled connection; the block is one transaction, committed on success.
 
         A failed or lost connection raises DatabaseUnavailable; a statement's own failure
@@ -161,13 +165,13 @@ class Database:
     @contextlib.contextmanager
     def spare_connections(
         self, count: int, *, wait: float = 0.05
-    ) -> Iterator[list[psycopg.Connection[dict[str, Any]]]]:
+    ) -> Iterator[list[Conn]]:
         """Up to `count` more pooled connections: those free within `wait` seconds.
 
         For optional parallel work next to a connection already held: never waiting long
         means requests that each hold one connection cannot deadlock waiting for more.
         """
-        spare: list[psycopg.Connection[dict[str, Any]]] = []
+        spare: list[Conn] = []
         try:
             for _ in range(count):
                 try:

@@ -1,16 +1,97 @@
-"""Row helpers shared by the storage modules."""
+"""Typed rows: each query names the shape of its rows (a TypedDict) or of its one value.
+
+Rows stay plain dicts at run time (templates, JSON and callers read them as before), but
+mypy knows their fields; the result's column names are checked against the shape once
+per result, so a query that drifts from its shape fails at once, naming the columns.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar, cast
+
+import psycopg
+from psycopg.abc import Params
+from psycopg.abc import QueryNoTemplate as Query
+from psycopg.rows import RowFactory, RowMaker, no_result
+
+from storage.database import Conn
+
+Shape = TypeVar("Shape", bound=Mapping[str, object])
+T = TypeVar("T")
 
 
 class MissingRow(RuntimeError):
     """A statement that must return a row returned none (a bug, not bad input)."""
 
 
-def one(row: dict[str, Any] | None) -> dict[str, Any]:
+class RowShapeError(RuntimeError):
+    """A result's columns or value differ from the shape its query declares (a bug)."""
+
+
+def one(row: T | None) -> T:
     """The row, or MissingRow: for INSERT ... RETURNING and aggregates, which always return one."""
     if row is None:
         raise MissingRow("expected one row, got none")
     return row
+
+
+def shaped(shape: type[Shape]) -> RowFactory[Shape]:
+    """A row factory making dicts of `shape`, a TypedDict whose keys are the result's columns."""
+    required = frozenset(getattr(shape, "__required_keys__", ()))
+    allowed = required | frozenset(getattr(shape, "__optional_keys__", ()))
+
+    def factory(cursor: psycopg.Cursor[Any]) -> RowMaker[Shape]:
+        if cursor.description is None:
+            return no_result
+        names = [column.name for column in cursor.description]
+        missing, extra = required - set(names), set(names) - allowed
+        if missing or extra:
+            raise RowShapeError(
+                f"{shape.__name__}: the query's columns differ from the declared shape "
+                f"(missing: {', '.join(sorted(missing)) or '-'}; "
+                f"not declared: {', '.join(sorted(extra)) or '-'})")
+
+        def make(values: Sequence[Any]) -> Shape:
+            return cast(Shape, dict(zip(names, values, strict=True)))
+
+        return make
+
+    return factory
+
+
+def fetch_all(conn: Conn, shape: type[Shape], query: Query,
+              params: Params | None = None) -> list[Shape]:
+    with conn.cursor(row_factory=shaped(shape)) as cur:
+        return cur.execute(query, params).fetchall()
+
+
+def fetch_one(conn: Conn, shape: type[Shape], query: Query,
+              params: Params | None = None) -> Shape | None:
+    """The first row, or None when there is none."""
+    with conn.cursor(row_factory=shaped(shape)) as cur:
+        return cur.execute(query, params).fetchone()
+
+
+def fetch_row(conn: Conn, shape: type[Shape], query: Query,
+              params: Params | None = None) -> Shape:
+    """The row a statement always returns (RETURNING, aggregates), or MissingRow."""
+    return one(fetch_one(conn, shape, query, params))
+
+
+def value_or_none(conn: Conn, kind: type[T], query: Query,
+                  params: Params | None = None) -> T | None:
+    """The first column of the first row; None when there is no row or it is NULL."""
+    row = conn.execute(query, params).fetchone()
+    found = next(iter(row.values())) if row else None
+    if found is None or isinstance(found, kind):
+        return found
+    raise RowShapeError(f"expected {kind.__name__}, the query returned {type(found).__name__}")
+
+
+def value(conn: Conn, kind: type[T], query: Query, params: Params | None = None) -> T:
+    """The first column of the row a statement always returns; never NULL."""
+    found = value_or_none(conn, kind, query, params)
+    if found is None:
+        raise MissingRow(f"expected {kind.__name__}, got no row or NULL")
+    return found
