@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from storage.database import Database
 from storage.posts import mark_deleted
+from storage.rows import one
 from tests.factories import add_source, at, post, write
 
 
@@ -23,8 +24,8 @@ def test_same_batch_twice_adds_nothing(db: Database) -> None:
     assert (first.inserted, first.updated, first.unchanged) == (50, 0, 0)
     assert (second.inserted, second.updated, second.unchanged) == (0, 0, 50)
     with db.connection() as conn:
-        assert conn.execute("SELECT count(*) AS n FROM posts").fetchone()["n"] == 50
-        assert conn.execute("SELECT count(*) AS n FROM post_versions").fetchone()["n"] == 50
+        assert one(conn.execute("SELECT count(*) AS n FROM posts").fetchone())["n"] == 50
+        assert one(conn.execute("SELECT count(*) AS n FROM post_versions").fetchone())["n"] == 50
 
 
 def test_changed_text_becomes_a_new_version_and_the_old_one_is_kept(db: Database) -> None:
@@ -37,7 +38,7 @@ def test_changed_text_becomes_a_new_version_and_the_old_one_is_kept(db: Database
     write(db, post("Qais_alkhazali", "9", "2021-11-05 10:00", "first", platform="twitter"))
     assert _versions(db, "9") == [(1, "first"), (2, "second"), (3, "first")]
     with db.connection() as conn:
-        row = conn.execute("SELECT text, version_count, edited_at FROM posts").fetchone()
+        row = one(conn.execute("SELECT text, version_count, edited_at FROM posts").fetchone())
     assert row["text"] == "first" and row["version_count"] == 3
     assert row["edited_at"] == at("2021-11-07 03:00")
 
@@ -61,7 +62,7 @@ def test_unknown_source_is_created_as_observer_and_hashes_are_stored(db: Databas
     write(db, post("someone_new", "1", "2021-11-07 01:00", "Hello  WORLD"))
     with db.connection() as conn:
         src = conn.execute("SELECT role, actor_id FROM sources WHERE handle = 'someone_new'").fetchone()
-        p = conn.execute("SELECT normalized_text, length(content_hash) AS n, lang FROM posts").fetchone()
+        p = one(conn.execute("SELECT normalized_text, length(content_hash) AS n, lang FROM posts").fetchone())
     assert src == {"role": "observer", "actor_id": None}
     assert p["normalized_text"] == "hello world" and p["n"] == 32 and p["lang"] == "en"
 
@@ -88,7 +89,7 @@ def test_times_keep_their_instant_whatever_the_offset(db: Database) -> None:
     add_source(db, "telegram", "Tura313", "Tura News", "militia_media")
     write(db, post("Tura313", "1", "2021-11-07T02:30:00+03:00", "x"))
     with db.connection() as conn:
-        value = conn.execute("SELECT posted_at FROM posts").fetchone()["posted_at"]
+        value = one(conn.execute("SELECT posted_at FROM posts").fetchone())["posted_at"]
     assert value.utcoffset() is not None
     assert value - at("2021-11-06T23:30:00Z") == timedelta(0)
 

@@ -6,6 +6,7 @@ from click.testing import CliRunner
 
 from monitor.cli import cli
 from storage.database import Database
+from storage.rows import one
 
 
 def run(db: Database, *args: str) -> tuple[int, str, str]:
@@ -36,7 +37,8 @@ def test_sources_sync_is_idempotent_and_lists_the_watchlist(db: Database) -> Non
     assert rows["alishamkhani_ir"]["cited_in"] == [
         {"report": "analyst-report-2021-11-08", "footnotes": [6]}]
     with db.connection() as conn:
-        names = conn.execute("SELECT names FROM narratives WHERE key = 'sedition'").fetchone()["names"]
+        names = one(conn.execute(
+            "SELECT names FROM narratives WHERE key = 'sedition'").fetchone())["names"]
     assert set(names) == {"en", "ar", "fa"}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ from storage import collection
 from storage import digests as digest_rows
 from storage import jobs as job_sql
 from storage.database import Database
+from storage.rows import one
 from tests.factories import add_source, post, write
 
 NOW = datetime.now(UTC)
@@ -143,18 +145,22 @@ def test_tag_job_waits_for_posts_tags_them_and_stops_between_batches(seeded_db: 
                           "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")})
     context = JobContext(config, seeded_db)
     job = jobs.tag_job()
-    assert asyncio.run(job(context)) == {"posts": 0}  # nothing to tag: the model stays unloaded
+
+    async def run_job() -> dict[str, Any] | None:  # asyncio.run takes a coroutine, not an Awaitable
+        return await job(context)
+
+    assert asyncio.run(run_job()) == {"posts": 0}  # nothing to tag: the model stays unloaded
     write(seeded_db,
           post("Tura313", "1", "2021-11-07 01:00", "هذا مشروع فتنة تقف خلفه السفارة الأمريكية",
                lang="ar"),
           post("Tura313", "2", "2021-11-07 02:00", "The drone attack was a false flag operation",
                lang="en"),
           post("Tura313", "3", "2021-11-07 03:00", "Weather in Baghdad is hot today", lang="en"))
-    done = asyncio.run(job(context))
-    assert done["posts"] == 3 and done["stopped"] is False
+    done = asyncio.run(run_job())
+    assert done is not None and done["posts"] == 3 and done["stopped"] is False
     with seeded_db.connection() as conn:
-        tagged = conn.execute("SELECT count(*) AS n FROM post_tagging").fetchone()["n"]
+        tagged = one(conn.execute("SELECT count(*) AS n FROM post_tagging").fetchone())["n"]
     assert tagged == 3
     write(seeded_db, post("Tura313", "4", "2021-11-07 04:00", "another post", lang="en"))
     context.stop.set()  # the daemon is stopping: no new batch starts
-    assert asyncio.run(job(context)) == {"posts": 0, "tags": 0, "stopped": True}
+    assert asyncio.run(run_job()) == {"posts": 0, "tags": 0, "stopped": True}

@@ -17,6 +17,7 @@ from monitor.digest import build_digest, deliver_digest
 from monitor.digest.model import Digest
 from storage import collection
 from storage.database import Database
+from storage.rows import one
 from tests.factories import post, write
 from tests.test_digest_support import (
     ARABIC,
@@ -93,7 +94,8 @@ def test_sections_come_from_the_data(episode: Database, tmp_path: Path) -> None:
     assert sedition.time_to_k_hours == pytest.approx(2.5)  # 02:00 is 2.5 h after 23:30
     texts = {e.lang: e.text for e in sedition.examples}
     assert texts == {"ar": ARABIC, "fa": PERSIAN, "en": SCRIPT_POST}  # original languages
-    assert digest.converging[0].score >= digest.converging[-1].score
+    first, last = digest.converging[0].score, digest.converging[-1].score
+    assert first is not None and last is not None and first >= last
     (flag,) = digest.prepositioned
     assert (flag.narrative, flag.actor, flag.event) == (
         "false_flag", "Qais al-Khazali", "Drone attack on PM residence")
@@ -159,7 +161,7 @@ def test_digest_command_preview_send_and_errors(episode: Database, tmp_path: Pat
     assert Path(preview["eml"]).name == "chorus-digest-2021-11-07.preview.eml"
     assert Path(preview["html"]).exists()
     with episode.connection() as conn:  # a preview records nothing
-        assert conn.execute("SELECT count(*) AS n FROM digests").fetchone()["n"] == 0
+        assert one(conn.execute("SELECT count(*) AS n FROM digests").fetchone())["n"] == 0
     code, out, _ = run(episode, tmp_path, "digest", "--date", "2021-11-07", "--send", "--json")
     sent = json.loads(out)
     assert code == 0 and sent["status"] == "written"

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from monitor.cli import cli
 from storage.database import Database
+from storage.rows import one
 
 GOOD = {"platform": "telegram", "source": "Tura313", "id": "1",
         "posted_at": "2021-11-07T01:00:00+00:00", "text": "مشروع فتنة"}
@@ -94,7 +95,7 @@ def test_hostile_bytes_and_huge_lines(seeded_db: Database, tmp_path: Path) -> No
     assert code == 1 and summary["inserted"] == 1 and summary["rejected"] == 4
     assert "Traceback" not in out + err
     with seeded_db.connection() as conn:
-        text = conn.execute("SELECT text FROM posts").fetchone()["text"]
+        text = one(conn.execute("SELECT text FROM posts").fetchone())["text"]
     assert text == "<script>alert(1)</script>"
 
 
