@@ -9,6 +9,7 @@ the demo never loads), so the test checks the classifier and the convergence SQL
 from __future__ import annotations
 
 import email
+import email.policy
 import json
 import shutil
 import socket
@@ -17,8 +18,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.message import Message
+from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -32,6 +34,7 @@ from seeds.replay import corpus_file
 from seeds.replay_paths import replay_seed_files
 from storage import convergence
 from storage.database import Database
+from storage.rows import one
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -46,7 +49,7 @@ class DemoRun:
     config: Config
     result: DemoResult
     second: DemoResult
-    report: dict[str, dict]
+    report: dict[str, dict[str, Any]]
     outbox: Path
 
 
@@ -108,7 +111,7 @@ def test_every_step_ran_and_a_second_run_duplicates_nothing(demo: DemoRun) -> No
     names = [s.name for s in demo.result.steps]
     assert names == ["migrate", "seeds", "replay + collect", "classify", "converge", "digest"]
     with demo.db.connection() as conn:
-        counts = conn.execute(
+        counts = one(conn.execute(
             """SELECT count(*) AS posts, count(deleted_seen_at) AS deleted,
                       count(*) FILTER (WHERE version_count > 1) AS edited,
                       count(*) FILTER (WHERE kind = 'forward') AS forwards,
@@ -116,7 +119,7 @@ def test_every_step_ran_and_a_second_run_duplicates_nothing(demo: DemoRun) -> No
                       (SELECT count(*) FROM tags) AS tags,
                       (SELECT count(*) FROM labels) AS labels,
                       (SELECT count(*) FROM digests) AS digests
-               FROM posts""").fetchone()
+               FROM posts""").fetchone())
     assert counts["posts"] >= 1500
     assert counts["deleted"] > 0 and counts["edited"] > 0 and counts["forwards"] > 0
     assert counts["labels"] == 0          # the classifier's own tags, no pre-set labels
@@ -165,16 +168,16 @@ def test_no_observer_is_ever_counted(demo: DemoRun) -> None:
         assert not counted & observers
 
 
-def _digest(demo: DemoRun) -> Message:
+def _digest(demo: DemoRun) -> EmailMessage:
     (eml,) = sorted(demo.outbox.glob("*.eml"))
     assert eml.with_suffix(".html").exists()
-    return email.message_from_bytes(eml.read_bytes())
+    return email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
 
 
 def test_the_digest_names_converging_narratives_and_every_sources_state(demo: DemoRun) -> None:
     message = _digest(demo)
     plain = next(p for p in message.walk() if p.get_content_type() == "text/plain")
-    text = plain.get_payload(decode=True).decode("utf-8")
+    text: str = plain.get_content()
     assert "sedition" in text.lower()
     health = text[text.index("COLLECTION HEALTH"):]
     # The replay serves every source, so none may be blind: each source has exactly one line,

@@ -87,13 +87,13 @@ def test_starttls_delivery_mime_headers_escaping_image_and_text(
     assert msg["Date"] and msg["X-Chorus-Digest-Date"] == "2021-11-07"
     # multipart/alternative: text/plain, then multipart/related (text/html + image/png).
     assert msg.get_content_type() == "multipart/alternative"
-    plain, related = msg.get_payload()  # type: ignore[misc]
+    plain, related = msg.iter_parts()
     assert plain.get_content_type() == "text/plain"
     assert related.get_content_type() == "multipart/related"
-    html_part, image = related.get_payload()
+    html_part, image = related.iter_parts()
     assert html_part.get_content_type() == "text/html"
     assert image.get_content_type() == "image/png"
-    png = image.get_payload(decode=True)
+    png: bytes = image.get_content()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 2000
     cid = image["Content-ID"].strip("<>")
     html = html_part.get_content()
