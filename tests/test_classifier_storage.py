@@ -165,7 +165,7 @@ def test_a_killed_backfill_resumes_where_it_stopped(seeded_db: Database, config:
             """SELECT p.native_id, array_agg(t.narrative ORDER BY t.narrative) AS narratives
                FROM posts p LEFT JOIN tags t ON t.post_id = p.id GROUP BY p.native_id"""
         ).fetchall()
-    by_text = {r["native_id"].split("-")[0]: set() for r in per_post}
+    by_text: dict[str, set[tuple[str, ...]]] = {r["native_id"].split("-")[0]: set() for r in per_post}
     for row in per_post:
         by_text[row["native_id"].split("-")[0]].add(tuple(n for n in row["narratives"] if n))
     # every copy of a text carries the same tags, whichever run tagged it

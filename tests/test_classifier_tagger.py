@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from classifiers.encoder import Encoder, ModelLoadError
+from classifiers.encoder import Encoder, Matrix, ModelLoadError
 from classifiers.head import Head, HeadError
 from classifiers.tagger import Tagger, load_tagger
 from classifiers.training import LabelledPost, NotEnoughLabels, train_head
@@ -33,7 +33,7 @@ class CountingEncoder:
         self.seen: list[str] = []
         tagger.encoder.encode = self.encode  # type: ignore[method-assign]
 
-    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:  # type: ignore[type-arg]
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> Matrix:
         self.seen.extend(texts)
         return self.inner(texts, batch_size)
 

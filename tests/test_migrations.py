@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -19,7 +20,7 @@ from tests.roles import as_role, temporary_role
 
 
 @pytest.fixture
-def empty_db(admin_url: str):
+def empty_db(admin_url: str) -> Iterator[Database]:
     name = f"chorus_empty_{uuid.uuid4().hex[:10]}"
     db = Database(create_database(admin_url, name))
     yield db

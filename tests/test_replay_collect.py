@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ def tweet_id(moment: datetime, n: int) -> str:
 T1, T2, T3, S1, T5 = (tweet_id(at(10, 5), 1), tweet_id(at(10, 35), 2), tweet_id(at(10, 50), 3),
                       tweet_id(at(10, 15), 4), tweet_id(at(11, 40), 5))
 T4 = tweet_id(at(11, 20), 6)
-TINY = [
+TINY: list[dict[str, object]] = [  # replay corpus lines, as JSON
     {"platform": "telegram", "source": "Tura313", "id": "500", "posted_at": "2021-11-07T09:00:00+00:00",
      "text": "خاص | بيان https://example.org/s", "lang": "ar", "views": 900, "media": "photo",
      "links": ["https://example.org/s"], "expected_narratives": ["false_flag"]},
@@ -70,7 +71,7 @@ def config(tmp_path: Path) -> Config:
     return load_config(env={"CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")})
 
 
-def write_corpus(path: Path, lines: list[dict[str, Any]]) -> Path:
+def write_corpus(path: Path, lines: Sequence[Mapping[str, object]]) -> Path:
     path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines),
                     encoding="utf-8")
     return path
@@ -90,7 +91,7 @@ async def replay_steps(config: Config, db: Database, replay: Replay,
 
 def rows(db: Database, query: str) -> list[dict[str, Any]]:
     with db.connection() as conn:
-        return conn.execute(query).fetchall()  # type: ignore[arg-type]
+        return conn.execute(query).fetchall()
 
 
 def test_tiny_corpus_lands_posts_versions_deletions_and_forwards(

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
-from collectors.report_sources import citation_name, deobfuscate, extract
+from collectors.report_sources import Candidate, citation_name, deobfuscate, extract
 from monitor.cli import cli
 from tests.conftest import SHARED
 
 SEED_REPORT = SHARED / "seed" / "analyst-report-2021-11-08.txt"
 
 
-def handles(result: dict, platform: str) -> set[str]:
+def handles(result: dict[str, list[Candidate]], platform: str) -> set[str]:
     return {c.handle for c in result[platform]}
 
 
@@ -66,7 +67,7 @@ def test_deobfuscation_and_citation_names() -> None:
     assert citation_name("“Missile bombing” Al Araby al-Jadeed, October 31, 2021.") == "Al Araby al-Jadeed"
 
 
-def test_cli_extract_json_over_several_reports(tmp_path) -> None:
+def test_cli_extract_json_over_several_reports(tmp_path: Path) -> None:
     other = tmp_path / "other.txt"
     other.write_text("[1] Z, Telegram. t.me/Tura313/5\n[2] Y, Twitter. x.com/NewOne\n",
                      encoding="utf-8")
@@ -78,7 +79,7 @@ def test_cli_extract_json_over_several_reports(tmp_path) -> None:
     assert {c["handle"] for c in data["twitter"]} >= {"NewOne", "alishamkhani_ir"}
 
 
-def test_cli_extract_missing_file_is_a_clear_error(tmp_path) -> None:
+def test_cli_extract_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["sources", "extract", str(tmp_path / "nope.txt")])
     assert result.exit_code == 2
     assert "No such file" in result.stderr and "Traceback" not in result.output

@@ -42,7 +42,7 @@ def run_collect(config: Config, db: Database, fake: FakeTelegram, *, now: dateti
 
 def rows(db: Database, query: str, **params: Any) -> list[dict[str, Any]]:
     with db.connection() as conn:
-        return conn.execute(query, params).fetchall()  # type: ignore[arg-type]
+        return conn.execute(query, params).fetchall()
 
 
 def state(db: Database, handle: str) -> dict[str, Any]:

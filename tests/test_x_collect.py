@@ -83,7 +83,7 @@ def run_x(config: Config, db: Database, *, now: datetime = NOW, sleep: Sleeps | 
 
 def rows(db: Database, query: str, **params: Any) -> list[dict[str, Any]]:
     with db.connection() as conn:
-        return conn.execute(query, params).fetchall()  # type: ignore[arg-type]
+        return conn.execute(query, params).fetchall()
 
 
 def posts(db: Database) -> dict[str, dict[str, Any]]:
