@@ -34,7 +34,10 @@ def tiny_model_path(base: Path, *, nli: bool = False) -> Path:
 
 def make_tiny_model(path: Path, *, nli: bool = False, seed: int = 0) -> Path:
     import torch
-    from transformers import BertConfig, BertForSequenceClassification, BertModel, BertTokenizerFast
+
+    # transformers 5 keeps BertTokenizerFast as a lazy alias of BertTokenizer its typed
+    # __init__ does not list; the name also works on 4.x, where BertTokenizer is the slow one.
+    from transformers import BertConfig, BertForSequenceClassification, BertModel, BertTokenizerFast  # type: ignore[attr-defined]
 
     letters = [chr(c) for c in range(ord("a"), ord("z") + 1)]
     vocab = SPECIAL + letters + [f"##{c}" for c in letters] + [

@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 import pytest
@@ -24,6 +24,9 @@ from storage import jobs as job_sql
 from storage.database import Database
 from storage.migrate import migrate
 from tests.factories import add_source
+
+if TYPE_CHECKING:
+    from pgserver.postgres_server import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = 50
@@ -60,7 +63,7 @@ def query(url: str, text: str) -> list[dict[str, Any]]:
     from psycopg.rows import dict_row
 
     with psycopg.connect(url, row_factory=dict_row, connect_timeout=3) as conn:
-        return conn.execute(text).fetchall()  # type: ignore[arg-type]
+        return conn.execute(text).fetchall()
 
 
 def post_ids(url: str) -> list[int]:
@@ -113,26 +116,28 @@ def test_sigterm_mid_run_leaves_only_whole_pages_and_exits_0(db: Database,
 
 
 @pytest.fixture
-def private_server(tmp_path: Path) -> Iterator[Any]:
+def private_server(tmp_path: Path) -> Iterator[PostgresServer]:
     """A PostgreSQL server of this test's own (the shared one must never be stopped)."""
-    import pgserver
+    from pgserver.postgres_server import get_server
 
-    server = pgserver.get_server(tmp_path / "pgdata", cleanup_mode="stop")
+    server = get_server(tmp_path / "pgdata", cleanup_mode="stop")
     try:
         yield server
     finally:
         server.cleanup()
 
 
-def stop_server(server: Any) -> None:
-    from pgserver._commands import pg_ctl
+def stop_server(server: PostgresServer) -> None:
+    # pgserver makes one function per PostgreSQL binary at import time (setattr): untyped
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
 
     pg_ctl(["-w", "stop", "-m", "fast"], pgdata=server.pgdata, user=server.system_user,
            timeout=30)
 
 
 @pytest.mark.slow
-def test_database_outage_mid_run_no_crash_no_loss(private_server: Any, tmp_path: Path) -> None:
+def test_database_outage_mid_run_no_crash_no_loss(private_server: PostgresServer,
+                                                  tmp_path: Path) -> None:
     admin = private_server.get_uri("postgres")
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier("chorus_outage")))
