@@ -100,7 +100,8 @@ def status_report(config: Config, db: Database) -> dict[str, Any]:
         "now": now,
         "leader": None if leader is None else {
             "name": leader["application_name"], "address": leader["client_addr"],
-            "since": leader["backend_start"]},
+            # When it began to lead; its connection's start only if the term is not recorded.
+            "since": leader["leading_since"] or leader["backend_start"]},
         "sources": [s.as_dict() for s in sources],
         "blind": sum(s.condition == "blind" for s in sources),
         "quiet": sum(s.condition == "quiet" for s in sources),

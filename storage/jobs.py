@@ -2,11 +2,14 @@
 
 Advisory locks are scoped to one database, held by one server session, and released by the
 server when that session ends, including when the process holding it is killed. That makes
-them the leader-election primitive: whoever holds LEADER_LOCK_KEY runs the jobs.
+them the leader-election primitive: whoever holds LEADER_LOCK_KEY runs the jobs. A leader's
+session also carries a lease (idle_session_timeout): a leader that stops proving it is alive
+(frozen, hung) has its session ended by the server, and the lock goes to a waiting follower.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import datetime
 from typing import Any
@@ -77,16 +80,17 @@ class LockSession:
         except psycopg.OperationalError as exc:
             raise DatabaseUnavailable(self._db.url, str(exc)) from None
         self._conn = conn
-        settings = {**_KEEPALIVE, "statement_timeout": str(int(self._timeout_s * 1000))}
-        for name, value in settings.items():
-            self._execute("SELECT set_config(%(name)s, %(value)s, false)",
-                          {"name": name, "value": value})
+        self._settings({**_KEEPALIVE, "statement_timeout": int(self._timeout_s * 1000)})
 
-    def _execute(self, query: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    def _execute(self, query: str, params: dict[str, Any] | None = None, *,
+                 passes: tuple[type[psycopg.Error], ...] = ()) -> dict[str, Any] | None:
+        """One statement; `passes` are errors the caller handles itself (the session lives)."""
         if self._conn is None or self._conn.closed:
             raise DatabaseUnavailable(self._db.url, "the lock connection is closed")
         try:
             return self._conn.execute(query, params).fetchone()
+        except passes:
+            raise
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             self.close()
             raise DatabaseUnavailable(self._db.url, str(exc) or type(exc).__name__) from None
@@ -100,6 +104,76 @@ class LockSession:
         self.open()
         row = self._execute("SELECT pg_try_advisory_lock(%(key)s) AS got", {"key": key})
         return bool(row and row["got"])
+
+    def wait_lock(self, key: int, wait_s: float) -> bool:
+        """Take the lock, waiting up to `wait_s` for its holder to let go: the server grants
+        it the moment the holder's session ends (killed, frozen past its lease, released),
+        so a follower takes over at once rather than at its next try. False when the wait
+        ran out or interrupt() ended it."""
+        self.open()
+        wait_ms = max(1, int(wait_s * 1000))
+        self._settings({"lock_timeout": wait_ms, "statement_timeout": wait_ms + 1000})
+        try:
+            self._execute("SELECT 1 AS got FROM pg_advisory_lock(%(key)s)", {"key": key},
+                          passes=(errors.LockNotAvailable, errors.QueryCanceled))
+        except (errors.LockNotAvailable, errors.QueryCanceled):
+            return False
+        finally:
+            if self.is_open:
+                self._settings({"lock_timeout": 0,
+                                "statement_timeout": int(self._timeout_s * 1000)})
+        return True
+
+    def interrupt(self) -> None:
+        """End a wait_lock() running in another thread now (thread-safe)."""
+        conn = self._conn
+        if conn is not None and not conn.closed:
+            with contextlib.suppress(psycopg.OperationalError):
+                conn.cancel_safe(timeout=max(1.0, self._timeout_s))
+
+    def set_lease(self, seconds: float) -> bool:
+        """Have the server end this session (releasing its locks) once it has been idle for
+        `seconds`: the holder must prove it is alive (holds()) more often than that. False
+        on a server without idle_session_timeout (before PostgreSQL 14)."""
+        try:
+            self._settings({"idle_session_timeout": max(1, int(seconds * 1000))},
+                           passes=(errors.UndefinedObject,))
+        except errors.UndefinedObject:
+            return False
+        return True
+
+    def begin_term(self, daemon: str) -> tuple[datetime, int]:
+        """Record that `daemon` leads from now, on the session that holds the lock: earlier
+        terms end, and the runs other daemons left 'running' (they died, or froze and lost
+        their lease) are closed as abandoned. Returns (since, runs closed)."""
+        row = one(self._execute(
+            """WITH ended AS (
+                   UPDATE leader_terms SET ended_at = now() WHERE ended_at IS NULL
+                   RETURNING id),
+               closed AS (
+                   UPDATE job_runs SET status = 'abandoned', finished_at = now(),
+                          error = 'its daemon (' || daemon || ') stopped leading first'
+                   WHERE status = 'running' AND daemon IS NOT NULL AND daemon <> %(daemon)s
+                   RETURNING id)
+               INSERT INTO leader_terms (daemon, backend_pid)
+               VALUES (%(daemon)s, pg_backend_pid())
+               RETURNING started_at, (SELECT count(*) FROM closed) AS closed,
+                         (SELECT count(*) FROM ended) AS ended""",
+            {"daemon": daemon}))
+        return row["started_at"], int(row["closed"])
+
+    def end_term(self) -> None:
+        """This session's leadership ends (a clean release)."""
+        if self.is_open:
+            self._execute("""UPDATE leader_terms SET ended_at = now()
+                             WHERE backend_pid = pg_backend_pid() AND ended_at IS NULL
+                             RETURNING id""")
+
+    def _settings(self, values: dict[str, int | str], *,
+                  passes: tuple[type[psycopg.Error], ...] = ()) -> None:
+        for name, value in values.items():
+            self._execute("SELECT set_config(%(name)s, %(value)s, false)",
+                          {"name": name, "value": str(value)}, passes=passes)
 
     def holds(self, key: int) -> bool:
         """Whether this session still holds the lock (a round trip: also a heartbeat)."""
@@ -124,11 +198,17 @@ class LockSession:
 
 
 def lock_holder(conn: psycopg.Connection[Any], key: int) -> dict[str, Any] | None:
-    """Who holds a session advisory lock: the holder's application name, address, since when."""
+    """Who holds a session advisory lock: the holder's application name, address, since when
+    it connected (backend_start) and, for the leader lock, since when it leads (leading_since;
+    NULL when its term was not recorded)."""
     row: dict[str, Any] | None = conn.execute(
         """SELECT a.pid, a.application_name, a.client_addr::text AS client_addr,
-                  a.backend_start
+                  a.backend_start, t.started_at AS leading_since
            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+           LEFT JOIN LATERAL (
+               SELECT started_at FROM leader_terms t
+               WHERE t.backend_pid = a.pid AND t.started_at >= a.backend_start
+               ORDER BY t.started_at DESC LIMIT 1) t ON true
            WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
              AND ((l.classid::bigint << 32) | l.objid::bigint) = %(key)s""",
@@ -137,9 +217,10 @@ def lock_holder(conn: psycopg.Connection[Any], key: int) -> dict[str, Any] | Non
     return row
 
 
-def start_run(conn: psycopg.Connection[Any], job: str) -> int:
+def start_run(conn: psycopg.Connection[Any], job: str, daemon: str | None = None) -> int:
     row = one(conn.execute(
-        "INSERT INTO job_runs (job) VALUES (%(job)s) RETURNING id", {"job": job}
+        "INSERT INTO job_runs (job, daemon) VALUES (%(job)s, %(daemon)s) RETURNING id",
+        {"job": job, "daemon": daemon}
     ).fetchone())
     return int(row["id"])
 
@@ -147,14 +228,35 @@ def start_run(conn: psycopg.Connection[Any], job: str) -> int:
 def finish_run(
     conn: psycopg.Connection[Any], run_id: int, status: str,
     detail: dict[str, Any] | None = None, error: str | None = None,
+    finished_at: datetime | None = None,
 ) -> None:
+    """`finished_at` (default now) is given when the outcome is recorded late."""
     conn.execute(
-        """UPDATE job_runs SET finished_at = now(), status = %(status)s,
+        """UPDATE job_runs SET finished_at = coalesce(%(at)s, now()), status = %(status)s,
                   detail = %(detail)s::jsonb, error = %(error)s
            WHERE id = %(id)s""",
         {"id": run_id, "status": status, "detail": json.dumps(detail or {}, default=str),
-         "error": error},
+         "error": error, "at": finished_at},
     )
+
+
+def record_run(
+    conn: psycopg.Connection[Any], job: str, *, daemon: str | None, status: str,
+    started_at: datetime, finished_at: datetime, detail: dict[str, Any] | None = None,
+    error: str | None = None,
+) -> int:
+    """A run recorded after the fact: one that failed before its row could be written (the
+    database was away), kept by the daemon and written when the database is back."""
+    row = one(conn.execute(
+        """INSERT INTO job_runs (job, daemon, status, started_at, finished_at, detail, error)
+           VALUES (%(job)s, %(daemon)s, %(status)s, %(started)s, %(finished)s,
+                   %(detail)s::jsonb, %(error)s)
+           RETURNING id""",
+        {"job": job, "daemon": daemon, "status": status, "started": started_at,
+         "finished": finished_at, "detail": json.dumps(detail or {}, default=str),
+         "error": error},
+    ).fetchone())
+    return int(row["id"])
 
 
 def abandon_stale_runs(conn: psycopg.Connection[Any], started_before: datetime) -> int:

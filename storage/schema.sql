@@ -786,7 +786,8 @@ CREATE TABLE public.job_runs (
     finished_at timestamp with time zone,
     status text DEFAULT 'running'::text NOT NULL,
     detail jsonb DEFAULT '{}'::jsonb NOT NULL,
-    error text
+    error text,
+    daemon text
 );
 
 --
@@ -822,6 +823,35 @@ CREATE SEQUENCE public.labels_id_seq
 --
 
 ALTER SEQUENCE public.labels_id_seq OWNED BY public.labels.id;
+
+--
+-- Name: leader_terms; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.leader_terms (
+    id bigint NOT NULL,
+    daemon text NOT NULL,
+    backend_pid integer NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    ended_at timestamp with time zone
+);
+
+--
+-- Name: leader_terms_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.leader_terms_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: leader_terms_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.leader_terms_id_seq OWNED BY public.leader_terms.id;
 
 --
 -- Name: narrative_posts; Type: TABLE; Schema: public; Owner: -
@@ -1365,6 +1395,12 @@ ALTER TABLE ONLY public.job_runs ALTER COLUMN id SET DEFAULT nextval('public.job
 ALTER TABLE ONLY public.labels ALTER COLUMN id SET DEFAULT nextval('public.labels_id_seq'::regclass);
 
 --
+-- Name: leader_terms id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.leader_terms ALTER COLUMN id SET DEFAULT nextval('public.leader_terms_id_seq'::regclass);
+
+--
 -- Name: posts id; Type: DEFAULT; Schema: public; Owner: -
 --
 
@@ -1500,6 +1536,13 @@ ALTER TABLE ONLY public.job_runs
 
 ALTER TABLE ONLY public.labels
     ADD CONSTRAINT labels_pkey PRIMARY KEY (id);
+
+--
+-- Name: leader_terms leader_terms_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.leader_terms
+    ADD CONSTRAINT leader_terms_pkey PRIMARY KEY (id);
 
 --
 -- Name: narrative_daily narrative_daily_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1655,6 +1698,12 @@ CREATE INDEX events_time_idx ON public.events USING btree (occurred_at);
 CREATE INDEX job_runs_job_idx ON public.job_runs USING btree (job, started_at DESC);
 
 --
+-- Name: job_runs_running_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX job_runs_running_idx ON public.job_runs USING btree (status) WHERE (status = 'running'::text);
+
+--
 -- Name: labels_narrative_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1665,6 +1714,12 @@ CREATE INDEX labels_narrative_idx ON public.labels USING btree (narrative);
 --
 
 CREATE INDEX labels_post_idx ON public.labels USING btree (post_id, narrative, created_at DESC);
+
+--
+-- Name: leader_terms_backend_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX leader_terms_backend_idx ON public.leader_terms USING btree (backend_pid, started_at DESC);
 
 --
 -- Name: narrative_daily_day_idx; Type: INDEX; Schema: public; Owner: -
@@ -2376,6 +2431,18 @@ GRANT ALL ON SEQUENCE public.job_runs_id_seq TO chorus_app;
 --
 
 GRANT ALL ON SEQUENCE public.labels_id_seq TO chorus_app;
+
+--
+-- Name: TABLE leader_terms; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.leader_terms TO chorus_app;
+
+--
+-- Name: SEQUENCE leader_terms_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.leader_terms_id_seq TO chorus_app;
 
 --
 -- Name: TABLE narrative_posts; Type: ACL; Schema: public; Owner: -

@@ -1,13 +1,16 @@
-"""Leader election on a real server: one leader, followers wait, failover when it goes."""
+"""Leader election on a real server: one leader, followers wait on the lock and take over the
+moment it goes (released, killed, or silent past its lease), and each lead is dated."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 
 import psycopg
 import pytest
 
 from monitor.leader import Leadership
+from storage import jobs as job_sql
 from storage.database import Database, DatabaseUnavailable
 from storage.jobs import LEADER_LOCK_KEY, LockSession, lock_holder
 
@@ -27,14 +30,25 @@ async def _acquire_within(leadership: Leadership, seconds: float) -> bool:
         return False
 
 
+async def leader_and_follower(db: Database, *, check_s: float,
+                              follower_retry_s: float) -> tuple[Leadership, Leadership]:
+    """daemon-a leading, daemon-b not yet asking."""
+    first = Leadership(db, retry_s=0.1, check_s=check_s, name="daemon-a")
+    second = Leadership(db, retry_s=follower_retry_s, check_s=check_s, name="daemon-b")
+    assert await _acquire_within(first, 5)
+    return first, second
+
+
 def test_one_leader_then_failover_on_release(db: Database) -> None:
     async def scenario() -> None:
-        first = Leadership(db, retry_s=0.1, check_s=0.1, name="daemon-a")
-        second = Leadership(db, retry_s=0.1, check_s=0.1, name="daemon-b")
-        assert await _acquire_within(first, 5)
+        first, second = await leader_and_follower(db, check_s=0.1, follower_retry_s=0.1)
+        stop = asyncio.Event()
+        holding = asyncio.create_task(first.hold(stop))  # proves a is alive meanwhile
         assert holder(db) == "daemon-a"
         assert not await _acquire_within(second, 0.5)  # a follower while a leads
         assert not second.is_leader
+        stop.set()
+        assert await holding == "stop"
         await first.release()
         assert await _acquire_within(second, 5)
         assert holder(db) == "daemon-b"
@@ -44,11 +58,85 @@ def test_one_leader_then_failover_on_release(db: Database) -> None:
     asyncio.run(scenario())
 
 
+def test_a_waiting_follower_takes_over_at_once_not_at_its_next_try(db: Database) -> None:
+    async def scenario() -> None:
+        first, second = await leader_and_follower(db, check_s=5, follower_retry_s=30)
+        waiting = asyncio.create_task(second.acquire(asyncio.Event()))
+        await asyncio.sleep(0.5)
+        assert not waiting.done()
+        released_at = time.monotonic()
+        await first.release()
+        assert await asyncio.wait_for(waiting, 5)
+        assert time.monotonic() - released_at < 2  # not the 30 s retry
+        assert holder(db) == "daemon-b"
+        await second.release()
+
+    asyncio.run(scenario())
+
+
+def test_stop_ends_a_followers_wait_at_once(db: Database) -> None:
+    async def scenario() -> None:
+        first, second = await leader_and_follower(db, check_s=5, follower_retry_s=30)
+        stop = asyncio.Event()
+        waiting = asyncio.create_task(second.acquire(stop))
+        await asyncio.sleep(0.5)
+        stop.set()
+        assert await asyncio.wait_for(waiting, 3) is False
+        await second.release()
+        await first.release()
+
+    asyncio.run(scenario())
+
+
+def test_a_silent_leader_loses_the_lock_and_knows_it(db: Database) -> None:
+    """A leader that stops proving it is alive (frozen, hung) has its session ended by the
+    server after its lease; a waiting follower gets the lock, and the silent one, when it
+    wakes, no longer counts itself as leader and learns it lost."""
+    async def scenario() -> None:
+        frozen = Leadership(db, retry_s=0.1, check_s=0.5, name="daemon-a")
+        follower = Leadership(db, retry_s=30, check_s=0.5, name="daemon-b")
+        assert await _acquire_within(frozen, 5)
+        assert frozen.confirmed() and frozen.lease_s == 2.0
+        started = time.monotonic()
+        assert await _acquire_within(follower, frozen.lease_s + 5)  # a never calls hold()
+        assert frozen.lease_s - 0.2 < time.monotonic() - started < frozen.lease_s + 3
+        assert holder(db) == "daemon-b"
+        assert not frozen.confirmed()
+        assert await asyncio.wait_for(frozen.hold(asyncio.Event()), 5) == "lost"
+        await frozen.release()
+        await follower.release()
+
+    asyncio.run(scenario())
+
+
+def test_the_new_leader_dates_its_lead_and_closes_a_dead_leaders_runs(db: Database) -> None:
+    with db.connection() as conn:
+        dead = job_sql.start_run(conn, "tag", daemon="daemon-dead")
+        other = job_sql.start_run(conn, "replay")  # not a daemon's run: left alone
+
+    async def scenario() -> None:
+        await asyncio.sleep(0.2)
+        leader = Leadership(db, retry_s=0.1, check_s=5, name="daemon-b")
+        assert await _acquire_within(leader, 5)
+        with db.connection() as conn:
+            row = lock_holder(conn, LEADER_LOCK_KEY)
+            runs = {r["id"]: r for r in conn.execute("SELECT id, status, error FROM job_runs")}
+        assert row is not None and row["leading_since"] == leader.since
+        assert row["backend_start"] < row["leading_since"]
+        assert runs[dead]["status"] == "abandoned"
+        assert "daemon-dead" in runs[dead]["error"]
+        assert runs[other]["status"] == "running"
+        await leader.release()
+        with db.connection() as conn:
+            terms = conn.execute("SELECT daemon, ended_at FROM leader_terms").fetchall()
+        assert [t["daemon"] for t in terms] == ["daemon-b"] and terms[0]["ended_at"] is not None
+
+    asyncio.run(scenario())
+
+
 def test_leader_notices_a_killed_session_and_a_follower_takes_over(db: Database) -> None:
     async def scenario() -> None:
-        first = Leadership(db, retry_s=0.1, check_s=0.1, name="daemon-a")
-        second = Leadership(db, retry_s=0.1, check_s=0.1, name="daemon-b")
-        assert await _acquire_within(first, 5)
+        first, second = await leader_and_follower(db, check_s=0.1, follower_retry_s=0.1)
         stop = asyncio.Event()
         holding = asyncio.create_task(first.hold(stop))
         await asyncio.sleep(0.3)

@@ -21,6 +21,7 @@ from monitor.settings import load_config
 from storage import collection
 from storage import jobs as job_sql
 from storage.database import Database
+from storage.posts import WriteCounts
 from tests.factories import add_source, post, write
 
 
@@ -91,7 +92,8 @@ def test_status_json_tells_blind_from_quiet(watched: Database, tmp_path: Path) -
 
 def test_status_shows_the_leader_and_a_table(watched: Database, tmp_path: Path) -> None:
     async def scenario() -> None:
-        leader = Leadership(watched, retry_s=0.1, check_s=0.1, name="chorus-daemon box pid 7")
+        # No hold() here: a check interval long enough that the lease outlives the test.
+        leader = Leadership(watched, retry_s=0.1, check_s=30, name="chorus-daemon box pid 7")
         assert await leader.acquire(asyncio.Event())
         try:
             code, out, _ = await asyncio.to_thread(run, watched, tmp_path, "status")
@@ -100,7 +102,11 @@ def test_status_shows_the_leader_and_a_table(watched: Database, tmp_path: Path) 
             assert "blind (rate_limited)" in out and "quiet" in out
             assert "5 blind, 1 quiet" in out
             code, out, _ = await asyncio.to_thread(run, watched, tmp_path, "status", "--json")
-            assert json.loads(out)["leader"]["name"] == "chorus-daemon box pid 7"
+            shown = json.loads(out)["leader"]
+            assert shown["name"] == "chorus-daemon box pid 7"
+            assert leader.since is not None
+            # When it began to lead (the term's start), not when it connected.
+            assert datetime.fromisoformat(shown["since"]) == leader.since
         finally:
             await leader.release()
 
@@ -115,7 +121,7 @@ def test_metrics_and_healthz(watched: Database) -> None:
         assert row is not None
         run_id = collection.start_run(conn, int(row["id"]), "telegram", now)
         collection.finish_run(conn, run_id, collection.RunRecord(
-            status="ok", counts=collection.WriteCounts(inserted=2)), now)
+            status="ok", counts=WriteCounts(inserted=2)), now)
     body, content_type = metrics_payload(metrics_registry(config, watched))
     text = body.decode()
     assert content_type.startswith("text/plain")
