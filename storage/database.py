@@ -50,6 +50,10 @@ class DatabaseUrlError(Exception):
 # constraint, a missing privilege. Exposed here so that callers outside storage can name it
 # without importing psycopg; describe_database_error says it in one line.
 DatabaseError = psycopg.Error
+# A statement that lost a race with another transaction (deadlock, serialization failure):
+# nothing is wrong with it, and running it again normally succeeds.
+RETRYABLE_ERRORS: tuple[type[psycopg.Error], ...] = (
+    psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
 
 
 def describe_database_error(exc: psycopg.Error) -> str:
@@ -143,6 +147,9 @@ class Database:
                 min_size=self._min_size,
                 max_size=self._max_size,
                 kwargs={"row_factory": dict_row},
+                # A connection is checked as it is handed out: after a server restart the
+                # idle ones are dead, and the first runs must get fresh ones, not fail.
+                check=ConnectionPool.check_connection,
                 open=True,
                 name="chorus",
             )

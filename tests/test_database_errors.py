@@ -96,6 +96,19 @@ def test_a_lost_connection_is_an_outage(db: Database) -> None:
     assert "cannot connect to PostgreSQL" in str(error.value)
 
 
+def test_a_pooled_connection_the_server_ended_is_replaced_not_handed_out(
+        db: Database) -> None:
+    """After a server restart the pool's idle connections are dead: the next user gets a
+    fresh one (the first daemon runs after an outage failed on them)."""
+    with db.connection() as conn:
+        pid = conn.execute("SELECT pg_backend_pid() AS pid").fetchone()
+    with db.connect(autocommit=True) as killer:
+        killer.execute("SELECT pg_terminate_backend(%(pid)s, 5000)", {"pid": pid and pid["pid"]})
+    with db.connection() as conn:
+        again = conn.execute("SELECT pg_backend_pid() AS pid").fetchone()
+    assert again is not None and pid is not None and again["pid"] != pid["pid"]
+
+
 def test_a_refused_statement_is_one_line_at_the_cli(db: Database, tmp_path: Path) -> None:
     """A statement the server refuses (here: a write in a read-only session) is named with its
     SQLSTATE in one line, with no traceback and no password."""
