@@ -115,6 +115,22 @@ async def collect(
     return results
 
 
+# What each platform's last stop was, as said in the log: a platform that stays unreadable
+# (no credentials, logged out) is reported once as blind, not at every run (every minute in
+# the daemon); `chorus status` shows its sources as blind meanwhile.
+_BLIND_SAID: dict[str, tuple[str, str]] = {}
+
+
+def _report_blind(platform: str, stopped: PlatformStopped) -> None:
+    said = (stopped.state, stopped.reason)
+    if _BLIND_SAID.get(platform) == said:
+        log.debug("%s still blind: %s", platform, stopped.reason)
+        return
+    _BLIND_SAID[platform] = said
+    log.warning("%s is blind (%s): %s; its sources show as blind in `chorus status` (said "
+                "once until this changes)", platform, stopped.state, stopped.reason)
+
+
 def _start_run(conn: Any, *, source: store.WatchedSource, started_at: datetime) -> int:
     return store.start_run(conn, source.id, source.platform, started_at)
 
@@ -156,7 +172,8 @@ class _Run:
         try:
             client = (factory or self._telethon)()
         except TelegramNotConfigured as exc:
-            return await self._stop_all(sources, PlatformStopped(str(exc), "logged_out"))
+            return await self._stop_all("telegram", sources,
+                                        PlatformStopped(str(exc), "logged_out"))
         collector = TelegramCollector(client, TelegramSettings(
             page_size=self.config.telegram_page_size,
             flood_wait_threshold_s=float(self.config.flood_wait_threshold_s),
@@ -167,7 +184,7 @@ class _Run:
             stopped = exc if isinstance(exc, PlatformStopped) else PlatformStopped(
                 f"cannot reach Telegram: {exc}", "failed")
             await collector.close()
-            return await self._stop_all(sources, stopped)
+            return await self._stop_all("telegram", sources, stopped)
         try:
             handles = await _db(self.db, store.channel_handles)
             channels, unresolved = await self._resolve_channels(collector, sources, handles)
@@ -235,7 +252,7 @@ class _Run:
         try:
             client = (factory or self._tweepy)()
         except XNotConfigured as exc:
-            return await self._stop_all(sources, PlatformStopped(str(exc), "failed"))
+            return await self._stop_all("twitter", sources, PlatformStopped(str(exc), "failed"))
         month = store.month_start(self.now)
         used = await _db(self.db, lambda conn: store.x_reads_used(conn, month))
         allowance = ReadAllowance(self.config.x_monthly_read_budget, used, self.now)
@@ -302,8 +319,12 @@ class _Run:
             await self._finish(s, run_id, result)
             results.append(result)
             if stopped is not None:
-                results.extend(await self._stop_all(sources[position + 1:], stopped))
+                results.extend(await self._stop_all(s.platform, sources[position + 1:],
+                                                    stopped))
                 break
+        else:  # read through without a platform stop: a later stop is news again
+            if sources:
+                _BLIND_SAID.pop(sources[0].platform, None)
         return results
 
     async def _commit(self, s: store.WatchedSource, page: Page, result: _Result,
@@ -355,10 +376,10 @@ class _Run:
         await _db(self.db, write)
         self._progress(result)
 
-    async def _stop_all(self, sources: list[store.WatchedSource],
+    async def _stop_all(self, platform: str, sources: list[store.WatchedSource],
                         stopped: PlatformStopped) -> list[SourceRunResult]:
         """The platform cannot be read: every remaining source records why (blind, not quiet)."""
-        log.error("%s", stopped.reason)
+        _report_blind(platform, stopped)
         results = [SourceRunResult(s.id, s.platform, s.handle, stopped.state,
                                    error=stopped.reason, rate_limited_until=stopped.until)
                    for s in sources]

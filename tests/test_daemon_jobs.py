@@ -4,13 +4,14 @@ dead runs and prunes old ones, and the digests owed after downtime are each sent
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from monitor import jobs
+from monitor import collecting, jobs
 from monitor.health import source_statuses
 from monitor.settings import Config, load_config
 from storage import collection
@@ -30,17 +31,27 @@ def config_for(db: Database, tmp_path: Path) -> Config:
                         "CHORUS_DIGEST_TIME": "07:00", "CHORUS_TIMEZONE": "UTC"})
 
 
-def test_collection_without_credentials_leaves_sources_blind(db: Database,
-                                                             tmp_path: Path) -> None:
+def test_collection_without_credentials_leaves_sources_blind(
+        db: Database, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     import asyncio
 
+    monkeypatch.setattr(collecting, "_BLIND_SAID", {})  # what this process has said so far
     add_source(db, "telegram", "Tura313", "Tura News", "militia_media")
     add_source(db, "twitter", "alishamkhani_ir", "Ali Shamkhani", "iran_official")
     config = config_for(db, tmp_path)
-    telegram = asyncio.run(jobs.collect_platform(config, db, "telegram"))
-    twitter = asyncio.run(jobs.collect_platform(config, db, "twitter"))
+    with caplog.at_level(logging.INFO):
+        for _ in range(3):  # the daemon's runs, a minute apart
+            telegram = asyncio.run(jobs.collect_platform(config, db, "telegram"))
+            twitter = asyncio.run(jobs.collect_platform(config, db, "twitter"))
     assert telegram["states"] == {"logged_out": 1} and telegram["inserted"] == 0
     assert twitter["states"] == {"failed": 1}
+    # Reported once per platform as blind, not an error at every run.
+    said = [r.getMessage() for r in caplog.records if r.name == "monitor.collecting"]
+    assert len(said) == 2, said
+    assert said[0].startswith("telegram is blind (logged_out)")
+    assert said[1].startswith("twitter is blind (failed)")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     statuses = {s.handle: (s.condition, s.reason) for s in source_statuses(
         config, db, NOW - timedelta(hours=24), NOW, NOW)}
     assert statuses == {"Tura313": ("blind", "logged_out"),
