@@ -1,14 +1,17 @@
-"""Typed rows: each query names the shape of its rows (a TypedDict) or of its one value.
+"""Typed rows: each query names the shape of its rows (a TypedDict or a dataclass) or of
+its one value.
 
-Rows stay plain dicts at run time (templates, JSON and callers read them as before), but
-mypy knows their fields; the result's column names are checked against the shape once
-per result, so a query that drifts from its shape fails at once, naming the columns.
+TypedDict rows stay plain dicts at run time (templates, JSON and callers read them as
+before), but mypy knows their fields; the result's column names are checked against the
+shape once per result, so a query that drifts from its shape fails at once, naming the
+columns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar, cast
+import dataclasses
+from collections.abc import Sequence
+from typing import Any, TypeAlias, TypeVar, cast, is_typeddict
 
 import psycopg
 from psycopg.abc import Params
@@ -17,8 +20,11 @@ from psycopg.rows import RowFactory, RowMaker, no_result
 
 from storage.database import Conn
 
-Shape = TypeVar("Shape", bound=Mapping[str, object])
+Shape = TypeVar("Shape")
 T = TypeVar("T")
+
+# A jsonb value as psycopg loads it: what is inside is the column's to document.
+JsonObject: TypeAlias = dict[str, object]
 
 
 class MissingRow(RuntimeError):
@@ -36,10 +42,24 @@ def one(row: T | None) -> T:
     return row
 
 
+def _columns(shape: type[Any]) -> tuple[frozenset[str], frozenset[str]]:
+    """(columns the shape requires, columns it accepts)."""
+    if is_typeddict(shape):
+        required = frozenset(shape.__required_keys__)
+        return required, required | frozenset(shape.__optional_keys__)
+    if dataclasses.is_dataclass(shape):
+        taken = [f for f in dataclasses.fields(shape) if f.init]
+        return (frozenset(f.name for f in taken if f.default is dataclasses.MISSING
+                          and f.default_factory is dataclasses.MISSING),
+                frozenset(f.name for f in taken))
+    raise TypeError(f"{shape.__name__} is neither a TypedDict nor a dataclass")
+
+
 def shaped(shape: type[Shape]) -> RowFactory[Shape]:
-    """A row factory making dicts of `shape`, a TypedDict whose keys are the result's columns."""
-    required = frozenset(getattr(shape, "__required_keys__", ()))
-    allowed = required | frozenset(getattr(shape, "__optional_keys__", ()))
+    """A row factory making `shape`s: a TypedDict (rows stay dicts) or a dataclass whose
+    keys or fields are the result's columns."""
+    required, allowed = _columns(shape)
+    as_dict = is_typeddict(shape)
 
     def factory(cursor: psycopg.Cursor[Any]) -> RowMaker[Shape]:
         if cursor.description is None:
@@ -53,7 +73,8 @@ def shaped(shape: type[Shape]) -> RowFactory[Shape]:
                 f"not declared: {', '.join(sorted(extra)) or '-'})")
 
         def make(values: Sequence[Any]) -> Shape:
-            return cast(Shape, dict(zip(names, values, strict=True)))
+            row = dict(zip(names, values, strict=True))
+            return cast(Shape, row) if as_dict else shape(**row)
 
         return make
 

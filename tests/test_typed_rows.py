@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
@@ -14,6 +15,12 @@ from storage.rows import MissingRow, RowShapeError, fetch_all, fetch_row, value,
 class _Pair(TypedDict):
     n: int
     word: str
+
+
+@dataclass(frozen=True)
+class _Word:
+    n: int
+    word: str = ""
 
 
 _PAIRS = "SELECT n, 'w' || n AS word FROM generate_series(1, 3) AS n ORDER BY n"
@@ -49,3 +56,12 @@ def test_a_row_that_must_exist_or_a_value_of_the_wrong_type_is_an_error(db: Data
             value(conn, int, "SELECT NULL::integer")
         with pytest.raises(RowShapeError, match="expected int, the query returned str"):
             value(conn, int, "SELECT 'seven'")
+
+
+def test_a_dataclass_shape_makes_instances_and_may_leave_out_defaulted_columns(
+        db: Database) -> None:
+    with db.connection() as conn:
+        assert fetch_all(conn, _Word, _PAIRS)[0] == _Word(1, "w1")
+        assert fetch_row(conn, _Word, "SELECT 2 AS n") == _Word(2)
+        with pytest.raises(RowShapeError, match="not declared: extra"):
+            fetch_all(conn, _Word, "SELECT 1 AS n, 2 AS extra")
