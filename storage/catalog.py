@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import psycopg
 
-from storage.rows import one
+from storage.database import Conn
+from storage.rows import JsonObject, fetch_all, fetch_one, fetch_row, value, value_or_none
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,71 @@ class CatalogError(Exception):
     """A catalogue write was refused; the message says why."""
 
 
-def upsert_actor(conn: psycopg.Connection[Any], actor: ActorSpec) -> tuple[int, bool]:
-    row = conn.execute(
+class _Upserted(TypedDict):
+    id: int
+    created: bool
+
+
+class _UpsertedNarrative(TypedDict):
+    key: str
+    created: bool
+
+
+class EventHead(TypedDict):
+    """An event as the console's candidate list shows it."""
+
+    id: int
+    name: str
+    occurred_at: datetime
+    description: str
+    source: str
+    detail: JsonObject
+
+
+class EventListing(EventHead):
+    status: str  # confirmed, candidate or dismissed
+
+
+class EventRow(EventListing):
+    """Every column of events."""
+
+    created_at: datetime
+
+
+class SourceListing(TypedDict):
+    id: int
+    platform: str
+    handle: str
+    role: str
+    kind: str
+    platform_id: int | None
+    illustrative: bool
+    active: bool
+    actor: str | None
+    group: str | None
+    cited_in: list[JsonObject]
+    state: str | None
+    last_success_at: datetime | None
+    last_error: str | None
+    rate_limited_until: datetime | None
+    posts: int
+
+
+class NarrativeRow(TypedDict):
+    """Every column of narratives."""
+
+    key: str
+    names: dict[str, str]
+    descriptions: dict[str, str]
+    examples: dict[str, list[str]]
+    cues: dict[str, list[str]]
+    threshold: float
+    updated_at: datetime
+
+
+def upsert_actor(conn: Conn, actor: ActorSpec) -> tuple[int, bool]:
+    row = fetch_row(
+        conn, _Upserted,
         """INSERT INTO actors (name, group_key, description, illustrative)
            VALUES (%(name)s, %(group)s, %(description)s, %(illustrative)s)
            ON CONFLICT (name) DO UPDATE SET group_key = EXCLUDED.group_key,
@@ -67,22 +131,20 @@ def upsert_actor(conn: psycopg.Connection[Any], actor: ActorSpec) -> tuple[int, 
            RETURNING id, (xmax = 0) AS created""",
         {"name": actor.name, "group": actor.group, "description": actor.description,
          "illustrative": actor.illustrative},
-    ).fetchone()
-    row = one(row)
-    return int(row["id"]), bool(row["created"])
+    )
+    return row["id"], row["created"]
 
 
-def upsert_source(conn: psycopg.Connection[Any], source: SourceSpec) -> tuple[int, bool]:
+def upsert_source(conn: Conn, source: SourceSpec) -> tuple[int, bool]:
     """Create or update a source; an unknown actor is an error, not a silent new actor."""
     actor_id: int | None = None
     if source.actor:
-        found = conn.execute(
-            "SELECT id FROM actors WHERE name = %(name)s", {"name": source.actor}
-        ).fetchone()
-        if found is None:
+        actor_id = value_or_none(
+            conn, int, "SELECT id FROM actors WHERE name = %(name)s", {"name": source.actor})
+        if actor_id is None:
             raise CatalogError(f"unknown actor {source.actor!r} for {source.platform}/{source.handle}")
-        actor_id = int(found["id"])
-    row = conn.execute(
+    row = fetch_row(
+        conn, _Upserted,
         """INSERT INTO sources (platform, handle, actor_id, role, kind, query, cited_in,
                                illustrative)
            VALUES (%(platform)s, %(handle)s, %(actor_id)s, %(role)s, %(kind)s, %(query)s,
@@ -99,13 +161,13 @@ def upsert_source(conn: psycopg.Connection[Any], source: SourceSpec) -> tuple[in
         {"platform": source.platform, "handle": source.handle, "actor_id": actor_id,
          "role": source.role, "kind": source.kind, "query": source.query,
          "cited_in": json.dumps(source.cited_in), "illustrative": source.illustrative},
-    ).fetchone()
-    row = one(row)
-    return int(row["id"]), bool(row["created"])
+    )
+    return row["id"], row["created"]
 
 
-def upsert_narrative(conn: psycopg.Connection[Any], n: NarrativeSpec) -> tuple[str, bool]:
-    row = conn.execute(
+def upsert_narrative(conn: Conn, n: NarrativeSpec) -> tuple[str, bool]:
+    row = fetch_row(
+        conn, _UpsertedNarrative,
         """INSERT INTO narratives (key, names, descriptions, examples, cues, threshold)
            VALUES (%(key)s, %(names)s::jsonb, %(descriptions)s::jsonb, %(examples)s::jsonb,
                    %(cues)s::jsonb, %(threshold)s)
@@ -117,13 +179,13 @@ def upsert_narrative(conn: psycopg.Connection[Any], n: NarrativeSpec) -> tuple[s
          "descriptions": json.dumps(n.descriptions, ensure_ascii=False),
          "examples": json.dumps(n.examples, ensure_ascii=False),
          "cues": json.dumps(n.cues, ensure_ascii=False), "threshold": n.threshold},
-    ).fetchone()
-    row = one(row)
-    return str(row["key"]), bool(row["created"])
+    )
+    return row["key"], row["created"]
 
 
-def upsert_event(conn: psycopg.Connection[Any], e: EventSpec) -> tuple[int, bool]:
-    row = conn.execute(
+def upsert_event(conn: Conn, e: EventSpec) -> tuple[int, bool]:
+    row = fetch_row(
+        conn, _Upserted,
         """INSERT INTO events (name, occurred_at, description, source, status, detail)
            VALUES (%(name)s, %(at)s, %(description)s, %(source)s, %(status)s, %(detail)s::jsonb)
            ON CONFLICT (name) DO UPDATE SET occurred_at = EXCLUDED.occurred_at,
@@ -132,30 +194,28 @@ def upsert_event(conn: psycopg.Connection[Any], e: EventSpec) -> tuple[int, bool
            RETURNING id, (xmax = 0) AS created""",
         {"name": e.name, "at": e.at, "description": e.description, "source": e.source,
          "status": e.status, "detail": json.dumps(e.detail)},
-    ).fetchone()
-    row = one(row)
-    return int(row["id"]), bool(row["created"])
+    )
+    return row["id"], row["created"]
 
 
-def add_event(conn: psycopg.Connection[Any], e: EventSpec) -> int:
+def add_event(conn: Conn, e: EventSpec) -> int:
     """A new event; a duplicate name is refused (events add prints the new id)."""
     try:
         with conn.transaction():
-            row = conn.execute(
+            return value(
+                conn, int,
                 """INSERT INTO events (name, occurred_at, description, source, status, detail)
                    VALUES (%(name)s, %(at)s, %(description)s, %(source)s, %(status)s,
                            %(detail)s::jsonb) RETURNING id""",
                 {"name": e.name, "at": e.at, "description": e.description, "source": e.source,
-                 "status": e.status, "detail": json.dumps(e.detail)},
-            ).fetchone()
+                 "status": e.status, "detail": json.dumps(e.detail)})
     except psycopg.errors.UniqueViolation:
         raise CatalogError(f"an event named {e.name!r} already exists") from None
-    row = one(row)
-    return int(row["id"])
 
 
-def list_sources(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
-    return conn.execute(
+def list_sources(conn: Conn) -> list[SourceListing]:
+    return fetch_all(
+        conn, SourceListing,
         """SELECT s.id, s.platform, s.handle, s.role, s.kind, s.platform_id, s.illustrative,
                   s.active, a.name AS actor, a.group_key AS "group", s.cited_in,
                   cs.state, cs.last_success_at, cs.last_error, cs.rate_limited_until,
@@ -163,31 +223,27 @@ def list_sources(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
            FROM sources s
            LEFT JOIN actors a ON a.id = s.actor_id
            LEFT JOIN collector_state cs ON cs.source_id = s.id
-           ORDER BY s.platform, lower(s.handle)"""
-    ).fetchall()
+           ORDER BY s.platform, lower(s.handle)""")
 
 
-def list_events(conn: psycopg.Connection[Any], status: str | None = None) -> list[dict[str, Any]]:
-    return conn.execute(
+def list_events(conn: Conn, status: str | None = None) -> list[EventListing]:
+    return fetch_all(
+        conn, EventListing,
         """SELECT id, name, occurred_at, description, source, status, detail
            FROM events WHERE %(status)s::text IS NULL OR status = %(status)s
            ORDER BY occurred_at, id""",
-        {"status": status},
-    ).fetchall()
+        {"status": status})
 
 
-def find_event(conn: psycopg.Connection[Any], ref: str) -> dict[str, Any] | None:
+def find_event(conn: Conn, ref: str) -> EventRow | None:
     """An event by numeric id or exact (case-insensitive) name."""
     if ref.isdigit():
-        row: dict[str, Any] | None = conn.execute(
-            "SELECT * FROM events WHERE id = %(id)s", {"id": int(ref)}).fetchone()
+        row = fetch_one(conn, EventRow, "SELECT * FROM events WHERE id = %(id)s", {"id": int(ref)})
         if row is not None:
             return row
-    result: dict[str, Any] | None = conn.execute(
-        "SELECT * FROM events WHERE lower(name) = lower(%(name)s)", {"name": ref}
-    ).fetchone()
-    return result
+    return fetch_one(conn, EventRow, "SELECT * FROM events WHERE lower(name) = lower(%(name)s)",
+                     {"name": ref})
 
 
-def list_narratives(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
-    return conn.execute("SELECT * FROM narratives ORDER BY key").fetchall()
+def list_narratives(conn: Conn) -> list[NarrativeRow]:
+    return fetch_all(conn, NarrativeRow, "SELECT * FROM narratives ORDER BY key")
