@@ -3,33 +3,36 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TypedDict
 
-import psycopg
+from storage.catalog import EventHead
+from storage.database import Conn
+from storage.rows import fetch_all, value, value_or_none
 
 
-def newest_post_day(conn: psycopg.Connection[Any]) -> date | None:
+class NarrativeKey(TypedDict):
+    key: str
+    names: dict[str, str]  # language -> name
+    threshold: float
+
+
+def newest_post_day(conn: Conn) -> date | None:
     """The UTC day of the newest post: "today" for data that stopped arriving."""
-    row = conn.execute("SELECT convergence_day(max(posted_at)) AS day FROM posts").fetchone()
-    return row["day"] if row else None
+    return value_or_none(conn, date, "SELECT convergence_day(max(posted_at)) AS day FROM posts")
 
 
-def narrative_keys(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
-    return conn.execute(
-        "SELECT key, names, threshold FROM narratives ORDER BY key").fetchall()
+def narrative_keys(conn: Conn) -> list[NarrativeKey]:
+    return fetch_all(conn, NarrativeKey,
+                     "SELECT key, names, threshold FROM narratives ORDER BY key")
 
 
-def candidate_events(conn: psycopg.Connection[Any], limit: int = 20) -> list[dict[str, Any]]:
-    return conn.execute(
+def candidate_events(conn: Conn, limit: int = 20) -> list[EventHead]:
+    return fetch_all(
+        conn, EventHead,
         """SELECT id, name, occurred_at, description, source, detail FROM events
            WHERE status = 'candidate' ORDER BY occurred_at DESC, id DESC LIMIT %(limit)s""",
-        {"limit": limit},
-    ).fetchall()
+        {"limit": limit})
 
 
-def server_time(conn: psycopg.Connection[Any]) -> datetime:
-    row = conn.execute("SELECT now() AS now").fetchone()
-    if row is None:  # pragma: no cover - SELECT now() always answers
-        raise RuntimeError("the server did not answer SELECT now()")
-    value: datetime = row["now"]
-    return value
+def server_time(conn: Conn) -> datetime:
+    return value(conn, datetime, "SELECT now() AS now")

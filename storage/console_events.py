@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from storage.catalog import EventRow
+from storage.database import Conn
+from storage.rows import fetch_one
 
-import psycopg
 
-
-def get_event(conn: psycopg.Connection[Any], event_id: int) -> dict[str, Any] | None:
-    row: dict[str, Any] | None = conn.execute(
+def get_event(conn: Conn, event_id: int) -> EventRow | None:
+    return fetch_one(
+        conn, EventRow,
         """SELECT id, name, occurred_at, description, source, status, detail, created_at
-           FROM events WHERE id = %(id)s""", {"id": event_id}).fetchone()
-    return row
+           FROM events WHERE id = %(id)s""", {"id": event_id})

@@ -6,10 +6,63 @@ keep exact on every tag and label change: an analyst's confirmation shows at onc
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import TypedDict
 
-import psycopg
+from storage.database import Conn
+from storage.rows import JsonObject, fetch_all, fetch_one, fetch_row, value_or_none
+
+
+class NarrativeText(TypedDict):
+    key: str
+    names: dict[str, str]  # language -> name
+    descriptions: dict[str, str]
+    threshold: float
+
+
+class Figures(TypedDict):
+    posts: int
+    adopting_posts: int
+    actors: int
+    groups: int
+    confirmed_by_analysts: int
+    first_post_at: datetime | None
+    last_post_at: datetime | None
+
+
+class TimelineRow(TypedDict):
+    day: date
+    group: str
+    posts: int
+
+
+class Adopter(TypedDict):
+    """An actor's first post carrying the narrative in the period."""
+
+    actor_id: int
+    actor: str
+    group: str
+    platform: str
+    handle: str
+    post_id: int
+    first_post_at: datetime
+    via: str
+
+
+class Example(TypedDict):
+    id: int
+    platform: str
+    lang: str | None
+    posted_at: datetime
+    text: str
+    url: str | None
+    handle: str
+    actor: str | None
+    group: str | None
+    via: str
+    score: float | None
+    evidence: JsonObject | None
+
 
 _FIGURES = """
 SELECT count(*) AS posts,
@@ -64,42 +117,37 @@ LIMIT %(limit)s
 """
 
 
-def find_narrative(conn: psycopg.Connection[Any], key: str) -> dict[str, Any] | None:
-    row: dict[str, Any] | None = conn.execute(
+def find_narrative(conn: Conn, key: str) -> NarrativeText | None:
+    return fetch_one(
+        conn, NarrativeText,
         "SELECT key, names, descriptions, threshold FROM narratives WHERE key = %(key)s",
-        {"key": key},
-    ).fetchone()
-    return row
+        {"key": key})
 
 
-def newest_narrative_post(conn: psycopg.Connection[Any], key: str) -> datetime | None:
-    row = conn.execute(
+def newest_narrative_post(conn: Conn, key: str) -> datetime | None:
+    return value_or_none(
+        conn, datetime,
         "SELECT max(posted_at) AS at FROM narrative_posts WHERE narrative = %(key)s",
-        {"key": key},
-    ).fetchone()
-    return row["at"] if row else None
+        {"key": key})
 
 
-def figures(conn: psycopg.Connection[Any], key: str, since: datetime,
-            until: datetime) -> dict[str, Any]:
-    row = conn.execute(_FIGURES, {"narrative": key, "since": since, "until": until}).fetchone()
-    return dict(row) if row else {}
+def figures(conn: Conn, key: str, since: datetime, until: datetime) -> Figures:
+    return fetch_row(conn, Figures, _FIGURES, {"narrative": key, "since": since, "until": until})
 
 
-def timeline(conn: psycopg.Connection[Any], key: str, since: datetime,
-             until: datetime) -> list[dict[str, Any]]:
+def timeline(conn: Conn, key: str, since: datetime, until: datetime) -> list[TimelineRow]:
     """Posts carrying the narrative per UTC day and actor group."""
-    return conn.execute(_TIMELINE, {"narrative": key, "since": since, "until": until}).fetchall()
+    return fetch_all(conn, TimelineRow, _TIMELINE,
+                     {"narrative": key, "since": since, "until": until})
 
 
-def adopters(conn: psycopg.Connection[Any], key: str, since: datetime,
-             until: datetime) -> list[dict[str, Any]]:
+def adopters(conn: Conn, key: str, since: datetime, until: datetime) -> list[Adopter]:
     """Each adopting actor's first post carrying the narrative in the period, earliest first."""
-    return conn.execute(_ADOPTERS, {"narrative": key, "since": since, "until": until}).fetchall()
+    return fetch_all(conn, Adopter, _ADOPTERS, {"narrative": key, "since": since, "until": until})
 
 
-def examples(conn: psycopg.Connection[Any], key: str, since: datetime, until: datetime,
-             limit: int = 8) -> list[dict[str, Any]]:
+def examples(conn: Conn, key: str, since: datetime, until: datetime,
+             limit: int = 8) -> list[Example]:
     """Analyst-confirmed posts first, then the model's most confident ones."""
-    return conn.execute(_EXAMPLES, {"narrative": key, "since": since, "until": until,
-                                    "limit": limit}).fetchall()
+    return fetch_all(conn, Example, _EXAMPLES,
+                     {"narrative": key, "since": since, "until": until, "limit": limit})

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
-import psycopg
 from psycopg import sql
 
 from classifiers.normalise import normalise
+from storage.console_posts import PostSummary
+from storage.database import Conn
+from storage.rows import JsonObject, fetch_all, value
 
 Sort = Literal["newest", "oldest", "relevance"]
 SORTS: tuple[str, ...] = ("newest", "oldest", "relevance")
@@ -66,13 +68,16 @@ _NEWER = "{t} >= %(after_at)s AND ({t} > %(after_at)s OR {i} > %(after_id)s)"
 _ROW_COLUMNS = """p.id, p.platform, p.native_id, p.kind, p.url, p.lang, p.posted_at, p.text,
        p.deleted_seen_at, p.version_count, s.handle, s.role, a.name AS actor,
        a.group_key AS "group\""""
+# The same columns as named in a query over a sub-select of _ROW_COLUMNS.
+_ROW_NAMES = """id, platform, native_id, kind, url, lang, posted_at, text, deleted_seen_at,
+       version_count, handle, role, actor, "group\""""
 
 _RELEVANCE = sql.SQL("""WITH hits AS (
     SELECT {columns}, p.search
     {source}
     {where}
     ORDER BY {t} DESC, {i} DESC LIMIT {window})
-SELECT * FROM hits
+SELECT {names} FROM hits
 ORDER BY ts_rank_cd(search, websearch_to_tsquery('simple', %(query)s)) DESC,
          posted_at DESC, id DESC""")
 _BY_TIME = sql.SQL("""SELECT {columns}
@@ -95,6 +100,37 @@ WHERE post_id = ANY(%(ids)s)
 _CARRIED_OF_PAGE = """
 SELECT post_id, narrative FROM narrative_posts WHERE post_id = ANY(%(ids)s) ORDER BY narrative
 """
+
+
+class PageTag(TypedDict):
+    post_id: int
+    narrative: str
+    score: float
+    evidence: JsonObject
+    model_version: str
+    over_threshold: bool
+
+
+class PageLabel(TypedDict):
+    """The label in force for one narrative of the post."""
+
+    post_id: int
+    narrative: str
+    verdict: str
+    analyst: str
+    created_at: datetime
+
+
+class _Carried(TypedDict):
+    post_id: int
+    narrative: str
+
+
+class FoundPost(PostSummary):
+    tags: list[PageTag]
+    labels: dict[str, PageLabel]  # by narrative
+    narratives: list[str]  # the narratives the post carries
+    evidence: list[JsonObject]  # the evidence of those narratives' tags
 
 
 @dataclass(frozen=True)
@@ -130,7 +166,7 @@ class Cursor:
 
 @dataclass(frozen=True)
 class SearchPage:
-    rows: list[dict[str, Any]]
+    rows: list[FoundPost]
     total: int
     total_capped: bool
     has_more: bool
@@ -154,10 +190,10 @@ def _where(f: SearchFilters, after: Cursor | None = None
         "group": f.group, "platform": f.platform, "source": f.source, "lang": f.lang,
         "since": f.since, "until": f.until,
     }
-    for name, value in values.items():
-        if value is not None and value != "":
+    for name, given in values.items():
+        if given is not None and given != "":
             clauses.append(_FILTERS[name].replace("{t}", t))
-            params[name] = value
+            params[name] = given
     if f.labelled is True and _driver(f) != "labelled":
         clauses.append(_LABELLED.replace("{i}", i))
     elif f.labelled is False:
@@ -180,12 +216,13 @@ def _ordered_select(f: SearchFilters, source: sql.Composable,
         "columns": sql.SQL(_ROW_COLUMNS), "source": source, "where": where,
         "t": sql.SQL(t), "i": sql.SQL(i)}
     if f.ranked:
-        return _RELEVANCE.format(window=sql.Literal(RELEVANCE_WINDOW), **parts)
+        return _RELEVANCE.format(window=sql.Literal(RELEVANCE_WINDOW), names=sql.SQL(_ROW_NAMES),
+                                 **parts)
     direction = sql.SQL("ASC" if f.sort == "oldest" else "DESC")
     return _BY_TIME.format(direction=direction, **parts)
 
 
-def search_posts(conn: psycopg.Connection[Any], f: SearchFilters, *, limit: int = 50,
+def search_posts(conn: Conn, f: SearchFilters, *, limit: int = 50,
                  after: Cursor | None = None, offset: int = 0) -> SearchPage:
     """One page of matches with their tags, labels and the narratives they carry.
 
@@ -194,54 +231,45 @@ def search_posts(conn: psycopg.Connection[Any], f: SearchFilters, *, limit: int 
     """
     source, where, params = _where(f, after)
     query = _ordered_select(f, source, where) + sql.SQL("\nLIMIT %(limit)s OFFSET %(offset)s")
-    rows = conn.execute(query, {**params, "limit": limit + 1,
-                                "offset": offset if f.ranked else 0}).fetchall()
-    has_more = len(rows) > limit
-    rows = rows[:limit]
+    matches = fetch_all(conn, PostSummary, query, {**params, "limit": limit + 1,
+                                              "offset": offset if f.ranked else 0})
+    has_more = len(matches) > limit
+    rows = _attach_tags(conn, matches[:limit])
     full_source, full_where, full_params = _where(f)
     if _driver(f) == "narrative" and not (f.normalised_query or f.lang):
         # Counting needs no post row: narrative_posts has the time and the source.
         full_source = sql.SQL(_DRIVERS["narrative"][0].rsplit("\n", 1)[0])
     count = _COUNT.format(source=full_source, where=full_where, cap=sql.Literal(COUNT_CAP + 1))
-    counted = conn.execute(count, full_params).fetchone()
-    total = int(counted["n"]) if counted else 0
-    _attach_tags(conn, rows)
-    for row in rows:
-        row.pop("search", None)
+    total = value(conn, int, count, full_params)
     last = rows[-1] if rows and has_more and not f.ranked else None
-    cursor = Cursor(last["posted_at"], int(last["id"])) if last else None
+    cursor = Cursor(last["posted_at"], last["id"]) if last else None
     return SearchPage(rows, min(total, COUNT_CAP), total > COUNT_CAP, has_more, cursor)
 
 
-def _attach_tags(conn: psycopg.Connection[Any], rows: list[dict[str, Any]]) -> None:
-    ids = [int(r["id"]) for r in rows]
-    tags: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-    labels: dict[int, dict[str, dict[str, Any]]] = {i: {} for i in ids}
+def _attach_tags(conn: Conn, matches: list[PostSummary]) -> list[FoundPost]:
+    ids = [m["id"] for m in matches]
+    tags: dict[int, list[PageTag]] = {i: [] for i in ids}
+    labels: dict[int, dict[str, PageLabel]] = {i: {} for i in ids}
     carried: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
-        for t in conn.execute(_TAGS_OF_PAGE, {"ids": ids}).fetchall():
-            tags[int(t["post_id"])].append(t)
-        for lab in conn.execute(_LABELS_OF_PAGE, {"ids": ids}).fetchall():
-            labels[int(lab["post_id"])][str(lab["narrative"])] = lab
-        for c in conn.execute(_CARRIED_OF_PAGE, {"ids": ids}).fetchall():
-            carried[int(c["post_id"])].append(str(c["narrative"]))
-    for row in rows:
-        row["tags"] = tags[int(row["id"])]
-        row["labels"] = labels[int(row["id"])]
-        row["narratives"] = carried[int(row["id"])]
-        row["evidence"] = [t["evidence"] for t in row["tags"]
-                           if t["narrative"] in row["narratives"]
-                           and isinstance(t["evidence"], dict)]
+        for t in fetch_all(conn, PageTag, _TAGS_OF_PAGE, {"ids": ids}):
+            tags[t["post_id"]].append(t)
+        for lab in fetch_all(conn, PageLabel, _LABELS_OF_PAGE, {"ids": ids}):
+            labels[lab["post_id"]][lab["narrative"]] = lab
+        for c in fetch_all(conn, _Carried, _CARRIED_OF_PAGE, {"ids": ids}):
+            carried[c["post_id"]].append(c["narrative"])
+    return [{**m, "tags": tags[m["id"]], "labels": labels[m["id"]],
+             "narratives": carried[m["id"]],
+             "evidence": [t["evidence"] for t in tags[m["id"]]
+                          if t["narrative"] in carried[m["id"]]
+                          and isinstance(t["evidence"], dict)]}
+            for m in matches]
 
 
-def export_posts(conn: psycopg.Connection[Any], f: SearchFilters,
-                 cap: int) -> list[dict[str, Any]]:
+def export_posts(conn: Conn, f: SearchFilters, cap: int) -> list[FoundPost]:
     """Every match up to `cap`, in the page order, each with the narratives it carries."""
     source, where, params = _where(f)
     query = _ordered_select(f, source, where) + sql.SQL("\nLIMIT %(limit)s")
-    rows = conn.execute(query, {**params, "limit": cap}).fetchall()
-    for start in range(0, len(rows), 1000):
-        _attach_tags(conn, rows[start:start + 1000])
-    for row in rows:
-        row.pop("search", None)
-    return rows
+    matches = fetch_all(conn, PostSummary, query, {**params, "limit": cap})
+    return [post for start in range(0, len(matches), 1000)
+            for post in _attach_tags(conn, matches[start:start + 1000])]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
-import psycopg
+from storage.database import Conn
+from storage.rows import fetch_all
 
 # Counts use the (source_id, posted_at) index: a range per source, never a table scan.
 _WATCHLIST = """
@@ -24,25 +25,53 @@ LEFT JOIN collector_state cs ON cs.source_id = s.id
 ORDER BY s.platform, lower(s.handle)
 """
 
+
+
+class WatchlistRow(TypedDict):
+    id: int
+    platform: str
+    handle: str
+    role: str
+    kind: str
+    active: bool
+    illustrative: bool
+    actor: str | None
+    group: str | None
+    state: str
+    last_run_at: datetime | None
+    last_success_at: datetime | None
+    last_error_at: datetime | None
+    last_error: str | None
+    rate_limited_until: datetime | None
+    posts_7d: int
+    latest_post_at: datetime | None
+    last_run_inserted: int | None
+
+
+class ActorName(TypedDict):
+    name: str
+    group_key: str
+
+
 _TOTALS = """
 SELECT s.id, (SELECT count(*) FROM posts p WHERE p.source_id = s.id) AS posts
 FROM sources s
 """
 
 
-def watchlist(conn: psycopg.Connection[Any], week_ago: datetime) -> list[dict[str, Any]]:
-    return conn.execute(_WATCHLIST, {"week_ago": week_ago}).fetchall()
+def watchlist(conn: Conn, week_ago: datetime) -> list[WatchlistRow]:
+    return fetch_all(conn, WatchlistRow, _WATCHLIST, {"week_ago": week_ago})
 
 
-def post_totals(conn: psycopg.Connection[Any]) -> dict[int, int]:
+def post_totals(conn: Conn) -> dict[int, int]:
     """All-time posts per source (an index-only count; the console caches it)."""
     return {int(r["id"]): int(r["posts"]) for r in conn.execute(_TOTALS).fetchall()}
 
 
-def actor_names(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
-    return conn.execute("SELECT name, group_key FROM actors ORDER BY lower(name)").fetchall()
+def actor_names(conn: Conn) -> list[ActorName]:
+    return fetch_all(conn, ActorName, "SELECT name, group_key FROM actors ORDER BY lower(name)")
 
 
-def group_keys(conn: psycopg.Connection[Any]) -> list[str]:
+def group_keys(conn: Conn) -> list[str]:
     rows = conn.execute("SELECT DISTINCT group_key FROM actors ORDER BY group_key").fetchall()
     return [str(r["group_key"]) for r in rows]

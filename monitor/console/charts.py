@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from seeds.loader import GROUPS
+from storage.console_dashboard import NarrativeKey
+from storage.console_narratives import TimelineRow
 
 PALETTE_SIZE = 12
 HEAT_LEVELS = 6
@@ -48,27 +50,22 @@ class HeatRow:
     total: int
 
 
-def heatmap(counts: Mapping[tuple[str, date], int], narratives: Sequence[Mapping[str, Any]],
+def heatmap(counts: Mapping[tuple[str, date], int], narratives: Sequence[NarrativeKey],
             days: Sequence[date]) -> list[HeatRow]:
     """One row per narrative, one cell per day; level 0 is none, 1..5 scale to the maximum."""
     peak = max(counts.values(), default=0)
     rows = []
     for n in narratives:
-        key = str(n["key"])
+        key = n["key"]
         cells = []
         for day in days:
             value = counts.get((key, day), 0)
             level = 0 if value == 0 or peak == 0 else max(
                 1, round(value / peak * (HEAT_LEVELS - 1)))
             cells.append(HeatCell(day, value, level))
-        rows.append(HeatRow(key, _english(n), cells, sum(c.value for c in cells)))
+        rows.append(HeatRow(key, n["names"].get("en") or key, cells,
+                            sum(c.value for c in cells)))
     return rows
-
-
-def _english(narrative: Mapping[str, Any]) -> str:
-    names = narrative.get("names") or {}
-    return str(names.get("en") or narrative["key"]) if isinstance(names, dict) else str(
-        narrative["key"])
 
 
 @dataclass(frozen=True)
@@ -95,13 +92,13 @@ class StackedChart:
     plot_bottom: int = 0
 
 
-def stacked_by_group(rows: Iterable[Mapping[str, Any]], days: Sequence[date],
+def stacked_by_group(rows: Iterable[TimelineRow], days: Sequence[date],
                      width: int = 900, height: int = 220) -> StackedChart:
     """Daily bars stacked by group, from rows with `day`, `group` and `posts`."""
     per_day: dict[date, dict[str, int]] = {d: {} for d in days}
     totals: dict[str, int] = {}
     for r in rows:
-        day, group, value = r["day"], str(r["group"]), int(r["posts"])
+        day, group, value = r["day"], r["group"], r["posts"]
         if day in per_day:
             per_day[day][group] = per_day[day].get(group, 0) + value
             totals[group] = totals.get(group, 0) + value

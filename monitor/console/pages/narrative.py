@@ -4,7 +4,6 @@ and lag, shared phrases and example posts."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
 
 from starlette.responses import Response
 
@@ -12,12 +11,18 @@ from monitor.console.charts import days_between, stacked_by_group
 from monitor.console.forms import parse_moment
 from monitor.console.web import NotFound, PageError, PageRequest
 from storage import console_dashboard, console_events, console_narratives
+from storage.catalog import EventRow
+from storage.console_narratives import Adopter
 from storage.convergence_common import Window
 from storage.convergence_copies import shared_phrases
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
 SHOWN_ADOPTERS = 500  # bounded by the watchlist anyway; the figures count every one
+
+
+class _Lagged(Adopter):
+    lag_hours: float | None  # after the event, or after the first adopter
 
 
 def narratives_page(req: PageRequest) -> Response:
@@ -27,7 +32,7 @@ def narratives_page(req: PageRequest) -> Response:
 
 
 def _period(req: PageRequest, newest: datetime | None,
-            event: dict[str, Any] | None) -> tuple[datetime, datetime]:
+            event: EventRow | None) -> tuple[datetime, datetime]:
     try:
         until = parse_moment(req.query["until"], "until", end_of_day=True) \
             if req.query.get("until") else None
@@ -36,7 +41,7 @@ def _period(req: PageRequest, newest: datetime | None,
         raise PageError(str(exc)) from None
     if event is not None and until is None and since is None:
         # Around the event: its pre-window and post-window (settings), as its report uses.
-        t0: datetime = event["occurred_at"]
+        t0 = event["occurred_at"]
         config = req.state.config
         return (t0 - timedelta(days=config.pre_window_days),
                 t0 + timedelta(hours=config.post_window_hours))
@@ -69,15 +74,15 @@ def narrative_page(req: PageRequest) -> Response:
         since, until = _period(req, console_narratives.newest_narrative_post(conn, key), event)
         figures = console_narratives.figures(conn, key, since, until)
         timeline = console_narratives.timeline(conn, key, since, until)
-        adopters = console_narratives.adopters(conn, key, since, until)
+        first_uses = console_narratives.adopters(conn, key, since, until)
         examples = console_narratives.examples(conn, key, since, until)
         window = Window(since, since, until - timedelta(microseconds=1))
         phrases = shared_phrases(conn, window, key).get(key, [])
     anchor = event["occurred_at"] if event else (
-        adopters[0]["first_post_at"] if adopters else None)
-    for a in adopters:
-        a["lag_hours"] = None if anchor is None else round(
-            (a["first_post_at"] - anchor).total_seconds() / 3600, 2)
+        first_uses[0]["first_post_at"] if first_uses else None)
+    adopters: list[_Lagged] = [
+        {**a, "lag_hours": None if anchor is None else round(
+            (a["first_post_at"] - anchor).total_seconds() / 3600, 2)} for a in first_uses]
     days = days_between(since.date(), (until - timedelta(seconds=1)).date())
     all_adopters = len(adopters)
     return req.render(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
 from urllib.parse import urlencode
 
 from starlette.responses import Response
@@ -14,6 +13,7 @@ from monitor.console.forms import parse_search, search_params
 from monitor.console.highlight import query_terms
 from monitor.console.web import PageError, PageRequest, int_param
 from storage import console_dashboard, console_search, console_sources
+from storage.console_search import FoundPost
 
 EXPORT_COLUMNS = ("id", "platform", "handle", "actor", "group", "posted_at", "lang", "kind",
                   "url", "narratives", "labels", "deleted", "text")
@@ -22,7 +22,7 @@ EXPORT_COLUMNS = ("id", "platform", "handle", "actor", "group", "posted_at", "la
 def search_page(req: PageRequest) -> Response:
     with req.state.db.connection() as conn:
         narratives = console_dashboard.narrative_keys(conn)
-        parsed = parse_search(req.query, tuple(str(n["key"]) for n in narratives))
+        parsed = parse_search(req.query, tuple(n["key"] for n in narratives))
         size = req.state.page_size
         after = parse_cursor(req.query.get("after"))
         shown = int_param(req.query.get("shown"), "shown", 0, 0, 100_000_000)
@@ -71,15 +71,15 @@ def parse_cursor(token: str | None) -> console_search.Cursor | None:
     return console_search.Cursor(posted_at, int(post_id))
 
 
-def _exported(req: PageRequest) -> tuple[list[dict[str, Any]], list[str]]:
+def _exported(req: PageRequest) -> tuple[list[FoundPost], list[str]]:
     with req.state.db.connection() as conn:
         narratives = console_dashboard.narrative_keys(conn)
-        parsed = parse_search(req.query, tuple(str(n["key"]) for n in narratives))
+        parsed = parse_search(req.query, tuple(n["key"] for n in narratives))
         rows = console_search.export_posts(conn, parsed.filters, req.state.export_cap)
     return rows, parsed.errors
 
 
-def _flat(row: dict[str, Any]) -> dict[str, Any]:
+def _flat(row: FoundPost) -> dict[str, object]:
     return {
         "id": row["id"], "platform": row["platform"], "handle": row["handle"],
         "actor": row["actor"], "group": row["group"],
@@ -91,7 +91,7 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _cell(value: Any) -> str:
+def _cell(value: object) -> str:
     if isinstance(value, list):
         return ";".join(str(v) for v in value)
     if isinstance(value, dict):

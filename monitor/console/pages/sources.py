@@ -11,11 +11,18 @@ from collectors.records import PLATFORMS
 from monitor.console.web import PageError, PageRequest, int_param
 from monitor.health import source_statuses
 from storage import catalog, console_dashboard, console_sources
+from storage.console_sources import WatchlistRow
 
 ROLES = ("actor", "observer")
 # monitor.health's conditions, plus sources it does not watch (no actor, not a search).
 CONDITIONS = ("blind", "quiet", "ok", "unwatched")
 PAGE_SIZE = 200
+
+
+class _Listed(WatchlistRow):
+    posts_total: int | None  # None until the cached totals are first counted
+    condition: str
+    reason: str
 
 
 def sources_page(req: PageRequest, errors: list[str] | None = None,
@@ -34,16 +41,17 @@ def sources_page(req: PageRequest, errors: list[str] | None = None,
     health = {(s.platform, s.handle.lower()): s for s in
               source_statuses(req.state.config, req.state.db, now - timedelta(hours=24), now, now)}
     counts = dict.fromkeys(CONDITIONS, 0)
+    listed: list[_Listed] = []
     for row in rows:
-        row["posts_total"] = None if totals is None else totals.get(int(row["id"]), 0)
-        watched = health.get((str(row["platform"]), str(row["handle"]).lower()))
-        row["condition"] = watched.condition if watched else "unwatched"
-        row["reason"] = watched.reason if watched else ""
-        counts[row["condition"]] += 1
-    chosen = [r for r in rows
+        watched = health.get((row["platform"], row["handle"].lower()))
+        listed.append({**row, "posts_total": None if totals is None else totals.get(row["id"], 0),
+                       "condition": watched.condition if watched else "unwatched",
+                       "reason": watched.reason if watched else ""})
+        counts[listed[-1]["condition"]] += 1
+    chosen = [r for r in listed
               if (not condition or r["condition"] == condition)
-              and (not needle or needle in str(r["handle"]).lower()
-                   or needle in str(r["actor"] or "").lower())]
+              and (not needle or needle in r["handle"].lower()
+                   or needle in (r["actor"] or "").lower())]
     first = (page - 1) * PAGE_SIZE
     carried = {k: v for k, v in (("condition", condition), ("q", needle)) if v}
     return req.render(
