@@ -1,11 +1,13 @@
 """`chorus daemon`: the scheduler, run only while this process is the elected leader.
 
-Life of a daemon: elect (wait as a follower while another leads) -> lead (scheduler running,
-catch-up run of housekeeping, which also delivers a missed digest) -> on a lost lock (the
-database went away, or the connection failed) pause, let running jobs finish their page,
-and go back to electing. SIGTERM/SIGINT: stop scheduling, let running jobs finish their
-current page for up to `shutdown_grace_s` (then abandon it: every page is one transaction,
-so nothing is half-written), release the lock, exit 0.
+Life of a daemon: elect (wait as a follower while another leads) -> lead (backoff forgotten,
+scheduler running, catch-up run of housekeeping, which also delivers a missed digest) -> on
+a lost lock (the database went away, the connection failed, or this daemon was silent past
+its lease) pause, stop the running jobs at their page, and go back to electing.
+SIGTERM/SIGINT: stop scheduling, let running jobs finish their current page for up to
+`shutdown_grace_s` (then abandon them: every page is one transaction, so nothing is
+half-written), wait for their threads to return while still leading (so no other daemon
+runs a job beside them), release the lock, exit 0.
 
 Everything runs on one asyncio event loop (Telethon's); blocking work runs in threads.
 """
@@ -44,7 +46,9 @@ class Daemon:
         self.scheduler = AsyncIOScheduler(timezone=zone(config))
         policy = RetryPolicy(base_delay_s=config.job_retry_initial_s,
                              max_delay_s=config.job_retry_max_s, jitter=0.1)
-        self.runner = JobRunner(JobContext(config, db), self.scheduler, self.specs, policy)
+        self.runner = JobRunner(JobContext(config, db), self.scheduler, self.specs, policy,
+                                daemon=self.leadership.name,
+                                leading=self.leadership.confirmed)
         self._stop: asyncio.Event | None = None
         self._leader_gauge: Gauge | None = None
         self._metrics_server: Any = None
@@ -72,9 +76,27 @@ class Daemon:
         if self._leader_gauge is not None:
             self._leader_gauge.set(1 if leading else 0)
 
+    async def _wind_down(self) -> None:
+        """Stop the jobs and wait for their threads, proving the lead meanwhile, so that no
+        other daemon starts a job while a thread here is still finishing its page."""
+        done = asyncio.Event()
+
+        async def stop_jobs() -> None:
+            try:
+                await self.runner.drain(self.config.shutdown_grace_s)
+                await self.runner.join_threads()
+            finally:
+                done.set()
+
+        stopping = asyncio.create_task(stop_jobs())
+        if self.leadership.is_leader:
+            await self.leadership.hold(done)
+        await stopping
+
     async def run(self) -> int:
         self._stop = stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+        self.runner.install()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.request_stop, sig)
         self._serve_metrics()
@@ -82,21 +104,24 @@ class Daemon:
         self.scheduler.start(paused=True)
         try:
             while not stop.is_set():
-                if not await self.leadership.acquire(stop):
+                if not await self.leadership.acquire(stop) or stop.is_set():
                     break
                 self._set_leader(True)
+                self.runner.reset_backoff()
                 self.scheduler.resume()
                 self.runner.run_soon(CATCH_UP_JOB)
                 outcome = await self.leadership.hold(stop)
                 self.scheduler.pause()
                 self._set_leader(False)
-                await self.runner.drain(self.config.shutdown_grace_s)
-                await self.leadership.release()
                 if outcome == "lost":
+                    await self.runner.drain(self.config.shutdown_grace_s)
                     log.warning("paused all jobs until leadership is regained")
+                else:
+                    await self._wind_down()
+                await self.leadership.release()
         finally:
             self.scheduler.shutdown(wait=False)
-            await self.runner.drain(self.config.shutdown_grace_s)
+            await self._wind_down()
             await self.leadership.release()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(sig)

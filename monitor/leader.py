@@ -64,17 +64,20 @@ class Leadership:
         return (self.is_leader and proof is not None
                 and time.monotonic() - proof < self.lease_s - self.check_s)
 
-    def silent_for(self) -> float:
-        """Seconds since the latest proof of the lock (0 when there is none)."""
-        proof = self._confirmed
-        return 0.0 if proof is None else time.monotonic() - proof
-
     async def acquire(self, stop: asyncio.Event) -> bool:
-        """Wait until this daemon leads (True) or `stop` is set (False)."""
+        """Wait until this daemon leads (True, perhaps just as `stop` was set) or `stop` is
+        set (False)."""
         waiting_logged = unavailable_logged = False
         while not stop.is_set():
             try:
-                got = await self._wait_for_lock(stop) and await self._take_office()
+                got = await asyncio.to_thread(self._session.try_lock, self._key)
+                if not got:
+                    if not waiting_logged:
+                        log.info("%s is a follower: another daemon leads; taking over when "
+                                 "it stops", self.name)
+                        waiting_logged = True
+                    got = await self._wait_for_lock(stop)
+                got = got and await self._take_office()
             except LockNotPermitted as exc:
                 # An operator's fix, not an outage: said once, then retried like one, so
                 # the daemon leads as soon as the grant is made.
@@ -90,12 +93,6 @@ class Leadership:
                 unavailable_logged = False
                 if got:
                     return True
-                if stop.is_set():
-                    break
-                if not waiting_logged:
-                    log.info("%s is a follower: another daemon leads; taking over when it "
-                             "stops", self.name)
-                    waiting_logged = True
                 continue  # the wait itself took up to retry_s
             if await wait_or_stop(stop, self.retry_s):
                 break
@@ -115,8 +112,7 @@ class Leadership:
             stopping.cancel()
         if not waiting.done():
             await asyncio.to_thread(self._session.interrupt)
-        got = await waiting
-        return got and not stop.is_set()  # granted as the stop came: released on the way out
+        return await waiting  # granted even as the stop came: it leads, briefly
 
     async def _take_office(self) -> bool:
         """With the lock: arm the lease and record the term (which ends the runs the previous

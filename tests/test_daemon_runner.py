@@ -1,11 +1,13 @@
-"""The job runner: failures are logged, recorded and retried with backoff; bugs do not stop
-the daemon; draining lets a job finish its page or abandons it. Real database, real
-scheduler, controlled clock."""
+"""The job runner: failures are logged, recorded and retried with backoff (deadlocks too);
+bugs do not stop the daemon; draining lets a job finish its page or abandons it, and an
+abandoned thread neither runs on nor overlaps the job's next run; no job starts unless the
+leadership is confirmed. Real database, real scheduler, controlled clock."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,7 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from collectors.retry import RetryPolicy
-from monitor.job_runner import JobContext, JobRunner, JobSpec
+from monitor.job_runner import RETRY_SUFFIX, JobContext, JobRunner, JobSpec
 from monitor.settings import load_config
 from storage.database import Database, DatabaseUnavailable
 
@@ -150,7 +152,7 @@ def test_drain_lets_a_job_finish_its_page_or_abandons_it(db: Database) -> None:
             await asyncio.sleep(0.01)
         assert len(runner.in_flight) == 2
         await runner.drain(0.5)
-        assert runner.in_flight == set() and not runner.context.stop.is_set()
+        assert runner.in_flight == set()
         scheduler.shutdown(wait=False)
         await asyncio.sleep(0)
 
@@ -158,6 +160,129 @@ def test_drain_lets_a_job_finish_its_page_or_abandons_it(db: Database) -> None:
     assert finished == ["polite"]
     assert rows(db, "polite") == [("ok", None)]
     assert rows(db, "stubborn") == [("abandoned", "stopped before finishing")]
+
+
+def fails_once(job_id: str, fail: Callable[[], None], attempts: list[int]) -> JobSpec:
+    """An hourly job whose first run calls `fail` in a thread; every run is counted."""
+    async def job(ctx: JobContext) -> dict[str, Any]:
+        attempts.append(1)
+        if len(attempts) == 1:
+            await asyncio.to_thread(fail)
+        return {}
+    return JobSpec(job_id, job, IntervalTrigger(hours=1, timezone=UTC), misfire_grace_time=60)
+
+
+def test_an_abandoned_thread_stops_at_its_page_and_its_job_waits_for_it(
+        db: Database, caplog: pytest.LogCaptureFixture) -> None:
+    """Past the grace the task is cancelled but its thread cannot be: the run's stop flag
+    stays set, so the thread ends at its page boundary, and the job does not start again
+    (overlapping it) until the thread has returned."""
+    pages: list[int] = []
+    runs: list[int] = []
+
+    async def slow_pages(ctx: JobContext) -> dict[str, Any]:
+        run = len(runs) + 1
+        runs.append(run)
+
+        def work() -> None:
+            while not ctx.stop.is_set():
+                time.sleep(0.6)  # a page that outlasts the grace
+                pages.append(run)
+        await asyncio.to_thread(work)
+        return {}
+
+    async def main() -> None:
+        _, runner = make_runner(db, [
+            JobSpec("slow", slow_pages, IntervalTrigger(hours=1, timezone=UTC), 60)])
+        first = asyncio.create_task(runner.run("slow"))
+        await asyncio.sleep(0.1)
+        await runner.drain(0.1)  # cancels the task; the thread is mid-page
+        assert first.done() and runner.threads.live("slow") == 1
+        with caplog.at_level(logging.WARNING, logger="chorus.jobs"):
+            await runner.run("slow")  # not while the old thread lives
+        assert runs == [1] and "still finishing its page" in caplog.text
+        await asyncio.wait_for(runner.join_threads(), 5)
+        assert pages == [1]  # the page in progress, then nothing more
+        await asyncio.sleep(0.7)
+        assert pages == [1]  # (a cleared flag let the thread go on for good)
+
+    asyncio.run(main())
+    assert rows(db, "slow") == [("abandoned", "stopped before finishing")]
+
+
+def test_no_job_starts_while_the_leadership_is_unconfirmed(
+        db: Database, caplog: pytest.LogCaptureFixture) -> None:
+    ran: list[int] = []
+
+    async def job(ctx: JobContext) -> dict[str, Any]:
+        ran.append(1)
+        return {}
+
+    async def main() -> None:
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        config = load_config({"CHORUS_DATABASE_URL": db.url,
+                              "CHORUS_SECRETS_FILE": "/nonexistent"})
+        runner = JobRunner(JobContext(config, db), scheduler,
+                           [JobSpec("job", job, IntervalTrigger(hours=1, timezone=UTC), 60)],
+                           RetryPolicy(), leading=lambda: False)
+        await runner.run("job")
+
+    with caplog.at_level(logging.WARNING, logger="chorus.jobs"):
+        asyncio.run(main())
+    assert ran == [] and rows(db, "job") == []
+    assert "leadership is not confirmed" in caplog.text
+
+
+def test_a_deadlock_is_retried_like_an_outage_not_reported_as_a_bug(
+        db: Database, caplog: pytest.LogCaptureFixture) -> None:
+    attempts: list[int] = []
+
+    def lose_a_race() -> None:
+        with db.connection() as conn:  # the server's own deadlock error, SQLSTATE 40P01
+            conn.execute("DO $$ BEGIN RAISE EXCEPTION 'deadlock detected' "
+                         "USING ERRCODE = 'deadlock_detected'; END $$")
+
+    async def body(clock: Any) -> None:
+        scheduler, runner = make_runner(db, [fails_once("racy", lose_a_race, attempts)])
+        scheduler.start()
+        await runner.run("racy")  # fails: a retry in 30 s
+        clock.move_to(START + timedelta(seconds=31))
+        scheduler.wakeup()
+        await settle(runner)
+        assert len(attempts) == 2
+        scheduler.shutdown(wait=False)
+        await asyncio.sleep(0)
+
+    with caplog.at_level(logging.WARNING):
+        run_with_clock(body)
+    (failed, error), ok = rows(db, "racy")
+    assert failed == "failed" and "SQLSTATE 40P01" in str(error) and ok == ("ok", None)
+    assert "retrying in 30s" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]  # not a bug
+
+
+def test_regained_leadership_forgets_backoff_and_retries_at_once(db: Database) -> None:
+    attempts: list[int] = []
+
+    def outage() -> None:
+        Database(UNREACHABLE).check(timeout=1)
+
+    async def body(clock: Any) -> None:
+        scheduler, runner = make_runner(db, [fails_once("flaky", outage, attempts)])
+        scheduler.start()
+        await runner.run("flaky")  # fails: backing off for 30 s
+        await runner.run("flaky")
+        assert len(attempts) == 1
+        runner.reset_backoff()
+        assert scheduler.get_job("flaky" + RETRY_SUFFIX) is None
+        scheduler.wakeup()
+        await settle(runner)  # the catch-up run, now rather than in 30 s
+        assert len(attempts) == 2
+        scheduler.shutdown(wait=False)
+        await asyncio.sleep(0)
+
+    run_with_clock(body)
+    assert [status for status, _ in rows(db, "flaky")] == ["failed", "ok"]
 
 
 def test_unreachable_database_error_is_the_transient_kind() -> None:
