@@ -8,14 +8,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from hashlib import sha256
-from typing import Any
-
-import psycopg
+from typing import Any, TypedDict
 
 from classifiers.normalise import detect_language, normalise, normalise_for_matching
 from collectors import jsoncodec
 from collectors.records import PostRecord
-from storage.rows import one
+from storage.database import Conn
+from storage.rows import fetch_row, value
 
 
 @dataclass
@@ -126,6 +125,15 @@ SELECT count(*) FILTER (WHERE is_new) AS inserted,
 FROM upserted
 """
 
+
+
+class _Upserted(TypedDict):
+    inserted: int
+    updated: int
+    total: int  # rows in the batch: the rest were unchanged
+    versions: int
+
+
 _STAGE_LABELS = """
 INSERT INTO labels (post_id, narrative, verdict, analyst, note)
 SELECT DISTINCT p.id, l.narrative, 'confirm', %(analyst)s, 'imported'
@@ -143,10 +151,10 @@ WHERE cardinality(s.labels) > 0
 _NUL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
 
 
-def _json(value: Any, empty: str) -> str:
-    if not value:
+def _json(data: object, empty: str) -> str:
+    if not data:
         return empty
-    text = jsoncodec.dumps(value)
+    text = jsoncodec.dumps(data)
     return _NUL_ESCAPE.sub(r"\1", text) if "\\u0000" in text else text
 
 
@@ -192,7 +200,7 @@ def _last_per_key(rows: list[StageRow]) -> list[StageRow]:
     return [row for i, row in enumerate(rows) if i in keep]
 
 
-def start_bulk_session(conn: psycopg.Connection[Any]) -> None:
+def start_bulk_session(conn: Conn) -> None:
     """Session settings for a connection that writes large imports.
 
     The full-text index takes new entries into its pending list, merged into the index
@@ -205,7 +213,7 @@ def start_bulk_session(conn: psycopg.Connection[Any]) -> None:
 
 
 def write_posts(
-    conn: psycopg.Connection[Any],
+    conn: Conn,
     records: Sequence[PostRecord],
     *,
     import_file_id: int | None = None,
@@ -221,7 +229,7 @@ _LABELS_COLUMN = _STAGE_COLUMNS.index("labels")
 
 
 def write_prepared(
-    conn: psycopg.Connection[Any],
+    conn: Conn,
     rows: Sequence[StageRow],
     *,
     import_file_id: int | None = None,
@@ -239,12 +247,11 @@ def write_prepared(
             for stage in rows:
                 copy.write_row(stage)
         conn.execute(_ADD_UNKNOWN_SOURCES)
-        result = conn.execute(
-            _UPSERT, {"import_file_id": import_file_id, "fetched_at": fetched_at or _now(conn)}
-        ).fetchone()
-        values = _row_values(one(result))
-        counts.inserted, counts.updated = int(values[0] or 0), int(values[1] or 0)
-        counts.unchanged = int(values[2] or 0) - counts.inserted - counts.updated
+        result = fetch_row(
+            conn, _Upserted, _UPSERT,
+            {"import_file_id": import_file_id, "fetched_at": fetched_at or _now(conn)})
+        counts.inserted, counts.updated = result["inserted"], result["updated"]
+        counts.unchanged = result["total"] - counts.inserted - counts.updated
         if any(r[_LABELS_COLUMN] for r in rows):
             cur = conn.execute(_STAGE_LABELS, {"analyst": analyst})
             counts.labels = cur.rowcount
@@ -252,19 +259,12 @@ def write_prepared(
     return counts
 
 
-def _row_values(row: Any) -> list[Any]:
-    return list(row.values()) if isinstance(row, dict) else list(row)
-
-
-def _now(conn: psycopg.Connection[Any]) -> datetime:
-    row = conn.execute("SELECT now() AS now").fetchone()
-    row = one(row)
-    value: datetime = _row_values(one(row))[0]
-    return value
+def _now(conn: Conn) -> datetime:
+    return value(conn, datetime, "SELECT now() AS now")
 
 
 def mark_deleted(
-    conn: psycopg.Connection[Any], platform: str, handle: str, native_ids: Iterable[str]
+    conn: Conn, platform: str, handle: str, native_ids: Iterable[str]
 ) -> int:
     """Record that these posts were found gone on a re-check; returns how many were marked."""
     cur = conn.execute(
@@ -278,16 +278,14 @@ def mark_deleted(
     return cur.rowcount
 
 
-def record_import_file(conn: psycopg.Connection[Any], kind: str, name: str, sha256: str) -> int:
-    row = conn.execute(
+def record_import_file(conn: Conn, kind: str, name: str, sha256: str) -> int:
+    return value(
+        conn, int,
         "INSERT INTO import_files (kind, name, sha256) VALUES (%(k)s, %(n)s, %(s)s) RETURNING id",
-        {"k": kind, "n": name, "s": sha256},
-    ).fetchone()
-    row = one(row)
-    return int(_row_values(row)[0])
+        {"k": kind, "n": name, "s": sha256})
 
 
-def finish_import_file(conn: psycopg.Connection[Any], file_id: int, counts: dict[str, int]) -> None:
+def finish_import_file(conn: Conn, file_id: int, counts: dict[str, int]) -> None:
     conn.execute(
         "UPDATE import_files SET counts = %(c)s::jsonb WHERE id = %(id)s",
         {"c": json.dumps(counts), "id": file_id},
