@@ -13,7 +13,7 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 from collectors.outcomes import (
@@ -36,7 +36,7 @@ from collectors.x_api import XNotConfigured, x_client
 from collectors.x_collector import ReadAllowance, XCollector
 from monitor.settings import Config
 from storage import collection as store
-from storage.database import Database
+from storage.database import Conn, Database
 from storage.posts import WriteCounts
 
 log = logging.getLogger(__name__)
@@ -131,11 +131,11 @@ def _report_blind(platform: str, stopped: PlatformStopped) -> None:
                 "once until this changes)", platform, stopped.state, stopped.reason)
 
 
-def _start_run(conn: Any, *, source: store.WatchedSource, started_at: datetime) -> int:
+def _start_run(conn: Conn, *, source: store.WatchedSource, started_at: datetime) -> int:
     return store.start_run(conn, source.id, source.platform, started_at)
 
 
-async def _db(db: Database, work: Callable[[Any], T]) -> T:
+async def _db(db: Database, work: Callable[[Conn], T]) -> T:
     """Database work in a worker thread (one transaction), so the event loop never blocks."""
     def run() -> T:
         with db.connection() as conn:
@@ -328,8 +328,8 @@ class _Run:
         return results
 
     async def _commit(self, s: store.WatchedSource, page: Page, result: _Result,
-                      x_month: Any = None) -> None:
-        def write(conn: Any) -> WriteCounts:
+                      x_month: date | None = None) -> None:
+        def write(conn: Conn) -> WriteCounts:
             counts = store.commit_page(conn, s.id, page.records, checkpoint=page.checkpoint,
                                        resume=page.resume, fetched_at=self.now)
             if x_month is not None and page.reads:
@@ -349,8 +349,8 @@ class _Run:
         return [p for p in posts if keep(p)]
 
     async def _apply_recheck(self, s: store.WatchedSource, found: Recheck, result: _Result,
-                             x_month: Any = None) -> None:
-        def write(conn: Any) -> tuple[WriteCounts, int]:
+                             x_month: date | None = None) -> None:
+        def write(conn: Conn) -> tuple[WriteCounts, int]:
             applied = store.apply_recheck(conn, s.id, found.records, found.missing,
                                           seen_at=self.now)
             if x_month is not None and found.reads:
@@ -369,7 +369,7 @@ class _Run:
             deleted=result.deleted, errors=result.errors, error=result.error,
             rate_limit=result.rate_limit_state())
 
-        def write(conn: Any) -> None:
+        def write(conn: Conn) -> None:
             store.finish_run(conn, run_id, record, result.finished_at or self.now)
             store.set_state(conn, s.id, state=result.status, now=self.now, error=result.error,
                             rate_limited_until=result.rate_limited_until)
@@ -384,7 +384,7 @@ class _Run:
                                    error=stopped.reason, rate_limited_until=stopped.until)
                    for s in sources]
 
-        def write(conn: Any) -> None:
+        def write(conn: Conn) -> None:
             for s in sources:
                 store.set_state(conn, s.id, state=stopped.state, now=self.now,
                                 error=stopped.reason, rate_limited_until=stopped.until,

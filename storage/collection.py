@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
-
-import psycopg
+from typing import TypedDict
 
 from collectors.records import PostRecord
+from storage.database import Conn
 from storage.posts import WriteCounts, write_posts
-
-
-def _one(row: dict[str, Any] | None) -> dict[str, Any]:
-    if row is None:  # RETURNING always gives a row; this guards against a schema change
-        raise RuntimeError("the statement returned no row")
-    return row
+from storage.rows import JsonObject, fetch_all, value, value_or_none
 
 
 @dataclass(frozen=True)
@@ -39,7 +33,7 @@ class WatchedSource:
     state: str
     rate_limited_until: datetime | None
     next_due_at: datetime | None  # None: never run
-    resume: dict[str, Any] | None = None
+    resume: JsonObject | None = None
     rechecked_at: datetime | None = None  # the last re-read of the recent window
 
 
@@ -53,7 +47,7 @@ class RunRecord:
     deleted: int = 0
     errors: int = 0
     error: str | None = None
-    rate_limit: dict[str, Any] = field(default_factory=dict)
+    rate_limit: JsonObject = field(default_factory=dict)
 
 
 # The watchlist is the sources an analyst chose (they have an actor) plus saved searches;
@@ -77,35 +71,24 @@ ORDER BY s.platform, lower(s.handle)
 
 
 def watchlist(
-    conn: psycopg.Connection[Any],
+    conn: Conn,
     *,
     platform: str | None = None,
     handle: str | None = None,
     include_illustrative: bool = False,
     default_interval_minutes: int = 15,
 ) -> list[WatchedSource]:
-    rows = conn.execute(
-        _WATCHLIST,
+    sources = fetch_all(
+        conn, WatchedSource, _WATCHLIST,
         {"platform": platform, "handle": handle, "include_illustrative": include_illustrative,
-         "default_interval": default_interval_minutes},
-    ).fetchall()
-    return [
-        WatchedSource(
-            id=int(r["id"]), platform=str(r["platform"]), handle=str(r["handle"]),
-            kind=str(r["kind"]), query=r["query"],
-            platform_id=None if r["platform_id"] is None else int(r["platform_id"]),
-            access_hash=None if r["access_hash"] is None else int(r["access_hash"]),
-            checkpoint=r["checkpoint"], state=str(r["state"]),
-            rate_limited_until=r["rate_limited_until"], next_due_at=r["next_due_at"],
-            resume=r["resume"] if isinstance(r["resume"], dict) else None,
-            rechecked_at=r["rechecked_at"],
-        )
-        for r in rows
-    ]
+         "default_interval": default_interval_minutes})
+    # A resume point is an object; anything else in the jsonb is no resume point.
+    return [s if s.resume is None or isinstance(s.resume, dict) else replace(s, resume=None)
+            for s in sources]
 
 
 def save_resolved(
-    conn: psycopg.Connection[Any], source_id: int, platform_id: int,
+    conn: Conn, source_id: int, platform_id: int,
     access_hash: int | None = None,
 ) -> None:
     """Keep a resolved numeric id (and Telegram access hash) so it is never resolved again."""
@@ -117,7 +100,7 @@ def save_resolved(
     )
 
 
-def channel_handles(conn: psycopg.Connection[Any]) -> dict[int, str]:
+def channel_handles(conn: Conn) -> dict[int, str]:
     """Resolved Telegram channel ids to handles: names forwards by their source channel."""
     rows = conn.execute(
         """SELECT platform_id, handle FROM sources
@@ -127,14 +110,13 @@ def channel_handles(conn: psycopg.Connection[Any]) -> dict[int, str]:
 
 
 def start_run(
-    conn: psycopg.Connection[Any], source_id: int, platform: str, started_at: datetime
+    conn: Conn, source_id: int, platform: str, started_at: datetime
 ) -> int:
-    row = conn.execute(
+    return value(
+        conn, int,
         """INSERT INTO collection_runs (source_id, platform, started_at)
            VALUES (%(source_id)s, %(platform)s, %(started_at)s) RETURNING id""",
-        {"source_id": source_id, "platform": platform, "started_at": started_at},
-    ).fetchone()
-    return int(_one(row)["id"])
+        {"source_id": source_id, "platform": platform, "started_at": started_at})
 
 
 _ENSURE_STATE = """
@@ -157,12 +139,12 @@ WHERE source_id = %(source_id)s
 
 
 def commit_page(
-    conn: psycopg.Connection[Any],
+    conn: Conn,
     source_id: int,
     records: Sequence[PostRecord],
     *,
     checkpoint: str | None,
-    resume: dict[str, Any] | None,
+    resume: JsonObject | None,
     fetched_at: datetime,
 ) -> WriteCounts:
     """Write a page and move the checkpoint in one transaction: both happen or neither."""
@@ -175,7 +157,7 @@ def commit_page(
 
 
 def finish_run(
-    conn: psycopg.Connection[Any], run_id: int, run: RunRecord, finished_at: datetime
+    conn: Conn, run_id: int, run: RunRecord, finished_at: datetime
 ) -> None:
     conn.execute(
         """UPDATE collection_runs SET finished_at = %(finished_at)s, status = %(status)s,
@@ -192,7 +174,7 @@ def finish_run(
 
 
 def set_state(
-    conn: psycopg.Connection[Any],
+    conn: Conn,
     source_id: int,
     *,
     state: str,
@@ -229,7 +211,7 @@ class RecentPost:
 
 
 def recent_posts(
-    conn: psycopg.Connection[Any], source_id: int, since: datetime
+    conn: Conn, source_id: int, since: datetime
 ) -> list[RecentPost]:
     """Posts of a source inside the re-check window that are not known to be deleted."""
     rows = conn.execute(
@@ -244,7 +226,7 @@ def recent_posts(
 
 
 def mark_gone(
-    conn: psycopg.Connection[Any], source_id: int, native_ids: Iterable[str], seen_at: datetime
+    conn: Conn, source_id: int, native_ids: Iterable[str], seen_at: datetime
 ) -> int:
     """A re-check found these posts gone; returns how many were newly marked."""
     cur = conn.execute(
@@ -260,42 +242,55 @@ def month_start(moment: datetime) -> date:
     return date(moment.year, moment.month, 1)
 
 
-def x_reads_used(conn: psycopg.Connection[Any], month: date) -> int:
-    row = conn.execute(
-        "SELECT reads FROM x_read_budget WHERE month = %(month)s", {"month": month}
-    ).fetchone()
-    return 0 if row is None else int(row["reads"])
+def x_reads_used(conn: Conn, month: date) -> int:
+    used = value_or_none(
+        conn, int, "SELECT reads FROM x_read_budget WHERE month = %(month)s", {"month": month})
+    return used or 0
 
 
-def add_x_reads(conn: psycopg.Connection[Any], month: date, reads: int) -> int:
+def add_x_reads(conn: Conn, month: date, reads: int) -> int:
     """Count posts read this month; returns the month's total."""
-    row = conn.execute(
+    return value(
+        conn, int,
         """INSERT INTO x_read_budget (month, reads) VALUES (%(month)s, %(reads)s)
            ON CONFLICT (month) DO UPDATE SET reads = x_read_budget.reads + EXCLUDED.reads,
                updated_at = now()
            RETURNING reads""",
-        {"month": month, "reads": reads},
-    ).fetchone()
-    return int(_one(row)["reads"])
+        {"month": month, "reads": reads})
 
 
-def latest_runs(
-    conn: psycopg.Connection[Any], *, platform: str | None = None, limit: int = 100
-) -> list[dict[str, Any]]:
+class RunRow(TypedDict):
+    id: int
+    platform: str
+    handle: str | None  # None once the source is gone
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    fetched: int
+    inserted: int
+    updated: int
+    unchanged: int
+    deleted: int
+    errors: int
+    error: str | None
+    rate_limit: JsonObject
+
+
+def latest_runs(conn: Conn, *, platform: str | None = None, limit: int = 100) -> list[RunRow]:
     """The most recent runs, newest first, with their source handle (console, digest)."""
-    return conn.execute(
+    return fetch_all(
+        conn, RunRow,
         """SELECT r.id, r.platform, s.handle, r.started_at, r.finished_at, r.status,
                   r.fetched, r.inserted, r.updated, r.unchanged, r.deleted, r.errors,
                   r.error, r.rate_limit
            FROM collection_runs r LEFT JOIN sources s ON s.id = r.source_id
            WHERE %(platform)s::text IS NULL OR r.platform = %(platform)s
            ORDER BY r.started_at DESC, r.id DESC LIMIT %(limit)s""",
-        {"platform": platform, "limit": limit},
-    ).fetchall()
+        {"platform": platform, "limit": limit})
 
 
 def apply_recheck(
-    conn: psycopg.Connection[Any],
+    conn: Conn,
     source_id: int,
     records: Sequence[PostRecord],
     missing: Iterable[str],
