@@ -21,6 +21,7 @@ from storage import digests as digest_rows
 from storage import health as health_sql
 from storage import jobs as job_sql
 from storage.database import Database, DatabaseUnavailable
+from storage.health import SourceRow
 
 BLIND_STATES = ("rate_limited", "cap_reached", "failed", "logged_out")
 CHECK_TIMEOUT_S = 2.0
@@ -49,9 +50,9 @@ class SourceStatus:
         return asdict(self)
 
 
-def classify(row: dict[str, Any], now: datetime, blind_after: timedelta) -> tuple[str, str]:
+def classify(row: SourceRow, now: datetime, blind_after: timedelta) -> tuple[str, str]:
     """(condition, reason) for one source row from storage.health.source_rows."""
-    state = str(row["state"])
+    state = row["state"]
     if state in BLIND_STATES:
         return "blind", state
     last_success = row["last_success_at"]
@@ -59,9 +60,10 @@ def classify(row: dict[str, Any], now: datetime, blind_after: timedelta) -> tupl
         return "blind", "never"
     if now - last_success > blind_after:
         return "blind", "stale"
-    if int(row["ok_runs"]) == 0 and row["last_bad_status"] in BLIND_STATES:
-        return "blind", str(row["last_bad_status"])  # blind all period, recovered only now
-    return ("ok", "") if int(row["posts_in_period"]) else ("quiet", "")
+    bad = row["last_bad_status"]
+    if row["ok_runs"] == 0 and bad in BLIND_STATES:
+        return "blind", str(bad)  # blind all period, recovered only now
+    return ("ok", "") if row["posts_in_period"] else ("quiet", "")
 
 
 def source_statuses(config: Config, db: Database, since: datetime, until: datetime,
@@ -80,8 +82,8 @@ def source_statuses(config: Config, db: Database, since: datetime, until: dateti
             last_error=row["last_error"] or row["last_bad_error"],
             rate_limited_until=row["rate_limited_until"],
             lag_seconds=None if last_success is None else (now - last_success).total_seconds(),
-            posts_in_period=int(row["posts_in_period"]), ok_runs=int(row["ok_runs"]),
-            failed_runs=int(row["bad_runs"]),
+            posts_in_period=row["posts_in_period"], ok_runs=row["ok_runs"],
+            failed_runs=row["bad_runs"],
         ))
     return out
 

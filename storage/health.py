@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
-import psycopg
-
-from storage.rows import one
+from storage.database import Conn
+from storage.rows import fetch_all, fetch_row, value
 
 # The watchlist (sources an analyst chose, and saved searches), with their state and what
 # their collection runs and posts looked like in [since, until).
@@ -40,20 +39,54 @@ ORDER BY s.platform, lower(s.handle)
 """
 
 
+class SourceRow(TypedDict):
+    """A watched source, its state, and its runs and posts in the period."""
+
+    id: int
+    platform: str
+    handle: str
+    role: str
+    kind: str
+    interval_minutes: int | None
+    actor: str | None
+    group: str | None
+    state: str
+    last_run_at: datetime | None
+    last_success_at: datetime | None
+    last_error_at: datetime | None
+    last_error: str | None
+    rate_limited_until: datetime | None
+    posts_in_period: int
+    latest_post_at: datetime | None
+    ok_runs: int
+    bad_runs: int
+    last_bad_status: str | None
+    last_bad_error: str | None
+
+
+class Backlog(TypedDict):
+    pending: int  # posts never tagged, or edited since
+    oldest_seen_at: datetime | None  # since when the oldest of them waits
+
+
+class _PlatformCount(TypedDict):
+    platform: str
+    n: int
+
+
 def source_rows(
-    conn: psycopg.Connection[Any], since: datetime, until: datetime,
-    *, include_illustrative: bool = True,
-) -> list[dict[str, Any]]:
-    return conn.execute(
-        _SOURCES,
-        {"since": since, "until": until, "include_illustrative": include_illustrative},
-    ).fetchall()
+    conn: Conn, since: datetime, until: datetime, *, include_illustrative: bool = True,
+) -> list[SourceRow]:
+    return fetch_all(
+        conn, SourceRow, _SOURCES,
+        {"since": since, "until": until, "include_illustrative": include_illustrative})
 
 
-def tagging_backlog(conn: psycopg.Connection[Any]) -> dict[str, Any]:
+def tagging_backlog(conn: Conn) -> Backlog:
     """Posts waiting for the tagger (never tagged, or edited since), and since when the
     oldest of them waits."""
-    row = one(conn.execute(
+    return fetch_row(
+        conn, Backlog,
         """SELECT count(*) AS pending, min(waiting_since) AS oldest_seen_at
            FROM (SELECT p.first_seen_at AS waiting_since
                  FROM posts p
@@ -62,39 +95,36 @@ def tagging_backlog(conn: psycopg.Connection[Any]) -> dict[str, Any]:
                  SELECT min(v.seen_at)
                  FROM post_tagging t
                  JOIN post_versions v ON v.post_id = t.post_id AND v.seen_at > t.tagged_at
-                 GROUP BY t.post_id) waiting"""
-    ).fetchone())
-    return {"pending": int(row["pending"]), "oldest_seen_at": row["oldest_seen_at"]}
+                 GROUP BY t.post_id) waiting""")
 
 
-def anything_to_tag(conn: psycopg.Connection[Any]) -> bool:
+def anything_to_tag(conn: Conn) -> bool:
     """Whether any post waits for the tagger (stops at the first one found)."""
-    row = one(conn.execute(
+    return value(
+        conn, bool,
         """SELECT EXISTS (SELECT 1 FROM posts p
                           WHERE NOT EXISTS (SELECT 1 FROM post_tagging t
                                             WHERE t.post_id = p.id))
                OR EXISTS (SELECT 1 FROM post_tagging t
                           JOIN post_versions v ON v.post_id = t.post_id
-                                              AND v.seen_at > t.tagged_at) AS waiting"""
-    ).fetchone())
-    return bool(row["waiting"])
+                                              AND v.seen_at > t.tagged_at) AS waiting""")
 
 
-def posts_by_platform(conn: psycopg.Connection[Any]) -> dict[str, int]:
-    rows = conn.execute("SELECT platform, count(*) AS n FROM posts GROUP BY platform").fetchall()
-    return {str(r["platform"]): int(r["n"]) for r in rows}
+def posts_by_platform(conn: Conn) -> dict[str, int]:
+    rows = fetch_all(conn, _PlatformCount,
+                     "SELECT platform, count(*) AS n FROM posts GROUP BY platform")
+    return {r["platform"]: r["n"] for r in rows}
 
 
-def collected_by_platform(conn: psycopg.Connection[Any]) -> dict[str, int]:
+def collected_by_platform(conn: Conn) -> dict[str, int]:
     """Posts that collection runs inserted (imports excluded), per platform."""
-    rows = conn.execute(
-        "SELECT platform, COALESCE(sum(inserted), 0) AS n FROM collection_runs GROUP BY platform"
-    ).fetchall()
-    return {str(r["platform"]): int(r["n"]) for r in rows}
+    # sum(integer) is a bigint: an int, as the shape says.
+    rows = fetch_all(
+        conn, _PlatformCount,
+        "SELECT platform, COALESCE(sum(inserted), 0) AS n FROM collection_runs GROUP BY platform")
+    return {r["platform"]: r["n"] for r in rows}
 
 
-def server_now(conn: psycopg.Connection[Any]) -> datetime:
+def server_now(conn: Conn) -> datetime:
     """The server's clock (also a cheap liveness check)."""
-    row = one(conn.execute("SELECT now() AS now").fetchone())
-    value: datetime = row["now"]
-    return value
+    return value(conn, datetime, "SELECT now() AS now")
