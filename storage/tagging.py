@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import TypedDict
 
-import psycopg
-
-from storage.rows import one
+from storage.database import Conn
+from storage.rows import JsonObject, fetch_all, fetch_one, fetch_row, value
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,13 +29,42 @@ class TagRow:
     narrative: str
     score: float
     method: str
-    evidence: dict[str, Any]
+    evidence: JsonObject
 
 
 @dataclass(frozen=True, slots=True)
 class PostTags:
     post_id: int
     tags: Sequence[TagRow] = field(default_factory=tuple)
+
+
+class TaggingProgress(TypedDict):
+    posts: int
+    current: int  # tagged by this model version
+    stale: int  # tagged by another version
+    untagged: int
+
+
+class AnalystVerdict(TypedDict):
+    """An analyst's verdict in force on one narrative of a post, with the post's text."""
+
+    post_id: int
+    text: str
+    lang: str | None
+    narrative: str
+    verdict: str  # confirm | reject
+
+
+class StoredHead(TypedDict):
+    id: int
+    version: str
+    params: JsonObject  # the head's to_dict()
+    trained_on: JsonObject
+    created_at: datetime
+
+
+class _Missing(TypedDict):
+    k: str
 
 
 _PENDING = """
@@ -55,17 +84,17 @@ LIMIT %(limit)s
 
 
 def pending_posts(
-    conn: psycopg.Connection[Any], model_version: str, *, after: int = 0, limit: int = 64,
+    conn: Conn, model_version: str, *, after: int = 0, limit: int = 64,
     include_stale: bool = False,
 ) -> list[PendingPost]:
     """The next posts (id > after) never tagged, edited since tagged, or, with
     include_stale, tagged by another model version."""
-    rows = conn.execute(_PENDING, {"after": after, "limit": limit, "version": model_version,
-                                   "include_stale": include_stale}).fetchall()
-    return [PendingPost(int(r["id"]), str(r["text"]), r["lang"]) for r in rows]
+    return fetch_all(conn, PendingPost, _PENDING,
+                     {"after": after, "limit": limit, "version": model_version,
+                      "include_stale": include_stale})
 
 
-def write_tags(conn: psycopg.Connection[Any], model_version: str,
+def write_tags(conn: Conn, model_version: str,
                batch: Sequence[PostTags]) -> int:
     """Replace the tags of these posts and mark them tagged by model_version (one
     transaction: the caller's). Returns the number of tags written."""
@@ -100,42 +129,42 @@ def write_tags(conn: psycopg.Connection[Any], model_version: str,
     return len(rows)
 
 
-def missing_narratives(conn: psycopg.Connection[Any], keys: Sequence[str]) -> list[str]:
+def missing_narratives(conn: Conn, keys: Sequence[str]) -> list[str]:
     """Taxonomy keys with no row in narratives (tags would violate the foreign key)."""
-    rows = conn.execute(
+    rows = fetch_all(
+        conn, _Missing,
         "SELECT k FROM unnest(%(keys)s::text[]) AS k "
         "WHERE NOT EXISTS (SELECT 1 FROM narratives n WHERE n.key = k) ORDER BY k",
-        {"keys": list(keys)},
-    ).fetchall()
-    return [str(r["k"]) for r in rows]
+        {"keys": list(keys)})
+    return [r["k"] for r in rows]
 
 
-def tagging_progress(conn: psycopg.Connection[Any], model_version: str) -> dict[str, int]:
-    row = one(conn.execute(
+def tagging_progress(conn: Conn, model_version: str) -> TaggingProgress:
+    return fetch_row(
+        conn, TaggingProgress,
         """SELECT count(*) AS posts,
                   count(pt.post_id) FILTER (WHERE pt.model_version = %(version)s) AS current,
                   count(pt.post_id) FILTER (WHERE pt.model_version <> %(version)s) AS stale,
                   count(*) FILTER (WHERE pt.post_id IS NULL) AS untagged
            FROM posts p LEFT JOIN post_tagging pt ON pt.post_id = p.id""",
-        {"version": model_version},
-    ).fetchone())
-    return {k: int(v) for k, v in row.items()}
+        {"version": model_version})
 
 
-def labelled_posts(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
+def labelled_posts(conn: Conn) -> list[AnalystVerdict]:
     """Analyst verdicts in force (newest per post and narrative), with the post's text."""
-    return conn.execute(
+    return fetch_all(
+        conn, AnalystVerdict,
         """SELECT cl.post_id, p.text, p.lang, cl.narrative, cl.verdict
            FROM current_labels cl JOIN posts p ON p.id = cl.post_id
-           ORDER BY cl.post_id, cl.narrative"""
-    ).fetchall()
+           ORDER BY cl.post_id, cl.narrative""")
 
 
-def save_head(conn: psycopg.Connection[Any], model_id: str, version: str,
-              params: dict[str, Any], trained_on: dict[str, Any]) -> int:
+def save_head(conn: Conn, model_id: str, version: str,
+              params: JsonObject, trained_on: JsonObject) -> int:
     """Store a fitted head; it becomes the newest for its model (refitting the same
     parameters again just makes that head the newest)."""
-    row = one(conn.execute(
+    return value(
+        conn, int,
         """INSERT INTO classifier_heads (model_id, version, params, trained_on)
            VALUES (%(model_id)s, %(version)s, %(params)s::jsonb, %(trained_on)s::jsonb)
            ON CONFLICT (model_id, version) DO UPDATE
@@ -143,15 +172,12 @@ def save_head(conn: psycopg.Connection[Any], model_id: str, version: str,
            RETURNING id""",
         {"model_id": model_id, "version": version,
          "params": json.dumps(params, ensure_ascii=False),
-         "trained_on": json.dumps(trained_on, ensure_ascii=False)},
-    ).fetchone())
-    return int(row["id"])
+         "trained_on": json.dumps(trained_on, ensure_ascii=False)})
 
 
-def latest_head(conn: psycopg.Connection[Any], model_id: str) -> dict[str, Any] | None:
-    row: dict[str, Any] | None = conn.execute(
+def latest_head(conn: Conn, model_id: str) -> StoredHead | None:
+    return fetch_one(
+        conn, StoredHead,
         """SELECT id, version, params, trained_on, created_at FROM classifier_heads
            WHERE model_id = %(model_id)s ORDER BY created_at DESC, id DESC LIMIT 1""",
-        {"model_id": model_id},
-    ).fetchone()
-    return row
+        {"model_id": model_id})

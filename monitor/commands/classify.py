@@ -118,13 +118,13 @@ def _print_eval(report: dict[str, Any]) -> None:
 
 
 def _analyst_examples(db: Database) -> list[LabelledPost]:
-    by_post: dict[int, dict[str, Any]] = {}
+    texts: dict[int, tuple[str, str | None]] = {}
+    labels: dict[int, dict[str, bool]] = {}
     with db.connection() as conn:
         for row in tagging.labelled_posts(conn):
-            post = by_post.setdefault(int(row["post_id"]),
-                                      {"text": row["text"], "lang": row["lang"], "labels": {}})
-            post["labels"][row["narrative"]] = row["verdict"] == "confirm"
-    return [LabelledPost(p["text"], p["lang"], p["labels"]) for p in by_post.values()]
+            texts.setdefault(row["post_id"], (row["text"], row["lang"]))
+            labels.setdefault(row["post_id"], {})[row["narrative"]] = row["verdict"] == "confirm"
+    return [LabelledPost(text, lang, labels[post]) for post, (text, lang) in texts.items()]
 
 
 @click.command("train")
