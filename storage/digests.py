@@ -10,13 +10,11 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict
 
-import psycopg
-
-from storage.database import Database
+from storage.database import Conn, Database
 from storage.jobs import DIGEST_LOCK_BASE, LockSession
-from storage.rows import MissingRow
+from storage.rows import JsonObject, MissingRow, fetch_all, fetch_one, value, value_or_none
 
 DONE = ("sent", "written")
 
@@ -40,26 +38,32 @@ class DigestRecord:
         return self.status in DONE
 
 
-def _record(row: dict[str, Any]) -> DigestRecord:
-    message = row["message"]
-    return DigestRecord(
-        digest_date=row["digest_date"], message_id=row["message_id"], status=row["status"],
-        transport=row["transport"], recipients=list(row["recipients"] or []),
-        message=bytes(message) if message is not None else None, path=row["path"],
-        attempts=int(row["attempts"]), created_at=row["created_at"], sent_at=row["sent_at"],
-        last_error=row["last_error"],
-    )
+class DigestSummary(TypedDict):
+    digest_date: date
+    status: str
+    transport: str
+    message_id: str
+    attempts: int
+    created_at: datetime
+    sent_at: datetime | None
+    path: str | None
+    last_error: str | None
 
 
-def get(conn: psycopg.Connection[Any], day: date) -> DigestRecord | None:
-    row = conn.execute(
-        "SELECT * FROM digests WHERE digest_date = %(day)s", {"day": day}
-    ).fetchone()
-    return _record(row) if row is not None else None
+class _Day(TypedDict):
+    digest_date: date
+
+
+def get(conn: Conn, day: date) -> DigestRecord | None:
+    return fetch_one(
+        conn, DigestRecord,
+        """SELECT digest_date, message_id, status, transport, recipients, message, path,
+                  attempts, created_at, sent_at, last_error
+           FROM digests WHERE digest_date = %(day)s""", {"day": day})
 
 
 def record(
-    conn: psycopg.Connection[Any], day: date, *, message_id: str, message: bytes,
+    conn: Conn, day: date, *, message_id: str, message: bytes,
     transport: str, recipients: list[str],
 ) -> DigestRecord:
     """Record the message for a date unless one is recorded already; return the one in force."""
@@ -79,7 +83,7 @@ def record(
     return found
 
 
-def note_attempt(conn: psycopg.Connection[Any], day: date) -> None:
+def note_attempt(conn: Conn, day: date) -> None:
     conn.execute(
         """UPDATE digests SET attempts = attempts + 1, last_attempt_at = now()
            WHERE digest_date = %(day)s""",
@@ -88,8 +92,8 @@ def note_attempt(conn: psycopg.Connection[Any], day: date) -> None:
 
 
 def mark_delivered(
-    conn: psycopg.Connection[Any], day: date, *, status: str, path: str | None = None,
-    detail: dict[str, Any] | None = None,
+    conn: Conn, day: date, *, status: str, path: str | None = None,
+    detail: JsonObject | None = None,
 ) -> None:
     if status not in DONE:
         raise ValueError(f"delivered status must be one of {DONE}, not {status!r}")
@@ -101,7 +105,7 @@ def mark_delivered(
     )
 
 
-def mark_failed(conn: psycopg.Connection[Any], day: date, error: str) -> None:
+def mark_failed(conn: Conn, day: date, error: str) -> None:
     """The last attempt failed; the row stays open for a retry."""
     conn.execute(
         """UPDATE digests SET status = 'failed', last_error = %(error)s
@@ -110,13 +114,13 @@ def mark_failed(conn: psycopg.Connection[Any], day: date, error: str) -> None:
     )
 
 
-def recent(conn: psycopg.Connection[Any], limit: int = 7) -> list[dict[str, Any]]:
-    return conn.execute(
+def recent(conn: Conn, limit: int = 7) -> list[DigestSummary]:
+    return fetch_all(
+        conn, DigestSummary,
         """SELECT digest_date, status, transport, message_id, attempts, created_at, sent_at,
                   path, last_error
            FROM digests ORDER BY digest_date DESC LIMIT %(limit)s""",
-        {"limit": limit},
-    ).fetchall()
+        {"limit": limit})
 
 
 def lock_key(day: date) -> int:
@@ -138,7 +142,7 @@ def delivery_lock(db: Database, day: date, holder: str) -> Iterator[bool]:
         session.close()  # closing the session releases the lock
 
 
-def example_posts(conn: psycopg.Connection[Any], post_ids: list[int]) -> dict[int, dict[str, Any]]:
+def example_posts(conn: Conn, post_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Posts quoted in a digest, by id: original text and language, link, author."""
     rows = conn.execute(
         """SELECT p.id, p.text, p.lang, p.url, p.posted_at, p.platform, s.handle,
@@ -151,17 +155,15 @@ def example_posts(conn: psycopg.Connection[Any], post_ids: list[int]) -> dict[in
     return {int(r["id"]): r for r in rows}
 
 
-def posts_between(conn: psycopg.Connection[Any], since: datetime, until: datetime) -> int:
-    row = conn.execute(
+def posts_between(conn: Conn, since: datetime, until: datetime) -> int:
+    return value(
+        conn, int,
         "SELECT count(*) AS n FROM posts WHERE posted_at >= %(since)s AND posted_at < %(until)s",
-        {"since": since, "until": until},
-    ).fetchone()
-    return 0 if row is None else int(row["n"])
+        {"since": since, "until": until})
 
 
-def events_between(
-    conn: psycopg.Connection[Any], since: datetime, until: datetime, status: str,
-) -> list[dict[str, Any]]:
+def events_between(conn: Conn, since: datetime, until: datetime,
+                   status: str) -> list[dict[str, Any]]:
     return conn.execute(
         """SELECT id, name, occurred_at, description, detail FROM events
            WHERE status = %(status)s AND occurred_at >= %(since)s AND occurred_at < %(until)s
@@ -170,17 +172,16 @@ def events_between(
     ).fetchall()
 
 
-def latest_date(conn: psycopg.Connection[Any]) -> date | None:
-    row = conn.execute("SELECT max(digest_date) AS day FROM digests").fetchone()
-    return None if row is None else row["day"]
+def latest_date(conn: Conn) -> date | None:
+    return value_or_none(conn, date, "SELECT max(digest_date) AS day FROM digests")
 
 
-def undelivered_since(conn: psycopg.Connection[Any], day: date) -> list[date]:
+def undelivered_since(conn: Conn, day: date) -> list[date]:
     """Dates from `day` on whose digest was recorded but not (yet) delivered."""
-    rows = conn.execute(
+    rows = fetch_all(
+        conn, _Day,
         """SELECT digest_date FROM digests
            WHERE digest_date >= %(day)s AND status NOT IN ('sent', 'written')
            ORDER BY digest_date""",
-        {"day": day},
-    ).fetchall()
+        {"day": day})
     return [r["digest_date"] for r in rows]
