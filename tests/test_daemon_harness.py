@@ -7,13 +7,21 @@ so that a signal or an outage lands in the middle of a run. Configuration comes 
 environment like `chorus daemon`'s.
 
     python -m tests.test_daemon_harness MESSAGES PAGE_DELAY_S [--with-housekeeping]
+        [--pages SECONDS MAX]
+
+--pages adds a job "pages" whose every page is one slow transaction (a tagging batch, say)
+of SECONDS, at most MAX a run, checking its stop flag between pages; each page is a row of
+harness_pages (the test creates the table), stamped when it began and when it committed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
+import os
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -76,14 +84,40 @@ def harness_jobs(count: int, delay: float, with_housekeeping: bool) -> list[JobS
     return specs
 
 
+def pages_job(page_s: float, max_pages: int) -> JobSpec:
+    runs = itertools.count(1)
+
+    async def pages(ctx: JobContext) -> dict[str, Any]:
+        run = f"{os.getpid()}-{next(runs)}"
+
+        def work() -> int:
+            done = 0
+            while done < max_pages and not ctx.stop.is_set():
+                with ctx.db.connection() as conn:
+                    conn.execute("INSERT INTO harness_pages (run, began_at) "
+                                 "VALUES (%(run)s, clock_timestamp())", {"run": run})
+                    time.sleep(page_s)
+                    conn.execute("UPDATE harness_pages SET written_at = clock_timestamp() "
+                                 "WHERE run = %(run)s AND written_at IS NULL", {"run": run})
+                done += 1
+            return done
+        return {"run": run, "pages": await asyncio.to_thread(work)}
+
+    return JobSpec("pages", pages, IntervalTrigger(seconds=1), misfire_grace_time=30)
+
+
 def main(argv: list[str]) -> int:
     count, delay = int(argv[0]), float(argv[1])
     setup_logging([], logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     config = load_config()
     db = Database(str(config.database_url), max_size=4)
+    jobs = harness_jobs(count, delay, "--with-housekeeping" in argv)
+    if "--pages" in argv:
+        at = argv.index("--pages")
+        jobs.append(pages_job(float(argv[at + 1]), int(argv[at + 2])))
     try:
-        return run_daemon(config, db, harness_jobs(count, delay, "--with-housekeeping" in argv))
+        return run_daemon(config, db, jobs)
     finally:
         db.close()
 
