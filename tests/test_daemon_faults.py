@@ -10,6 +10,7 @@ transaction, stamped in harness_pages when it began and when it committed.
 from __future__ import annotations
 
 import signal
+import subprocess
 import time
 from datetime import datetime
 from pathlib import Path
@@ -110,15 +111,26 @@ def test_a_frozen_leader_is_replaced_and_stands_down_when_it_resumes(
         assert "Traceback" not in log.read_text()
 
 
-@pytest.mark.slow
-def test_sigterm_past_the_grace_ends_at_the_page_in_progress(db: Database,
-                                                             tmp_path: Path) -> None:
+def one_slow_daemon(db: Database, tmp_path: Path, *, page_s: str, max_pages: str,
+                    wait_for: int) -> tuple[subprocess.Popen[bytes], Path]:
+    """A daemon whose pages outlast its grace (0.3 s), once it has written `wait_for`."""
     make_pages_table(db.url)
     log = tmp_path / "daemon.log"
     proc = spawn(child_env(db.url, tmp_path, shutdown_grace_s="0.3"), log,
-                 "0", "0", "--pages", "1.5", "8")
+                 "0", "0", "--pages", page_s, max_pages)
     try:
-        wait_until(lambda: len(pages(db.url)) >= 2, 60, "two pages")
+        wait_until(lambda: len(pages(db.url)) >= wait_for, 60, f"{wait_for} page(s)")
+    except AssertionError:
+        stop_child(proc)
+        raise
+    return proc, log
+
+
+@pytest.mark.slow
+def test_sigterm_past_the_grace_ends_at_the_page_in_progress(db: Database,
+                                                             tmp_path: Path) -> None:
+    proc, log = one_slow_daemon(db, tmp_path, page_s="1.5", max_pages="8", wait_for=2)
+    try:
         sent_at = server_now(db)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(30) == 0
@@ -136,12 +148,8 @@ def test_sigterm_past_the_grace_ends_at_the_page_in_progress(db: Database,
 @pytest.mark.slow
 def test_after_a_lost_lock_the_next_run_waits_for_the_abandoned_thread(
         db: Database, tmp_path: Path) -> None:
-    make_pages_table(db.url)
-    log = tmp_path / "daemon.log"
-    proc = spawn(child_env(db.url, tmp_path, shutdown_grace_s="0.3"), log,
-                 "0", "0", "--pages", "1.0", "1000")
+    proc, log = one_slow_daemon(db, tmp_path, page_s="1.0", max_pages="1000", wait_for=1)
     try:
-        wait_until(lambda: len(pages(db.url)) >= 1, 60, "a page")
         with psycopg.connect(db.url, autocommit=True) as admin:  # the lock session dies
             admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                           "WHERE application_name LIKE %(name)s", {"name": f"% pid {proc.pid}"})
