@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
 
 import psycopg
 from psycopg import sql
 from psycopg.pq import TransactionStatus
 
-from storage.rows import one
+from storage.database import Conn
+from storage.rows import value
 
 
 @contextmanager
-def exported_snapshot(conn: psycopg.Connection[Any]) -> Iterator[str]:
+def exported_snapshot(conn: Conn) -> Iterator[str]:
     """The id of conn's current snapshot, valid while the block runs.
 
     An autocommit connection gets a transaction for the block; otherwise the snapshot
@@ -37,7 +37,7 @@ def exported_snapshot(conn: psycopg.Connection[Any]) -> Iterator[str]:
 
 @contextmanager
 def following_snapshot(
-    helper: psycopg.Connection[Any], snapshot: str, settings: Mapping[str, str] | None = None
+    helper: Conn, snapshot: str, settings: Mapping[str, str] | None = None
 ) -> Iterator[None]:
     """Run the block on helper inside the exported snapshot (helper must be idle), with
     `settings` (name -> value) for this transaction only (SET LOCAL)."""
@@ -47,14 +47,12 @@ def following_snapshot(
         with helper.pipeline():  # one round trip for the whole set-up
             helper.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             helper.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
-            for name, value in (settings or {}).items():
+            for name, setting in (settings or {}).items():
                 helper.execute(sql.SQL("SET LOCAL {} = {}").format(sql.Identifier(name),
-                                                                   sql.Literal(value)))
+                                                                   sql.Literal(setting)))
         yield
 
 
-def _export(conn: psycopg.Connection[Any]) -> str:
-    row = one(conn.execute("SELECT pg_export_snapshot() AS snapshot").fetchone())
-    value = row["snapshot"] if isinstance(row, dict) else row[0]
-    return str(value)
+def _export(conn: Conn) -> str:
+    return value(conn, str, "SELECT pg_export_snapshot() AS snapshot")
 
