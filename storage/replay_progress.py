@@ -8,26 +8,24 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
 
-import psycopg
+from storage.database import Conn
+from storage.rows import value_or_none
 
 JOB = "demo_replay"
 
 
-def replayed_until(conn: psycopg.Connection[Any], corpus_sha256: str) -> datetime | None:
-    row = conn.execute(
+def replayed_until(conn: Conn, corpus_sha256: str) -> datetime | None:
+    until = value_or_none(
+        conn, str,
         """SELECT detail->>'until' AS until FROM job_runs
            WHERE job = %(job)s AND detail->>'corpus_sha256' = %(sha)s
            ORDER BY id DESC LIMIT 1""",
-        {"job": JOB, "sha": corpus_sha256},
-    ).fetchone()
-    if row is None or row["until"] is None:
-        return None
-    return datetime.fromisoformat(row["until"])
+        {"job": JOB, "sha": corpus_sha256})
+    return None if until is None else datetime.fromisoformat(until)
 
 
-def record_progress(conn: psycopg.Connection[Any], corpus_sha256: str, until: datetime,
+def record_progress(conn: Conn, corpus_sha256: str, until: datetime,
                     done: bool) -> None:
     detail = json.dumps({"corpus_sha256": corpus_sha256, "until": until.isoformat()})
     updated = conn.execute(
