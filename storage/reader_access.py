@@ -8,12 +8,23 @@ holds but should not, each with the SQL an operator runs.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
-import psycopg
-from psycopg.rows import dict_row
-
+from storage.database import Conn
 from storage.readonly import ReaderUnavailable
+from storage.rows import fetch_row, value_or_none
+
+
+class _Facts(TypedDict):
+    db: str
+    can_connect: bool
+    can_temp: bool
+    can_use_reader: bool
+    can_lock: bool
+    unreadable_views: list[str]
+    readable_tables: list[str]
+    dblink_functions: list[str]
+
 
 _CHECK = """
 SELECT current_database() AS db,
@@ -38,19 +49,16 @@ SELECT current_database() AS db,
 """
 
 
-def check_reader_access(conn: psycopg.Connection[Any], role: str) -> list[str]:
+def check_reader_access(conn: Conn, role: str) -> list[str]:
     """Raise ReaderUnavailable when the SQL tab cannot work or would not be safe as `role`;
     otherwise return warnings (privileges it should not hold), each with the fix."""
-    found = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %(role)s",
-                         {"role": role}).fetchone()
+    found = value_or_none(conn, int, "SELECT 1 FROM pg_roles WHERE rolname = %(role)s",
+                          {"role": role})
     if found is None:
         raise ReaderUnavailable(
             f"role {role} does not exist; an operator creates it with "
             f"`CREATE ROLE {role} LOGIN` and runs `chorus db migrate` again")
-    with conn.cursor(row_factory=dict_row) as cur:
-        facts = cur.execute(_CHECK, {"role": role}).fetchone()
-    if facts is None:  # pragma: no cover - a SELECT without FROM returns one row
-        raise ReaderUnavailable("the reader's privileges could not be read")
+    facts = fetch_row(conn, _Facts, _CHECK, {"role": role})
     db = facts["db"]
     if facts["readable_tables"]:
         raise ReaderUnavailable(
@@ -74,7 +82,7 @@ def check_reader_access(conn: psycopg.Connection[Any], role: str) -> list[str]:
     return _warnings(facts, role)
 
 
-def _warnings(facts: dict[str, Any], role: str) -> list[str]:
+def _warnings(facts: _Facts, role: str) -> list[str]:
     db = facts["db"]
     warnings = []
     if facts["can_temp"]:

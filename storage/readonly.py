@@ -27,10 +27,10 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import psycopg
 from psycopg import conninfo, errors, sql
+from psycopg.rows import TupleRow
 
 from storage.database import mask_url
 
@@ -64,7 +64,7 @@ class BoundQuery:
 @dataclass(frozen=True)
 class QueryResult:
     columns: list[str]
-    rows: list[tuple[Any, ...]]
+    rows: list[tuple[object, ...]]  # analyst SQL: any column of any type
     truncated: bool
     elapsed_ms: float
     status: str = ""
@@ -173,7 +173,7 @@ class ReadOnlyRunner:
         self.result_cap_bytes = result_cap_bytes
         self._url = reader_url(database_url, role, password)
 
-    def _connect(self) -> psycopg.Connection[tuple[Any, ...]]:
+    def _connect(self) -> psycopg.Connection[TupleRow]:
         try:
             return psycopg.connect(self._url, autocommit=True, connect_timeout=5,
                                    application_name="chorus-sql-tab")
@@ -214,10 +214,10 @@ class ReadOnlyRunner:
             watchdog.cancel()
             conn.close()  # the transaction dies with the connection
 
-    def _fetch(self, conn: psycopg.Connection[tuple[Any, ...]], text: str,
+    def _fetch(self, conn: psycopg.Connection[TupleRow], text: str,
                values: dict[str, str], started: float) -> QueryResult:
         cur = conn.cursor()
-        rows: list[tuple[Any, ...]] = []
+        rows: list[tuple[object, ...]] = []
         truncated = byte_capped = False
         kept_bytes = clipped = 0
         columns: list[str] = []
@@ -258,7 +258,7 @@ class ReadOnlyRunner:
         return bound
 
 
-def clip_cell(value: Any, cap: int) -> tuple[Any, int, bool]:
+def clip_cell(value: object, cap: int) -> tuple[object, int, bool]:
     """(the value or its text cut at `cap` UTF-8 bytes with a note, bytes kept, whether cut).
 
     Sizes are of the text the page and the CSV show (str of the value)."""
@@ -274,7 +274,7 @@ def clip_cell(value: Any, cap: int) -> tuple[Any, int, bool]:
     return f"{head}… [cut at {cap:,} of {len(encoded):,} bytes]", cap, True
 
 
-def _cancel(conn: psycopg.Connection[tuple[Any, ...]]) -> None:
+def _cancel(conn: psycopg.Connection[TupleRow]) -> None:
     try:
         conn.cancel_safe(timeout=2.0)
     except (psycopg.Error, OSError):
