@@ -12,11 +12,11 @@ import hashlib
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
 
 import psycopg
 
-from storage.database import Database
+from storage.database import Conn, Database
+from storage.rows import fetch_all, value
 
 _NAME = re.compile(r"^(?P<version>\d{3})_(?P<name>[a-z0-9_]+)\.sql$")
 # Any stable 64-bit key; every migrating process takes the same one.
@@ -89,11 +89,10 @@ def undo_of(record: Applied) -> Migration | None:
     return Migration(record.version, f"undo_{record.name}", text)
 
 
-def _ensure_table(conn: psycopg.Connection[Any]) -> None:
+def _ensure_table(conn: Conn) -> None:
     # Checked first: CREATE TABLE IF NOT EXISTS needs CREATE on the schema even when the
     # table exists, which the application role does not have.
-    found = conn.execute("SELECT to_regclass('schema_migrations') IS NOT NULL AS found").fetchone()
-    if found is not None and found["found"]:
+    if value(conn, bool, "SELECT to_regclass('schema_migrations') IS NOT NULL AS found"):
         return
     conn.execute(
         """CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -104,10 +103,9 @@ def _ensure_table(conn: psycopg.Connection[Any]) -> None:
     )
 
 
-def _recorded(conn: psycopg.Connection[Any]) -> dict[int, Applied]:
-    rows = conn.execute("SELECT version, name, checksum FROM schema_migrations").fetchall()
-    return {int(r["version"]): Applied(int(r["version"]), str(r["name"]), str(r["checksum"]))
-            for r in rows}
+def _recorded(conn: Conn) -> dict[int, Applied]:
+    rows = fetch_all(conn, Applied, "SELECT version, name, checksum FROM schema_migrations")
+    return {r.version: r for r in rows}
 
 
 def applied(db: Database) -> dict[int, tuple[str, str]]:
@@ -157,7 +155,7 @@ def _plan(recorded: dict[int, Applied]) -> tuple[list[Migration], list[Migration
     return undos, pending
 
 
-def _apply(conn: psycopg.Connection[Any], migration: Migration, record: str) -> None:
+def _apply(conn: Conn, migration: Migration, record: str) -> None:
     """Run one migration and `record` it, in one transaction."""
     try:
         with conn.transaction():
