@@ -123,10 +123,12 @@ def send_due_digests(config: Config, db: Database, now: datetime) -> dict[str, A
 
 
 def housekeeping(config: Config, db: Database, now: datetime) -> dict[str, Any]:
-    """Close runs a dead process left open, forget old runs, catch up a missed digest."""
+    """Close runs a dead process left open, forget old runs and leaderships, catch up a
+    missed digest."""
     with db.connection() as conn:
         abandoned = job_sql.abandon_stale_runs(conn, now - STALE_RUN)
         pruned = job_sql.prune_runs(conn, now - KEEP_RUNS)
+        job_sql.prune_terms(conn, now - KEEP_RUNS)
     return {"abandoned_runs": abandoned, "pruned_runs": pruned,
             "digests": send_due_digests(config, db, now)}
 

@@ -276,6 +276,14 @@ def prune_runs(conn: psycopg.Connection[Any], finished_before: datetime) -> int:
     return cur.rowcount
 
 
+def prune_terms(conn: psycopg.Connection[Any], ended_before: datetime) -> int:
+    """Forget leaderships that ended long ago (one row per failover or restart)."""
+    cur = conn.execute(
+        "DELETE FROM leader_terms WHERE ended_at < %(before)s", {"before": ended_before}
+    )
+    return cur.rowcount
+
+
 def last_runs(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
     """Per job: the latest run, the latest success and the failures in the last 24 hours."""
     return conn.execute(

@@ -1,6 +1,7 @@
 """The daemon's job functions on a real database: collection without credentials marks
-sources blind, re-checks reach only sources their schedule would not, housekeeping closes
-dead runs and prunes old ones, and the digests owed after downtime are each sent once."""
+sources blind (said once), re-checks reach only sources their schedule would not,
+housekeeping closes dead runs and prunes old runs and leaderships, and the digests owed
+after downtime are each sent once."""
 
 from __future__ import annotations
 
@@ -88,11 +89,17 @@ def test_housekeeping_closes_dead_runs_prunes_old_ones_and_sends_the_owed_digest
                      "WHERE id = %(id)s", {"id": dead})
         conn.execute("UPDATE job_runs SET started_at = now() - interval '40 days', "
                      "finished_at = now() - interval '40 days' WHERE id = %(id)s", {"id": old})
+        conn.execute("INSERT INTO leader_terms (daemon, backend_pid, started_at, ended_at) "
+                     "VALUES ('old', 1, now() - interval '41 days', now() - interval '40 days'),"
+                     " ('recent', 2, now() - interval '1 day', now())")
     result = jobs.housekeeping(config_for(db, tmp_path), db, NOW)
     assert result["abandoned_runs"] == 1 and result["pruned_runs"] == 1
     with db.connection() as conn:
         statuses = {r["id"]: r["status"] for r in conn.execute("SELECT id, status FROM job_runs")}
     assert statuses == {dead: "abandoned", live: "running"}
+    with db.connection() as conn:
+        terms = [r["daemon"] for r in conn.execute("SELECT daemon FROM leader_terms")]
+    assert terms == ["recent"]  # leaderships are forgotten with the runs of their time
     due = jobs.due_dates(config_for(db, tmp_path), db, NOW)
     assert result["digests"] == {due[-1].isoformat(): "written"}
 
