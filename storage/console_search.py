@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, TypedDict
+from typing import Literal, TypedDict
 
 from psycopg import sql
 
@@ -180,12 +180,12 @@ def _driver(f: SearchFilters) -> str:
 
 
 def _where(f: SearchFilters, after: Cursor | None = None
-           ) -> tuple[sql.Composable, sql.Composable, dict[str, Any]]:
+           ) -> tuple[sql.Composable, sql.Composable, dict[str, object]]:
     """(FROM clause, WHERE clause, parameters) for the filters."""
     source, t, i = _DRIVERS[_driver(f)]
-    params: dict[str, Any] = {}
+    params: dict[str, object] = {}
     clauses: list[str] = []
-    values: dict[str, Any] = {
+    values: dict[str, object] = {
         "query": f.normalised_query or None, "narrative": f.narrative, "actor": f.actor,
         "group": f.group, "platform": f.platform, "source": f.source, "lang": f.lang,
         "since": f.since, "until": f.until,

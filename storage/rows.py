@@ -61,7 +61,7 @@ def shaped(shape: type[Shape]) -> RowFactory[Shape]:
     required, allowed = _columns(shape)
     as_dict = is_typeddict(shape)
 
-    def factory(cursor: psycopg.Cursor[Any]) -> RowMaker[Shape]:
+    def factory(cursor: psycopg.Cursor[Shape]) -> RowMaker[Shape]:
         if cursor.description is None:
             return no_result
         names = [column.name for column in cursor.description]
