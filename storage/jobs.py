@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
 import psycopg
 from psycopg import errors
 from psycopg.rows import dict_row
 
-from storage.database import Database, DatabaseUnavailable, mask_url
-from storage.rows import one
+from storage.database import Conn, Database, DatabaseUnavailable, mask_url
+from storage.rows import JsonObject, fetch_all, fetch_one, fetch_row, value
 
 # Stable 64-bit keys ("Chorus" + a number); every daemon takes the same one.
 LEADER_LOCK_KEY = 0x43686F7275730002
@@ -30,6 +31,37 @@ DIGEST_LOCK_BASE = 0x43686F7200000000
 # lock after about idle + interval * count seconds, so a follower can take over in a minute.
 _KEEPALIVE = {"tcp_keepalives_idle": "10", "tcp_keepalives_interval": "5",
               "tcp_keepalives_count": "3"}
+
+
+class _Term(TypedDict):
+    started_at: datetime
+    closed: int  # runs other daemons left 'running', now abandoned
+    ended: int  # earlier terms ended
+
+
+class LockHolder(TypedDict):
+    pid: int
+    application_name: str
+    client_addr: str | None  # None over a Unix socket
+    backend_start: datetime
+    leading_since: datetime | None  # NULL when its term was not recorded
+
+
+class JobSummary(TypedDict):
+    """Per job: its latest run, its latest success and its failures in the last 24 hours."""
+
+    job: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    error: str | None
+    last_success_at: datetime | None
+    failures_24h: int
+
+
+class _Failures(TypedDict):
+    job: str
+    n: int
 
 
 class LockNotPermitted(DatabaseUnavailable):
@@ -62,7 +94,7 @@ class LockSession:
         self._db = db
         self._application_name = application_name[:63]
         self._timeout_s = max(1.0, timeout_s)
-        self._conn: psycopg.Connection[dict[str, Any]] | None = None
+        self._conn: Conn | None = None
 
     @property
     def is_open(self) -> bool:
@@ -82,28 +114,30 @@ class LockSession:
         self._conn = conn
         self._settings({**_KEEPALIVE, "statement_timeout": int(self._timeout_s * 1000)})
 
-    def _execute(self, query: str, params: dict[str, Any] | None = None, *,
-                 passes: tuple[type[psycopg.Error], ...] = ()) -> dict[str, Any] | None:
-        """One statement; `passes` are errors the caller handles itself (the session lives)."""
-        if self._conn is None or self._conn.closed:
+    @contextlib.contextmanager
+    def _session(self, passes: tuple[type[psycopg.Error], ...] = ()) -> Iterator[Conn]:
+        """The connection for the block's statements; `passes` are errors the caller handles
+        itself (the session lives), any other failure closes it."""
+        conn = self._conn
+        if conn is None or conn.closed:
             raise DatabaseUnavailable(self._db.url, "the lock connection is closed")
         try:
-            return self._conn.execute(query, params).fetchone()
+            yield conn
         except passes:
             raise
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             self.close()
             raise DatabaseUnavailable(self._db.url, str(exc) or type(exc).__name__) from None
         except errors.InsufficientPrivilege as exc:
-            role = self._conn.info.user
+            role = conn.info.user
             self.close()  # holds nothing the caller may count on
             raise LockNotPermitted(self._db.url, str(exc), role) from None
 
     def try_lock(self, key: int) -> bool:
         """Take the lock if nobody holds it; never waits."""
         self.open()
-        row = self._execute("SELECT pg_try_advisory_lock(%(key)s) AS got", {"key": key})
-        return bool(row and row["got"])
+        with self._session() as conn:
+            return value(conn, bool, "SELECT pg_try_advisory_lock(%(key)s) AS got", {"key": key})
 
     def wait_lock(self, key: int, wait_s: float) -> bool:
         """Take the lock, waiting up to `wait_s` for its holder to let go: the server grants
@@ -114,8 +148,8 @@ class LockSession:
         wait_ms = max(1, int(wait_s * 1000))
         self._settings({"lock_timeout": wait_ms, "statement_timeout": wait_ms + 1000})
         try:
-            self._execute("SELECT 1 AS got FROM pg_advisory_lock(%(key)s)", {"key": key},
-                          passes=(errors.LockNotAvailable, errors.QueryCanceled))
+            with self._session(passes=(errors.LockNotAvailable, errors.QueryCanceled)) as conn:
+                conn.execute("SELECT 1 AS got FROM pg_advisory_lock(%(key)s)", {"key": key})
         except (errors.LockNotAvailable, errors.QueryCanceled):
             return False
         finally:
@@ -146,8 +180,8 @@ class LockSession:
         """Record that `daemon` leads from now, on the session that holds the lock: earlier
         terms end, and the runs other daemons left 'running' (they died, or froze and lost
         their lease) are closed as abandoned. Returns (since, runs closed)."""
-        row = one(self._execute(
-            """WITH ended AS (
+        with self._session() as conn:
+            row = fetch_row(conn, _Term, """WITH ended AS (
                    UPDATE leader_terms SET ended_at = now() WHERE ended_at IS NULL
                    RETURNING id),
                closed AS (
@@ -159,37 +193,40 @@ class LockSession:
                VALUES (%(daemon)s, pg_backend_pid())
                RETURNING started_at, (SELECT count(*) FROM closed) AS closed,
                          (SELECT count(*) FROM ended) AS ended""",
-            {"daemon": daemon}))
-        return row["started_at"], int(row["closed"])
+                {"daemon": daemon})
+        return row["started_at"], row["closed"]
 
     def end_term(self) -> None:
         """This session's leadership ends (a clean release)."""
         if self.is_open:
-            self._execute("""UPDATE leader_terms SET ended_at = now()
-                             WHERE backend_pid = pg_backend_pid() AND ended_at IS NULL
-                             RETURNING id""")
+            with self._session() as conn:
+                conn.execute("""UPDATE leader_terms SET ended_at = now()
+                                WHERE backend_pid = pg_backend_pid() AND ended_at IS NULL
+                                RETURNING id""")
 
     def _settings(self, values: dict[str, int | str], *,
                   passes: tuple[type[psycopg.Error], ...] = ()) -> None:
-        for name, value in values.items():
-            self._execute("SELECT set_config(%(name)s, %(value)s, false)",
-                          {"name": name, "value": str(value)}, passes=passes)
+        for name, setting in values.items():
+            with self._session(passes) as conn:
+                conn.execute("SELECT set_config(%(name)s, %(value)s, false)",
+                             {"name": name, "value": str(setting)})
 
     def holds(self, key: int) -> bool:
         """Whether this session still holds the lock (a round trip: also a heartbeat)."""
-        row = self._execute(
-            """SELECT EXISTS (
-                   SELECT 1 FROM pg_locks
-                   WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
-                     AND objsubid = 1
-                     AND ((classid::bigint << 32) | objid::bigint) = %(key)s) AS held""",
-            {"key": key},
-        )
-        return bool(row and row["held"])
+        with self._session() as conn:
+            return value(
+                conn, bool,
+                """SELECT EXISTS (
+                       SELECT 1 FROM pg_locks
+                       WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
+                         AND objsubid = 1
+                         AND ((classid::bigint << 32) | objid::bigint) = %(key)s) AS held""",
+                {"key": key})
 
     def unlock(self, key: int) -> None:
         if self.is_open:
-            self._execute("SELECT pg_advisory_unlock(%(key)s)", {"key": key})
+            with self._session() as conn:
+                conn.execute("SELECT pg_advisory_unlock(%(key)s)", {"key": key})
 
     def close(self) -> None:
         conn, self._conn = self._conn, None
@@ -197,11 +234,12 @@ class LockSession:
             conn.close()
 
 
-def lock_holder(conn: psycopg.Connection[Any], key: int) -> dict[str, Any] | None:
+def lock_holder(conn: Conn, key: int) -> LockHolder | None:
     """Who holds a session advisory lock: the holder's application name, address, since when
     it connected (backend_start) and, for the leader lock, since when it leads (leading_since;
     NULL when its term was not recorded)."""
-    row: dict[str, Any] | None = conn.execute(
+    return fetch_one(
+        conn, LockHolder,
         """SELECT a.pid, a.application_name, a.client_addr::text AS client_addr,
                   a.backend_start, t.started_at AS leading_since
            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
@@ -212,22 +250,18 @@ def lock_holder(conn: psycopg.Connection[Any], key: int) -> dict[str, Any] | Non
            WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
              AND ((l.classid::bigint << 32) | l.objid::bigint) = %(key)s""",
-        {"key": key},
-    ).fetchone()
-    return row
+        {"key": key})
 
 
-def start_run(conn: psycopg.Connection[Any], job: str, daemon: str | None = None) -> int:
-    row = one(conn.execute(
-        "INSERT INTO job_runs (job, daemon) VALUES (%(job)s, %(daemon)s) RETURNING id",
-        {"job": job, "daemon": daemon}
-    ).fetchone())
-    return int(row["id"])
+def start_run(conn: Conn, job: str, daemon: str | None = None) -> int:
+    return value(conn, int,
+                 "INSERT INTO job_runs (job, daemon) VALUES (%(job)s, %(daemon)s) RETURNING id",
+                 {"job": job, "daemon": daemon})
 
 
 def finish_run(
-    conn: psycopg.Connection[Any], run_id: int, status: str,
-    detail: dict[str, Any] | None = None, error: str | None = None,
+    conn: Conn, run_id: int, status: str,
+    detail: JsonObject | None = None, error: str | None = None,
     finished_at: datetime | None = None,
 ) -> None:
     """`finished_at` (default now) is given when the outcome is recorded late."""
@@ -241,25 +275,24 @@ def finish_run(
 
 
 def record_run(
-    conn: psycopg.Connection[Any], job: str, *, daemon: str | None, status: str,
-    started_at: datetime, finished_at: datetime, detail: dict[str, Any] | None = None,
+    conn: Conn, job: str, *, daemon: str | None, status: str,
+    started_at: datetime, finished_at: datetime, detail: JsonObject | None = None,
     error: str | None = None,
 ) -> int:
     """A run recorded after the fact: one that failed before its row could be written (the
     database was away), kept by the daemon and written when the database is back."""
-    row = one(conn.execute(
+    return value(
+        conn, int,
         """INSERT INTO job_runs (job, daemon, status, started_at, finished_at, detail, error)
            VALUES (%(job)s, %(daemon)s, %(status)s, %(started)s, %(finished)s,
                    %(detail)s::jsonb, %(error)s)
            RETURNING id""",
         {"job": job, "daemon": daemon, "status": status, "started": started_at,
          "finished": finished_at, "detail": json.dumps(detail or {}, default=str),
-         "error": error},
-    ).fetchone())
-    return int(row["id"])
+         "error": error})
 
 
-def abandon_stale_runs(conn: psycopg.Connection[Any], started_before: datetime) -> int:
+def abandon_stale_runs(conn: Conn, started_before: datetime) -> int:
     """Runs left 'running' by a process that died are closed as 'abandoned'."""
     cur = conn.execute(
         """UPDATE job_runs SET status = 'abandoned', finished_at = now()
@@ -269,14 +302,14 @@ def abandon_stale_runs(conn: psycopg.Connection[Any], started_before: datetime) 
     return cur.rowcount
 
 
-def prune_runs(conn: psycopg.Connection[Any], finished_before: datetime) -> int:
+def prune_runs(conn: Conn, finished_before: datetime) -> int:
     cur = conn.execute(
         "DELETE FROM job_runs WHERE finished_at < %(before)s", {"before": finished_before}
     )
     return cur.rowcount
 
 
-def prune_terms(conn: psycopg.Connection[Any], ended_before: datetime) -> int:
+def prune_terms(conn: Conn, ended_before: datetime) -> int:
     """Forget leaderships that ended long ago (one row per failover or restart)."""
     cur = conn.execute(
         "DELETE FROM leader_terms WHERE ended_at < %(before)s", {"before": ended_before}
@@ -284,9 +317,10 @@ def prune_terms(conn: psycopg.Connection[Any], ended_before: datetime) -> int:
     return cur.rowcount
 
 
-def last_runs(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
+def last_runs(conn: Conn) -> list[JobSummary]:
     """Per job: the latest run, the latest success and the failures in the last 24 hours."""
-    return conn.execute(
+    return fetch_all(
+        conn, JobSummary,
         """SELECT j.job, last.started_at, last.finished_at, last.status, last.error,
                   (SELECT max(finished_at) FROM job_runs s
                    WHERE s.job = j.job AND s.status = 'ok') AS last_success_at,
@@ -295,13 +329,11 @@ def last_runs(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
            FROM (SELECT DISTINCT job FROM job_runs) j
            CROSS JOIN LATERAL (SELECT * FROM job_runs r WHERE r.job = j.job
                                ORDER BY r.started_at DESC, r.id DESC LIMIT 1) last
-           ORDER BY j.job"""
-    ).fetchall()
+           ORDER BY j.job""")
 
 
-def failure_counts(conn: psycopg.Connection[Any]) -> dict[str, int]:
+def failure_counts(conn: Conn) -> dict[str, int]:
     """Failed runs per job, over the history kept."""
-    rows = conn.execute(
-        "SELECT job, count(*) AS n FROM job_runs WHERE status = 'failed' GROUP BY job"
-    ).fetchall()
-    return {str(r["job"]): int(r["n"]) for r in rows}
+    rows = fetch_all(conn, _Failures,
+                     "SELECT job, count(*) AS n FROM job_runs WHERE status = 'failed' GROUP BY job")
+    return {r["job"]: r["n"] for r in rows}
