@@ -65,3 +65,19 @@ def test_a_dataclass_shape_makes_instances_and_may_leave_out_defaulted_columns(
         assert fetch_row(conn, _Word, "SELECT 2 AS n") == _Word(2)
         with pytest.raises(RowShapeError, match="not declared: extra"):
             fetch_all(conn, _Word, "SELECT 1 AS n, 2 AS extra")
+
+
+# Modules not converted yet: the convergence family (event keywords among it) and the digest
+# composer were being rewritten when the rest moved to typed rows. Remove a name once typed.
+_NOT_YET_TYPED = ("storage/convergence", "storage/event_keywords.py", "storage/digests.py",
+                  "monitor/digest/compose.py")
+
+
+def test_no_any_crosses_the_database_boundary_in_typed_modules() -> None:
+    """Storage takes Conn (not Connection[Any]) and returns named shapes (not dict[str, Any])."""
+    from bench.any_count import count
+
+    loose = {name: c for name, c in count(None).items() if not name.startswith(_NOT_YET_TYPED)}
+    assert loose == {}, (
+        "Any at the database boundary (take storage.database.Conn, return a TypedDict or "
+        f"dataclass through storage.rows): {loose}")
