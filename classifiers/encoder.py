@@ -80,6 +80,7 @@ class ModelInfo:
     kind: str  # "encoder" or "nli"
     pooling: str  # "mean" or "cls"
     entailment_index: int | None
+    prefix: str = ""  # put before every text (e5's "query: ")
 
     @property
     def model_id(self) -> str:
@@ -99,13 +100,15 @@ def inspect_model(path: Path) -> ModelInfo:
     labels = {str(v).lower(): int(k) for k, v in (config.get("id2label") or {}).items()}
     entailment = labels.get("entailment")
     kind = "nli" if entailment is not None else "encoder"
+    prefix = _prompt(path) if kind == "encoder" else ""
     return ModelInfo(
         path=path,
         name=_name(path),
-        fingerprint=_fingerprint(path),
+        fingerprint=_fingerprint(path, prefix),
         kind=kind,
         pooling=_pooling(path),
         entailment_index=entailment,
+        prefix=prefix,
     )
 
 
@@ -115,9 +118,12 @@ def _name(path: Path) -> str:
     return path.name if path.name not in ("model", "") else path.parent.name
 
 
-def _fingerprint(path: Path) -> str:
-    """Stable for the same files: config, tokenizer, and size plus head of the weights."""
+def _fingerprint(path: Path, prefix: str = "") -> str:
+    """Stable for the same files: config, tokenizer, and size plus head of the weights, and
+    the text prefix when there is one (models without one keep their old fingerprint)."""
     digest = hashlib.sha256()
+    if prefix:
+        digest.update(b"prefix:" + prefix.encode())
     for name in ("config.json", "tokenizer.json", "vocab.txt", "sentencepiece.bpe.model"):
         file = path / name
         if file.is_file():
@@ -141,6 +147,24 @@ def _pooling(path: Path) -> str:
         if data.get("pooling_mode_cls_token"):
             return "cls"
     return "mean"
+
+
+def _prompt(path: Path) -> str:
+    """The default prompt in sentence-transformers' config (e5: "query: "), else none."""
+    config = path / "config_sentence_transformers.json"
+    if not config.is_file():
+        return ""
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelLoadError(f"{config} is not valid JSON: {exc}") from None
+    prompts = data.get("prompts") or {}
+    name = data.get("default_prompt_name")
+    if name is None:
+        return ""
+    if not isinstance(prompts, dict) or not isinstance(prompts.get(name), str):
+        raise ModelLoadError(f"{config}: default_prompt_name {name!r} names no prompt")
+    return str(prompts[name])
 
 
 class Encoder:
@@ -242,6 +266,8 @@ class Encoder:
     def _run(self, texts: list[str], pairs: list[str] | None, batch_size: int) -> Matrix:
         if not texts:
             return np.zeros((0, self._width()), dtype=np.float32)
+        if self.info.prefix:
+            texts = [self.info.prefix + text for text in texts]
         # Sorting by length keeps padding (wasted compute) small inside each batch.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out: list[Matrix] = [np.zeros(0, dtype=np.float32)] * len(texts)

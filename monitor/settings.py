@@ -60,6 +60,10 @@ class Settings:
         "",
         "Cache for exported ONNX models (cache_dir/onnx); empty means the user cache dir "
         "(~/.cache/chorus).")
+    models_dir: str = _setting(
+        "",
+        "Where `chorus models install` builds model folders (models_dir/multilingual-e5-small); "
+        "empty means data_dir/models.")
     outbox_dir: str = _setting("outbox", "Folder for digest .eml/.html files when no SMTP is set.")
     model: str = _setting("", "Local model directory for the classifier; empty means the packaged MiniLM.")
     torch_threads: int = _setting(0, "Torch CPU threads; 0 means one per core.")
