@@ -114,8 +114,14 @@ class Settings:
         "Console: comma-separated addresses or networks (127.0.0.1, 10.0.0.0/8) of reverse "
         "proxies whose X-Forwarded-For/-Proto are believed; empty believes none. Setting it "
         "also requires login, even on a loopback bind.")
-    leader_retry_s: float = _setting(15.0, "Daemon: seconds between a follower's tries to become leader.")
-    leader_check_s: float = _setting(5.0, "Daemon: seconds between the leader's checks of its lock.")
+    leader_retry_s: float = _setting(
+        15.0,
+        "Daemon: longest single wait of a follower on the leader lock (it takes over the "
+        "moment the lock is free), and the retry interval while the database is away.")
+    leader_check_s: float = _setting(
+        5.0,
+        "Daemon: seconds between the leader's checks of its lock; a leader silent for 3 "
+        "checks (at least 2 s) loses the lock to a follower.")
     job_retry_initial_s: float = _setting(30.0, "Daemon: first retry delay of a failed job (doubles).")
     job_retry_max_s: float = _setting(900.0, "Daemon: longest retry delay of a failed job.")
     shutdown_grace_s: float = _setting(20.0, "Daemon: on SIGTERM, seconds running jobs get to finish.")
