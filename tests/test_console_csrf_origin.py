@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from starlette.testclient import TestClient
 
 from storage import catalog
 from storage.database import Database
-from tests.console_corpus import Corpus, build, client_for, csrf_token
+from tests.console_corpus import Corpus, client_for, csrf_token
 from tests.test_console_security import _post_routes
+
+pytest_plugins = ["tests.console_fixtures"]
 
 REFUSED_HEADERS = (
     {"Sec-Fetch-Site": "cross-site"},
@@ -25,11 +26,6 @@ REFUSED_HEADERS = (
     {"Origin": "https://console.test"},  # the console's host, but not its scheme
     {"Origin": "http://console.test:8080"},
 )
-
-
-@pytest.fixture
-def corpus(seeded_db: Database) -> Corpus:
-    return build(seeded_db)
 
 
 def _add_event(client: TestClient, name: str, headers: dict[str, str],

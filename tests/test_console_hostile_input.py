@@ -10,14 +10,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from storage.database import Database
-from tests.console_corpus import Corpus, build, client_for, csrf_token
+from tests.console_corpus import Corpus, client_for, csrf_token
+
+pytest_plugins = ["tests.console_fixtures"]
 
 HUGE_ID = "99999999999999999999999"
-
-
-@pytest.fixture
-def corpus(seeded_db: Database) -> Corpus:
-    return build(seeded_db)
 
 
 @pytest.fixture

@@ -11,15 +11,12 @@ from starlette.testclient import TestClient
 from monitor.console.sessions import hash_password
 from storage import console_users
 from storage.database import Database
-from tests.console_corpus import Corpus, build, client_for, csrf_token
+from tests.console_corpus import Corpus, client_for, csrf_token
+
+pytest_plugins = ["tests.console_fixtures"]
 
 PASSWORD = "correct horse battery staple"
 TOKEN = "scrape-token-0123456789abcdef"
-
-
-@pytest.fixture
-def corpus(seeded_db: Database) -> Corpus:
-    return build(seeded_db)
 
 
 @pytest.fixture

@@ -13,18 +13,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from storage.database import Database
-from tests.console_corpus import Corpus, build, client_for, csrf_token
+from tests.console_corpus import Corpus, client_for, csrf_token
 from tests.factories import post, write
 
-
-@pytest.fixture
-def corpus(seeded_db: Database) -> Corpus:
-    return build(seeded_db)
-
-
-@pytest.fixture
-def client(seeded_db: Database, corpus: Corpus, tmp_path: Path) -> TestClient:
-    return client_for(seeded_db, tmp_path)
+pytest_plugins = ["tests.console_fixtures"]
 
 
 def found(client: TestClient, query: str, status: int = 200,

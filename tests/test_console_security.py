@@ -17,22 +17,14 @@ from monitor.console.security import CONTENT_SECURITY_POLICY
 from monitor.console.sessions import hash_password, verify_password
 from storage import console_users
 from storage.database import Database
-from tests.console_corpus import XSS_TEXT, Corpus, build, client_for, csrf_token
+from tests.console_corpus import XSS_TEXT, Corpus, client_for, csrf_token
+
+pytest_plugins = ["tests.console_fixtures"]
 
 PAGES = ("/", "/search?q=flag", "/narratives", "/narratives/false_flag", "/events",
          "/sources", "/sql", "/search?platform=bad")
 PASSWORD = "correct horse battery staple"
 EVERY_INTERFACE = "0.0.0.0"  # noqa: S104 - the bind these tests must refuse without login
-
-
-@pytest.fixture
-def corpus(seeded_db: Database) -> Corpus:
-    return build(seeded_db)
-
-
-@pytest.fixture
-def client(seeded_db: Database, corpus: Corpus, tmp_path: Path) -> TestClient:
-    return client_for(seeded_db, tmp_path)
 
 
 @pytest.fixture

@@ -16,12 +16,9 @@ from starlette.testclient import TestClient
 
 from storage.database import Database
 from storage.readonly import ReadOnlyRunner, bind_parameters, parameter_names, reader_url
-from tests.console_corpus import Corpus, build, client_for, csrf_token
+from tests.console_corpus import Corpus, client_for, csrf_token
 
-
-@pytest.fixture
-def corpus(seeded_db: Database) -> Corpus:
-    return build(seeded_db)
+pytest_plugins = ["tests.console_fixtures"]
 
 
 @pytest.fixture
