@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
@@ -13,18 +12,10 @@ from starlette.testclient import TestClient
 from storage import catalog
 from storage.collection import set_state
 from storage.database import Database
-from tests.console_corpus import Corpus, build, client_for, csrf_token
+from tests.console_corpus import Corpus, csrf_token
 from tests.factories import at
 
-
-@pytest.fixture
-def corpus(seeded_db: Database) -> Corpus:
-    return build(seeded_db)
-
-
-@pytest.fixture
-def client(seeded_db: Database, corpus: Corpus, tmp_path: Path) -> TestClient:
-    return client_for(seeded_db, tmp_path)
+pytest_plugins = ["tests.console_fixtures"]
 
 
 def _figure(page: str, name: str) -> int:
