@@ -193,7 +193,8 @@ def test_after_an_outage_the_first_runs_succeed_and_status_tells_what_failed(
         assert proc.poll() is None, "the daemon must survive the outage"
         private_server.ensure_postgres_running()
         db = Database(url)
-        back_at = server_now(db)
+        # When the server came back (the daemon may have reconnected before this query).
+        back_at = query(url, "SELECT pg_postmaster_start_time() AS at")[0]["at"]
         for job in ("pages", "collect:telegram"):
             wait_until(lambda job=job: any(  # type: ignore[misc]
                 r["started_at"] > back_at and r["status"] != "running" for r in runs(url, job)),
