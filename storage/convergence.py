@@ -6,8 +6,8 @@ nothing loads posts into Python. All results are JSON-ready: times are ISO 8601 
 with a Z, days are ISO dates.
 
 - event_report / period_report: adopters, windows, groups, time to k, first mover,
-  pre-positioning, coordinated copies, shared phrases and the score (formula in
-  storage.convergence_event).
+  pre-positioning, coordinated copies and shared phrases (storage.convergence_copies,
+  storage.convergence_clusters) and the score (formula in storage.convergence_event).
 - daily_series, refresh_rollups, rebuild_rollups: storage.convergence_series.
 - propose_candidate_events, confirm_candidate, dismiss_candidate:
   storage.convergence_candidates.
@@ -110,8 +110,9 @@ def event_report(
     edited_at, versions, url, post_id, text) with prepositioned_posts and
     prepositioned_actors counting all of them, coordinated_copies (clusters in the post
     window: text, identical, first_at, last_at, span_minutes, actors, actors_with_forwards,
-    groups, posts, forwards), forward_cascades, shared_phrases (adoption posts: phrase,
-    actors, uses, used_by), observers ({posts, sources}: shown apart, never counted),
+    groups, posts, forwards), forward_cascades, coordinated_copies_note (None, or why the
+    clusters may be incomplete), shared_phrases (adoption posts: phrase, actors, uses,
+    used_by), observers ({posts, sources}: shown apart, never counted),
     weighted_adopters and score in [0, 1].
     """
     _check_parameters(k, pre_days, post_hours)
@@ -201,9 +202,10 @@ def _narrative_reports(
 def _shaped(measures: list[dict[str, Any]], copies: Copies,
             phrases: Phrases) -> list[dict[str, Any]]:
     for entry in measures:
-        found = copies.get(entry["narrative"], {})
-        entry["coordinated_copies"] = found.get("coordinated", [])
-        entry["forward_cascades"] = found.get("forward_cascades", [])
+        found = copies.of(entry["narrative"])
+        entry["coordinated_copies"] = found["coordinated"]
+        entry["forward_cascades"] = found["forward_cascades"]
+        entry["coordinated_copies_note"] = copies.note
         entry["shared_phrases"] = phrases.get(entry["narrative"], [])
     # Key order of DESIGN §5 first, extras after.
     order = ("narrative", "name", "adopters", "adopters_by_window", "groups_24h",

@@ -7,28 +7,40 @@ rather than re-tokenising texts.
 
 Coordinated copies: posts whose texts are near identical — Jaccard similarity of their
 word-bigram sets at least COPY_SIMILARITY — and posted within COPY_WITHIN of each other are
-linked; linked posts form clusters. A cluster is a coordinated copy when its re-authored
-posts come from two or more distinct actors. Telegram forwards and retweets are listed
-apart inside each cluster; clusters that reach two actors only through forwards are
-reported separately as forward cascades. Candidate pairs come from prefix filtering (each
-post's bigram hashes sorted ascending; two sets with Jaccard >= t must share one of their
-first n - ceil(t n) + 1 hashes), so the search is exact without pg_trgm and without
-comparing every pair.
+linked; linked posts form clusters (connected components, by union-find in Python:
+storage.convergence_clusters). A cluster is a coordinated copy when its re-authored posts
+come from two or more distinct actors. Telegram forwards and retweets are listed apart
+inside each cluster; clusters that reach two actors only through forwards are reported
+separately as forward cascades. Candidate pairs come from prefix filtering (each post's
+bigram hashes sorted ascending; two sets with Jaccard >= t must share one of their first
+n - ceil(t n) + 1 hashes), so the search needs neither pg_trgm nor every pair compared.
+For each shared hash a post is compared with the next MAX_NEIGHBOURS posts holding it in
+time order: exact unless more than that many posts share one feature within the hour, a
+flood whose clusters might then be shown split; `coordinated_copies_note` says so.
 
 Shared phrases: 2- to 4-word phrases (not starting or ending with a stop word) that at
 least `min_actors` distinct adopters used in their adoption post (each adopter's first
 post carrying the narrative in the window: the statement that made it an adopter), most
 widely used first, longer first on ties; a phrase inside a longer one used by as many
-actors is dropped.
+actors is dropped. Phrases are counted by 30-bit hashes (migration 030), which can collide
+at millions of posts; every count is verified against the text: an adopter counts for a
+phrase only when its adoption post holds the phrase's words in order (a hash shared by two
+phrases gives each its own users, never one inflated "talking point").
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 
+from storage.convergence_clusters import assemble
 from storage.convergence_common import COPY_SIMILARITY, COPY_WITHIN, Window, fetch
+
+# Candidate pairs per post and shared prefix hash (see _COPIES_STEPS): bounds the search on
+# a flood of near-identical posts (5,000 in an hour) to seconds; a note says when it bit.
+MAX_NEIGHBOURS = 50
 
 # Both searches start from the adopters' posts in the post window, with the matching
 # features each narrative_posts row carries (migration 060): no per-post lookup.
@@ -41,6 +53,10 @@ cand AS MATERIALIZED (
       AND (%(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text)
 )"""
 
+# Candidate pairs by prefix filtering: per shared prefix hash, each post with the next
+# MAX_NEIGHBOURS posts holding that hash in time order (a window frame, linear in the posts),
+# kept when within COPY_WITHIN; then verified by Jaccard similarity. `bounded` says whether a
+# frame was full and still inside the hour: more posts might have been linked.
 _COPIES_STEPS = """
 feat AS MATERIALIZED (
     -- One row per post with the narratives it carries here (a post without a word bigram
@@ -50,16 +66,22 @@ feat AS MATERIALIZED (
     FROM cand
     WHERE cardinality(shingles) > 0
     GROUP BY post_id
-), prefix AS (
-    SELECT post_id, posted_at, h
+), following AS (
+    SELECT post_id, posted_at,
+           array_agg(post_id) OVER w AS next_ids, array_agg(posted_at) OVER w AS next_times
     FROM feat
     CROSS JOIN LATERAL unnest(
         shingles[1:n - ceil(%(similarity)s * n - 1e-9)::integer + 1]) AS h
+    WINDOW w AS (PARTITION BY h ORDER BY posted_at, post_id
+                 ROWS BETWEEN 1 FOLLOWING AND %(neighbours)s FOLLOWING)
+), bounded AS (
+    SELECT coalesce(bool_or(next_times[%(neighbours)s] <= posted_at + %(within)s), false) AS hit
+    FROM following
 ), pairs AS (
-    SELECT DISTINCT x.post_id AS a, y.post_id AS b
-    FROM prefix x
-    JOIN prefix y ON y.h = x.h AND y.post_id > x.post_id
-    WHERE y.posted_at BETWEEN x.posted_at - %(within)s AND x.posted_at + %(within)s
+    SELECT DISTINCT least(f.post_id, nx.id) AS a, greatest(f.post_id, nx.id) AS b
+    FROM following f
+    CROSS JOIN LATERAL unnest(f.next_ids, f.next_times) AS nx (id, at)
+    WHERE nx.at <= f.posted_at + %(within)s
 ), linked AS (
     -- Verified pairs, once per narrative both posts carry.
     SELECT nr.narrative, pr.a AS x, pr.b AS y
@@ -72,53 +94,14 @@ feat AS MATERIALIZED (
     CROSS JOIN LATERAL unnest(fa.narratives) AS nr (narrative)
     WHERE i.shared::double precision / (fa.n + fb.n - i.shared) >= %(similarity)s
       AND nr.narrative = ANY (fb.narratives)
-), undirected AS (
-    SELECT narrative, x, y FROM linked UNION ALL SELECT narrative, y, x FROM linked
-), reach (narrative, node, root) AS (
-    SELECT narrative, x, x FROM undirected
-    UNION
-    SELECT r.narrative, u.y, r.root
-    FROM reach r
-    JOIN undirected u ON u.narrative = r.narrative AND u.x = r.node
-), members AS (
-    SELECT cl.cluster, c.*, p.kind, p.url, p.forwarded_from, p.norm_hash,
-           left(p.text, 280) AS text, p.kind IN ('forward', 'retweet') AS is_forward
-    FROM (SELECT narrative, node, min(root) AS cluster FROM reach GROUP BY narrative, node) cl
-    JOIN cand c ON c.post_id = cl.node AND c.narrative = cl.narrative
-    JOIN posts p ON p.id = c.post_id
-), clusters AS (
-    SELECT narrative, cluster,
-           count(DISTINCT actor_id) FILTER (WHERE NOT is_forward) AS authors,
-           count(DISTINCT actor_id) AS actors,
-           min(posted_at) AS first_at, max(posted_at) AS last_at,
-           count(DISTINCT norm_hash) = 1 AS identical,
-           (array_agg(text ORDER BY is_forward, posted_at, post_id))[1] AS text,
-           jsonb_agg(DISTINCT group_key) AS groups,
-           coalesce(json_agg(json_build_object(
-               'actor', actor, 'group', group_key, 'platform', platform, 'kind', kind,
-               'posted_at', convergence_iso(posted_at), 'url', url, 'post_id', post_id)
-               ORDER BY posted_at, post_id) FILTER (WHERE NOT is_forward), '[]') AS posts,
-           coalesce(json_agg(json_build_object(
-               'actor', actor, 'group', group_key, 'platform', platform, 'kind', kind,
-               'forwarded_from', forwarded_from,
-               'posted_at', convergence_iso(posted_at), 'url', url, 'post_id', post_id)
-               ORDER BY posted_at, post_id) FILTER (WHERE is_forward), '[]') AS forwards
-    FROM members
-    GROUP BY narrative, cluster
 )"""
 
-_COPIES_RESULT = """
-SELECT narrative, authors >= 2 AS coordinated,
-       json_agg(json_build_object(
-           'text', text, 'identical', identical,
-           'first_at', convergence_iso(first_at), 'last_at', convergence_iso(last_at),
-           'span_minutes', round((extract(epoch FROM last_at - first_at) / 60.0)::numeric, 1),
-           'actors', authors, 'actors_with_forwards', actors, 'groups', groups,
-           'posts', posts, 'forwards', forwards)
-           ORDER BY authors DESC, first_at) AS clusters
-FROM clusters
-WHERE actors >= 2
-GROUP BY narrative, authors >= 2
+_LINKS_RESULT = """
+SELECT 'links' AS kind, narrative, x, array_agg(y ORDER BY y) AS ys, NULL::json AS found
+FROM linked
+GROUP BY narrative, x
+UNION ALL
+SELECT 'bounded', NULL, NULL, NULL, NULL FROM bounded WHERE hit
 """
 
 # Each adopter counts with the post that made it an adopter (its first in the window), so
@@ -147,7 +130,8 @@ feats AS MATERIALIZED (
     JOIN frequent q ON q.narrative = f.narrative AND f.shingles && q.bigrams
     CROSS JOIN LATERAL unnest(f.grams) AS g (h)
 ), counted AS (
-    SELECT narrative, h, count(*) AS actors, min(post_id) AS sample
+    SELECT narrative, h, count(*) AS actors, min(post_id) AS first_sample,
+           max(post_id) AS last_sample
     FROM used
     GROUP BY narrative, h
     HAVING count(*) >= %(min_actors)s
@@ -157,95 +141,115 @@ feats AS MATERIALIZED (
                               ORDER BY actors DESC, (h & 3) DESC, h) AS pos
     FROM counted
 ), worded AS (
-    SELECT t.*, w.phrase
+    -- The words of each top hash, from the first and the last adopter post that used it.
+    SELECT DISTINCT t.narrative, t.h, t.n, t.pos, w.phrase
     FROM top t
+    CROSS JOIN LATERAL unnest(ARRAY[t.first_sample, t.last_sample]) AS sample (post_id)
     CROSS JOIN LATERAL (
         SELECT array_to_string(f.tokens[i:i + t.n - 1], ' ') AS phrase
         FROM post_features f
         CROSS JOIN LATERAL generate_series(1, cardinality(f.tokens) - t.n + 1) AS i
-        WHERE f.post_id = t.sample
+        WHERE f.post_id = sample.post_id
           AND convergence_phrase_hash(array_to_string(f.tokens[i:i + t.n - 1], ' '), t.n) = t.h
         LIMIT 1
     ) w
     WHERE t.pos <= 5 * %(limit)s
+), verified AS (
+    -- Phrase hashes have 30 bits, so two phrases can share one: an adopter counts for a
+    -- phrase only when its adoption post really holds those words in that order.
+    SELECT w.narrative, w.h, w.n, w.phrase, count(*) AS actors,
+           (array_agg(u.actor ORDER BY u.actor))[1:20] AS names
+    FROM worded w
+    JOIN used u ON u.narrative = w.narrative AND u.h = w.h
+    JOIN post_features f ON f.post_id = u.post_id
+    WHERE position(' ' || w.phrase || ' ' IN ' ' || array_to_string(f.tokens, ' ') || ' ') > 0
+    GROUP BY w.narrative, w.h, w.n, w.phrase
+    HAVING count(*) >= %(min_actors)s
 ), kept AS (
     SELECT ranked.* FROM (
-        SELECT w.*, row_number() OVER (PARTITION BY narrative ORDER BY pos) AS rank
-        FROM worded w
+        SELECT v.*, row_number() OVER (PARTITION BY narrative
+                                       ORDER BY actors DESC, n DESC, h, phrase) AS rank
+        FROM verified v
         WHERE NOT EXISTS (
-            SELECT 1 FROM worded l
-            WHERE l.narrative = w.narrative AND l.n > w.n AND l.actors >= w.actors
-              AND position(' ' || w.phrase || ' ' IN ' ' || l.phrase || ' ') > 0)
+            SELECT 1 FROM verified l
+            WHERE l.narrative = v.narrative AND l.n > v.n AND l.actors >= v.actors
+              AND position(' ' || v.phrase || ' ' IN ' ' || l.phrase || ' ') > 0)
     ) ranked
     WHERE ranked.rank <= %(limit)s
-), names AS (
-    SELECT u.narrative, u.h, (array_agg(u.actor ORDER BY u.actor))[1:20] AS names
-    FROM used u
-    WHERE (u.narrative, u.h) IN (SELECT narrative, h FROM kept)
-    GROUP BY u.narrative, u.h
 )"""
 
 _PHRASES_RESULT = """
 SELECT k.narrative,
        jsonb_agg(jsonb_build_object('phrase', k.phrase, 'actors', k.actors,
-                                    'uses', k.actors, 'used_by', to_jsonb(nm.names))
+                                    'uses', k.actors, 'used_by', to_jsonb(k.names))
                  ORDER BY k.rank) AS phrases
 FROM kept k
-JOIN names nm ON nm.narrative = k.narrative AND nm.h = k.h
 GROUP BY k.narrative
 """
 
 
 # Constant fragments only: nothing from outside goes into the text.
-_COPIES = "WITH RECURSIVE " + _WINDOW_FEATURES + ", " + _COPIES_STEPS + _COPIES_RESULT
+_LINKS = "WITH " + _WINDOW_FEATURES + ", " + _COPIES_STEPS + _LINKS_RESULT
 _PHRASES = "WITH " + _WINDOW_FEATURES + ", " + _PHRASES_STEPS + _PHRASES_RESULT
-_COPIES_AND_PHRASES = (
-    "WITH RECURSIVE " + _WINDOW_FEATURES + ", " + _COPIES_STEPS + ",\n"  # noqa: S608
-    "copies AS (" + _COPIES_RESULT + "), " + _PHRASES_STEPS + ",\n"
-    "phrases AS (" + _PHRASES_RESULT + ")\n"
-    "SELECT narrative, coordinated, clusters AS found FROM copies\n"
-    "UNION ALL\n"
-    "SELECT narrative, NULL, phrases::json FROM phrases\n"
+_LINKS_AND_PHRASES = (
+    "WITH " + _WINDOW_FEATURES + ", " + _COPIES_STEPS + ", " + _PHRASES_STEPS + ",\n"  # noqa: S608
+    "phrases AS (" + _PHRASES_RESULT + ")\n" + _LINKS_RESULT + "UNION ALL\n"
+    "SELECT 'phrases', narrative, NULL, NULL, phrases::json FROM phrases\n"
 )
 
-
-Copies = dict[str, dict[str, list[dict[str, Any]]]]
 Phrases = dict[str, list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Copies:
+    """Per narrative {'coordinated': clusters, 'forward_cascades': clusters} (narratives
+    without any are absent), and a note when the candidate search was bounded."""
+
+    clusters: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
+    note: str | None = None
+
+    def of(self, narrative: str) -> dict[str, list[dict[str, Any]]]:
+        return self.clusters.get(narrative, {"coordinated": [], "forward_cascades": []})
+
+
+def _bounded_note() -> str:
+    return (f"more than {MAX_NEIGHBOURS} posts shared a text feature within "
+            f"{int(COPY_WITHIN.total_seconds() // 60)} minutes: each post was compared with "
+            f"its next {MAX_NEIGHBOURS} only, so a cluster may be shown split")
+
+
+def _copies(conn: psycopg.Connection[Any], rows: list[dict[str, Any]]) -> Copies:
+    links: dict[str, list[tuple[int, int]]] = {}
+    for row in rows:
+        if row["kind"] == "links":
+            links.setdefault(row["narrative"], []).extend((row["x"], y) for y in row["ys"])
+    bounded = any(row["kind"] == "bounded" for row in rows)
+    return Copies(assemble(conn, links), _bounded_note() if bounded else None)
 
 
 def copies_and_phrases(
     conn: psycopg.Connection[Any], window: Window, narrative: str | None,
 ) -> tuple[Copies, Phrases]:
-    """coordinated_copies and shared_phrases (default parameters) in one statement, which
-    reads the window's adoption posts and their features once for both."""
-    copies: Copies = {}
-    phrases: Phrases = {}
-    for row in fetch(conn, _COPIES_AND_PHRASES, _params(window, narrative)):
-        if row["coordinated"] is None:
-            phrases[row["narrative"]] = row["found"]
-        else:
-            entry = copies.setdefault(row["narrative"], {"coordinated": [], "forward_cascades": []})
-            entry["coordinated" if row["coordinated"] else "forward_cascades"] = row["found"]
-    return copies, phrases
+    """coordinated_copies and shared_phrases (default parameters): one statement reads the
+    window's adoption posts and their features once for both, a second assembles clusters."""
+    rows = fetch(conn, _LINKS_AND_PHRASES, _params(window, narrative))
+    phrases = {r["narrative"]: r["found"] for r in rows if r["kind"] == "phrases"}
+    return _copies(conn, rows), phrases
 
 
 def _params(window: Window, narrative: str | None, *, similarity: float = COPY_SIMILARITY,
             min_actors: int = 2, limit: int = 10) -> dict[str, Any]:
     return {**window.params(), "narrative": narrative, "similarity": similarity,
-            "within": COPY_WITHIN, "min_actors": min_actors, "limit": limit}
+            "within": COPY_WITHIN, "neighbours": MAX_NEIGHBOURS, "min_actors": min_actors,
+            "limit": limit}
 
 
 def coordinated_copies(
     conn: psycopg.Connection[Any], window: Window, narrative: str | None,
     *, similarity: float = COPY_SIMILARITY,
-) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    """Per narrative: {'coordinated': clusters, 'forward_cascades': clusters}, searched in
-    the post window [t0, post_end]; narratives without any are absent."""
-    found: Copies = {}
-    for row in fetch(conn, _COPIES, _params(window, narrative, similarity=similarity)):
-        entry = found.setdefault(row["narrative"], {"coordinated": [], "forward_cascades": []})
-        entry["coordinated" if row["coordinated"] else "forward_cascades"] = row["clusters"]
-    return found
+) -> Copies:
+    """Clusters searched in the post window [t0, post_end] (see Copies)."""
+    return _copies(conn, fetch(conn, _LINKS, _params(window, narrative, similarity=similarity)))
 
 
 def shared_phrases(
