@@ -121,7 +121,8 @@ def test_the_new_leader_dates_its_lead_and_closes_a_dead_leaders_runs(db: Databa
         with db.connection() as conn:
             row = lock_holder(conn, LEADER_LOCK_KEY)
             runs = {r["id"]: r for r in conn.execute("SELECT id, status, error FROM job_runs")}
-        assert row is not None and row["leading_since"] == leader.since
+        assert row is not None and row["leading_since"] is not None
+        assert row["leading_since"] == leader.since
         assert row["backend_start"] < row["leading_since"]
         assert runs[dead]["status"] == "abandoned"
         assert "daemon-dead" in runs[dead]["error"]
