@@ -8,6 +8,7 @@ from seeds import loader
 from seeds.replay_paths import replay_seed_files
 from storage import catalog
 from storage.database import Database
+from storage.event_keywords import store_keywords
 
 
 @dataclass
@@ -32,6 +33,7 @@ def sync_seeds(db: Database, *, include_replay: bool = False) -> SyncCounts:
             sources += loader.load_sources(replay_sources)
     narratives = loader.load_narratives()
     events = loader.load_events()
+    keywords = loader.load_event_keywords()
     counts = SyncCounts()
     with db.connection() as conn:
         for a in actors:
@@ -41,7 +43,9 @@ def sync_seeds(db: Database, *, include_replay: bool = False) -> SyncCounts:
         for n in narratives:
             counts.bump("narratives", catalog.upsert_narrative(conn, n)[1])
         for e in events:
-            counts.bump("events", catalog.upsert_event(conn, e)[1])
+            event_id, created = catalog.upsert_event(conn, e)
+            counts.bump("events", created)
+            store_keywords(conn, event_id, keywords.get(e.name, {}))
     return counts
 
 

@@ -101,6 +101,25 @@ def load_events(path: Traversable | Path | None = None) -> list[EventSpec]:
     return out
 
 
+def load_event_keywords(path: Traversable | Path | None = None) -> dict[str, dict[str, list[str]]]:
+    """Each event's [event.keywords] by name: {language: [keyword, ...]} (events without any
+    are absent); a keyword must be a non-empty string."""
+    path = path or seed_file("events.toml")
+    out: dict[str, dict[str, list[str]]] = {}
+    for i, e in enumerate(_entries(path, "event")):
+        keywords = e.get("keywords", {})
+        if not isinstance(keywords, dict):
+            raise SeedError(f"{path}: event #{i + 1} keywords must be a table of lists by language")
+        for lang, values in keywords.items():
+            if not isinstance(values, list) or not all(isinstance(v, str) and v.strip()
+                                                        for v in values):
+                raise SeedError(f"{path}: event #{i + 1} keywords.{lang} must be a list of "
+                                "non-empty strings")
+        if keywords:
+            out[_require(path, "event", i, e, "name")] = {k: list(v) for k, v in keywords.items()}
+    return out
+
+
 def load_narratives(path: Traversable | Path | None = None) -> list[NarrativeSpec]:
     path = path or seed_file("narratives.toml")
     out = []

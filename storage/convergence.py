@@ -6,8 +6,10 @@ nothing loads posts into Python. All results are JSON-ready: times are ISO 8601 
 with a Z, days are ISO dates.
 
 - event_report / period_report: adopters, windows, groups, time to k, first mover,
-  pre-positioning, coordinated copies and shared phrases (storage.convergence_copies,
-  storage.convergence_clusters) and the score (formula in storage.convergence_event).
+  pre-positioning (storage.convergence_prepositioned), coordinated copies and shared
+  phrases (storage.convergence_copies, storage.convergence_clusters) and the score
+  (formula in storage.convergence_event); for an event, which event each post answers when
+  events overlap (storage.convergence_attribution).
 - daily_series, refresh_rollups, rebuild_rollups: storage.convergence_series.
 - propose_candidate_events, confirm_candidate, dismiss_candidate:
   storage.convergence_candidates.
@@ -23,6 +25,7 @@ from typing import Any, TypeVar
 
 import psycopg
 
+from storage.convergence_attribution import NO_RIVALS, Rivals, rivals
 from storage.convergence_candidates import (
     confirm_candidate,
     dismiss_candidate,
@@ -105,22 +108,27 @@ def event_report(
     threshold, adopters (each actor, group, first_post_at, lag_hours, platform, url,
     post_id; in lead–lag order), adopters_by_window ('1h', '6h', '24h', '72h'),
     groups_24h, time_to_k_hours (None when fewer than k adopted), first_mover (the first
-    adopter's entry or None), prepositioned (posts in [T0 - pre_days, T0), earliest first,
-    at most 50: each actor, group, platform, posted_at, hours_before, edited_after_event,
-    edited_at, versions, url, post_id, text) with prepositioned_posts and
-    prepositioned_actors counting all of them, coordinated_copies (clusters in the post
-    window: text, identical, first_at, last_at, span_minutes, actors, actors_with_forwards,
-    groups, posts, forwards), forward_cascades, coordinated_copies_note (None, or why the
-    clusters may be incomplete), shared_phrases (adoption posts: phrase, actors, uses,
-    used_by), observers ({posts, sources}: shown apart, never counted),
-    weighted_adopters and score in [0, 1].
+    adopter's entry or None), adopters_elsewhere (actors whose posts in the window all
+    answer another event, each with that `event`: storage.convergence_attribution),
+    converged (at least k adopters or score >= 0.5), prepositioned (posts in
+    [T0 - pre_days, T0) that matter: the narrative converged or the post names the event;
+    earliest first, at most 50: each actor, group, platform, posted_at, hours_before,
+    edited_after_event, edited_at, versions, names_event, answers_event, url, post_id,
+    text), prepositioned_other (the other posts before the event, alike), with
+    prepositioned_posts and prepositioned_actors counting all of them, coordinated_copies
+    (clusters in the post window: text, identical, first_at, last_at, span_minutes, actors,
+    actors_with_forwards, groups, posts, forwards), forward_cascades,
+    coordinated_copies_note (None, or why the clusters may be incomplete), shared_phrases
+    (adoption posts: phrase, actors, uses, used_by), observers ({posts, sources}: shown
+    apart, never counted), weighted_adopters and score in [0, 1].
     """
     _check_parameters(k, pre_days, post_hours)
     event = find_event(conn, event_id)
     t0 = utc(event["occurred_at"], "event time")
     window = Window(t0, t0 - timedelta(days=pre_days), t0 + timedelta(hours=post_hours))
     with analysis_settings(conn):
-        narratives = _narrative_reports(conn, window, narrative, k, helpers)
+        competing = rivals(conn, int(event["id"]), window)
+        narratives = _narrative_reports(conn, window, narrative, k, helpers, competing)
     return {
         "event": {
             "id": int(event["id"]), "name": event["name"], "occurred_at": iso(t0),
@@ -174,12 +182,12 @@ def period_report(
 
 def _narrative_reports(
     conn: psycopg.Connection[Any], window: Window, narrative: str | None, k: int,
-    helpers: Sequence[psycopg.Connection[Any]] = (),
+    helpers: Sequence[psycopg.Connection[Any]] = (), competing: Rivals = NO_RIVALS,
 ) -> list[dict[str, Any]]:
     if narrative is not None:
         check_narratives(conn, [narrative])
     if not helpers:
-        measures = adoption_measures(conn, window, narrative, k)
+        measures = _measures(conn, window, narrative, k, competing)
         copies, phrases = copies_and_phrases(conn, window, narrative)
         return _shaped(measures, copies, phrases)
     with exported_snapshot(conn) as snapshot, ThreadPoolExecutor(max_workers=2) as pool:
@@ -191,12 +199,18 @@ def _narrative_reports(
                                       window, narrative)
             phrases_part = pool.submit(_in_snapshot, helpers[1], snapshot, shared_phrases,
                                        window, narrative)
-        measures = adoption_measures(conn, window, narrative, k)
+        measures = _measures(conn, window, narrative, k, competing)
         if len(helpers) == 1:
             copies, phrases = both.result()
         else:
             copies, phrases = copies_part.result(), phrases_part.result()
     return _shaped(measures, copies, phrases)
+
+
+def _measures(conn: psycopg.Connection[Any], window: Window, narrative: str | None, k: int,
+              competing: Rivals) -> list[dict[str, Any]]:
+    """Adoption measures, each post attributed among the competing events."""
+    return adoption_measures(conn, window, narrative, k, rivals=competing)
 
 
 def _shaped(measures: list[dict[str, Any]], copies: Copies,

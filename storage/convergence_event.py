@@ -1,10 +1,11 @@
 """Event-anchored adoption measures (DESIGN §4), computed in PostgreSQL.
 
 An actor *adopts* narrative n at its earliest post carrying n in [T0, T0 + post window]
-(post carries n: model score >= the narrative's threshold or a current analyst
-confirmation, and no current analyst rejection; only sources with role 'actor' count —
-see view narrative_adoptions). Earlier posts in [T0 - pre window, T0) are pre-positioning
-and are listed apart, never as adopters.
+that answers this event (post carries n: model score >= the narrative's threshold or a
+current analyst confirmation, and no current analyst rejection; only sources with role
+'actor' count — see view narrative_adoptions; which event a post answers when events
+overlap: storage.convergence_attribution). Earlier posts in [T0 - pre window, T0) are
+pre-positioning (storage.convergence_prepositioned), never adopters.
 
 The convergence score (SQL function convergence_score, migration 030) is
 
@@ -24,17 +25,28 @@ from typing import Any
 
 import psycopg
 
+from storage.convergence_attribution import NO_RIVALS, Rivals, answered
 from storage.convergence_common import Window, fetch
+from storage.convergence_prepositioned import converged, prepositioned
 
 _MEASURES = """
-WITH firsts AS (
-    SELECT DISTINCT ON (a.narrative, a.actor_id)
-           a.narrative, a.actor_id, a.actor, a.group_key, a.platform, a.post_id, a.posted_at,
+WITH cand AS MATERIALIZED (
+    SELECT a.narrative, a.actor_id, a.actor, a.group_key, a.platform, a.post_id, a.posted_at,
            a.url
     FROM narrative_adoptions a
     WHERE a.posted_at >= %(t0)s AND a.posted_at <= %(post_end)s
       AND (%(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text)
-    ORDER BY a.narrative, a.actor_id, a.posted_at, a.post_id
+), """ + answered("cand", "post") + """, attributed AS MATERIALIZED (
+    -- Every narrative post by an actor in the window, with the event it answers when
+    -- another event competes for it (storage.convergence_attribution; NULL: this one).
+    SELECT c.*, an.answers
+    FROM cand c
+    LEFT JOIN answered an ON an.post_id = c.post_id
+), firsts AS (
+    SELECT DISTINCT ON (c.narrative, c.actor_id) c.*
+    FROM attributed c
+    WHERE c.answers IS NULL OR c.answers = %(event_id)s
+    ORDER BY c.narrative, c.actor_id, c.posted_at, c.post_id
 ), ordered AS (
     SELECT f.*, convergence_hours(%(t0)s, f.posted_at) AS lag,
            row_number() OVER (PARTITION BY f.narrative
@@ -62,6 +74,24 @@ WITH firsts AS (
            sum(power(2.0, -lag / 12.0)) AS weighted
     FROM ordered
     GROUP BY narrative
+), elsewhere AS (
+    -- Actors whose posts here all answer another event: listed apart, never counted.
+    SELECT DISTINCT ON (c.narrative, c.actor_id) c.*,
+           convergence_hours(%(t0)s, c.posted_at) AS lag
+    FROM attributed c
+    WHERE c.answers <> %(event_id)s
+      AND NOT EXISTS (SELECT 1 FROM firsts f
+                      WHERE f.narrative = c.narrative AND f.actor_id = c.actor_id)
+    ORDER BY c.narrative, c.actor_id, c.posted_at, c.post_id
+), apart AS (
+    SELECT narrative,
+           json_agg(json_build_object(
+               'actor', actor, 'group', group_key, 'first_post_at', convergence_iso(posted_at),
+               'lag_hours', round(lag::numeric, 2), 'platform', platform, 'url', url,
+               'post_id', post_id, 'answers', answers)
+               ORDER BY posted_at, actor, post_id) AS items
+    FROM elsewhere
+    GROUP BY narrative
 )
 SELECT n.key AS narrative, n.names ->> 'en' AS name, n.threshold,
        m.actors, m.groups, m.first_posts, m.lags, m.platforms, m.urls, m.post_ids,
@@ -70,62 +100,14 @@ SELECT n.key AS narrative, n.names ->> 'en' AS name, n.threshold,
        coalesce(m.groups_24h, 0) AS groups_24h,
        m.time_to_k_hours,
        round(coalesce(m.weighted, 0)::numeric, 4) AS weighted_adopters,
-       round(convergence_score(m.weighted, m.groups_24h::integer, %(k)s)::numeric, 4) AS score
+       round(convergence_score(m.weighted, m.groups_24h::integer, %(k)s)::numeric, 4) AS score,
+       coalesce(ap.items, '[]') AS elsewhere
 FROM narratives n
 LEFT JOIN measures m ON m.narrative = n.key
+LEFT JOIN apart ap ON ap.narrative = n.key
 WHERE %(narrative)s::text IS NULL OR n.key = %(narrative)s::text
 ORDER BY n.key
-"""
-
-# A pre-positioned post edited at or after T0 proves nothing about before: the platform's
-# edit time says so, or a later version whose edit (or, unknown, first sight) is after T0.
-# Posts are listed earliest first, at most max_listed per narrative; totals count them all.
-_PREPOSITIONED = """
-WITH chosen AS (
-    SELECT key FROM narratives
-    WHERE %(narrative)s::text IS NULL OR key = %(narrative)s::text
-), totals AS (
-    -- Two hash aggregates rather than count(DISTINCT), which would sort every post.
-    SELECT narrative, sum(posts) AS posts, count(*) AS actors
-    FROM (SELECT a.narrative, a.actor_id, count(*) AS posts
-          FROM narrative_adoptions a
-          WHERE a.posted_at >= %(pre_start)s AND a.posted_at < %(t0)s
-            AND a.narrative IN (SELECT key FROM chosen)
-          GROUP BY a.narrative, a.actor_id) per_actor
-    GROUP BY narrative
-), listed AS (
-    SELECT c.key AS narrative, pre.*, p.url, left(p.text, 280) AS text, p.edited_at,
-           p.version_count,
-           -- OFFSET 0: an index lookup per listed post, never a hashed scan of every
-           -- version (which the planner picks while post_versions looks small).
-           coalesce(p.edited_at >= %(t0)s, false) OR (p.version_count > 1 AND EXISTS (
-               SELECT 1 FROM post_versions v
-               WHERE v.post_id = p.id AND v.version > 1
-                 AND coalesce(v.edited_at, v.seen_at) >= %(t0)s OFFSET 0)) AS edited_after
-    FROM chosen c
-    CROSS JOIN LATERAL (
-        SELECT a.post_id, a.posted_at, a.actor, a.group_key, a.platform
-        FROM narrative_adoptions a
-        WHERE a.narrative = c.key AND a.posted_at >= %(pre_start)s AND a.posted_at < %(t0)s
-        ORDER BY a.posted_at, a.post_id
-        LIMIT %(max_listed)s
-    ) pre
-    JOIN posts p ON p.id = pre.post_id
-)
-SELECT t.narrative, t.posts, t.actors,
-       json_agg(json_build_object(
-           'actor', l.actor, 'group', l.group_key, 'platform', l.platform,
-           'posted_at', convergence_iso(l.posted_at),
-           'hours_before', round(convergence_hours(l.posted_at, %(t0)s)::numeric, 2),
-           'edited_after_event', l.edited_after,
-           'edited_at', convergence_iso(l.edited_at),
-           'versions', l.version_count,
-           'url', l.url, 'post_id', l.post_id, 'text', l.text)
-           ORDER BY l.posted_at, l.post_id) AS items
-FROM totals t
-JOIN listed l ON l.narrative = t.narrative
-GROUP BY t.narrative, t.posts, t.actors
-"""
+"""  # noqa: S608 - constant fragments only
 
 # Observers (and sources without an actor) are shown apart and never counted.
 _OBSERVERS = """
@@ -145,20 +127,23 @@ GROUP BY np.narrative
 
 def adoption_measures(
     conn: psycopg.Connection[Any], window: Window, narrative: str | None, k: int,
-    *, max_listed: int = 50,
+    *, rivals: Rivals = NO_RIVALS, max_listed: int = 50,
 ) -> list[dict[str, Any]]:
     """Per narrative: adopters (lead–lag order), windows, groups, time to k, first mover,
-    pre-positioned posts (at most max_listed, earliest first, with totals), observers and
-    score. Narratives without adopters are included."""
-    params = {**window.params(), "narrative": narrative, "k": k, "max_listed": max_listed}
-    prepositioned = {r["narrative"]: r for r in fetch(conn, _PREPOSITIONED, params)}
+    adopters_elsewhere (actors whose posts answer another event: {actor, group,
+    first_post_at, lag_hours, platform, url, post_id, event}), converged, pre-positioned
+    posts (storage.convergence_prepositioned), observers and score. Narratives without
+    adopters are included. Without rivals (a period report) every post counts."""
+    params = {**window.params(), **rivals.params(window), "narrative": narrative, "k": k}
     observers = {r["narrative"]: r for r in fetch(conn, _OBSERVERS, params)}
     result: list[dict[str, Any]] = []
     for row in fetch(conn, _MEASURES, params):
         key = row["narrative"]
         seen = observers.get(key)
-        pre = prepositioned.get(key)
         adopters = _adopters(row)
+        elsewhere = row["elsewhere"]
+        for item in elsewhere:
+            item["event"] = rivals.describe(item.pop("answers"))
         result.append({
             "narrative": key,
             "name": row["name"],
@@ -171,9 +156,7 @@ def adoption_measures(
             "groups_24h": int(row["groups_24h"]),
             "time_to_k_hours": _number(row["time_to_k_hours"]),
             "first_mover": adopters[0] if adopters else None,
-            "prepositioned": pre["items"] if pre else [],
-            "prepositioned_posts": int(pre["posts"]) if pre else 0,
-            "prepositioned_actors": int(pre["actors"]) if pre else 0,
+            "adopters_elsewhere": elsewhere,
             "observers": {
                 "posts": int(seen["posts"]) if seen else 0,
                 "sources": seen["sources"] if seen else [],
@@ -181,6 +164,15 @@ def adoption_measures(
             "weighted_adopters": float(row["weighted_adopters"]),
             "score": float(row["score"]),
         })
+    keys = [e["narrative"] for e in result if converged(e, k)]
+    before = prepositioned(conn, window, narrative, rivals, keys, max_listed=max_listed)
+    for entry in result:
+        pre = before.get(entry["narrative"])
+        entry["converged"] = entry["narrative"] in keys
+        entry["prepositioned"] = pre["items"] if pre else []
+        entry["prepositioned_other"] = pre["others"] if pre else []
+        entry["prepositioned_posts"] = int(pre["posts"]) if pre else 0
+        entry["prepositioned_actors"] = int(pre["actors"]) if pre else 0
     return result
 
 

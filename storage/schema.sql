@@ -97,6 +97,19 @@ CREATE FUNCTION public.convergence_day_start(d date) RETURNS timestamp with time
     AS $$ SELECT d::timestamp AT TIME ZONE 'UTC' $$;
 
 --
+-- Name: convergence_event_pattern(bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_event_pattern(p_event_id bigint) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT ' [وف]?(?:ال|بال|كال|لل|[بلك])?(?:'
+           || string_agg(DISTINCT form, '|' ORDER BY form) || ')'
+    FROM event_keywords
+    WHERE event_id = p_event_id AND form <> ''
+$$;
+
+--
 -- Name: convergence_grams(text[]); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -127,6 +140,29 @@ CREATE FUNCTION public.convergence_iso(t timestamp with time zone) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
     SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+$$;
+
+--
+-- Name: convergence_keyword_form(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_keyword_form(normalised text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT regexp_replace(array_to_string(convergence_tokens(normalised), ' '),
+                          '^ال([^ ]{3})', '\1')
+$$;
+
+--
+-- Name: convergence_names(bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_names(p_post_id bigint, p_pattern text) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT p_pattern IS NOT NULL AND EXISTS (
+        SELECT 1 FROM post_features f
+        WHERE f.post_id = p_post_id AND ' ' || array_to_string(f.tokens, ' ') ~ p_pattern)
 $$;
 
 --
@@ -710,6 +746,17 @@ CREATE TABLE public.digests (
     last_error text,
     CONSTRAINT digests_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sent'::text, 'written'::text, 'failed'::text]))),
     CONSTRAINT digests_transport_check CHECK ((transport = ANY (ARRAY['smtp'::text, 'outbox'::text])))
+);
+
+--
+-- Name: event_keywords; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.event_keywords (
+    event_id bigint NOT NULL,
+    lang text NOT NULL,
+    keyword text NOT NULL,
+    form text NOT NULL
 );
 
 --
@@ -1503,6 +1550,13 @@ ALTER TABLE ONLY public.digests
     ADD CONSTRAINT digests_pkey PRIMARY KEY (digest_date);
 
 --
+-- Name: event_keywords event_keywords_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.event_keywords
+    ADD CONSTRAINT event_keywords_pkey PRIMARY KEY (event_id, lang, keyword);
+
+--
 -- Name: events events_name_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1906,6 +1960,13 @@ ALTER TABLE ONLY public.console_sessions
     ADD CONSTRAINT console_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.console_users(id) ON DELETE CASCADE;
 
 --
+-- Name: event_keywords event_keywords_event_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.event_keywords
+    ADD CONSTRAINT event_keywords_event_id_fkey FOREIGN KEY (event_id) REFERENCES public.events(id) ON DELETE CASCADE;
+
+--
 -- Name: labels labels_narrative_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2181,6 +2242,12 @@ GRANT ALL ON FUNCTION public.convergence_day(t timestamp with time zone) TO chor
 GRANT ALL ON FUNCTION public.convergence_day_start(d date) TO chorus_app;
 
 --
+-- Name: FUNCTION convergence_event_pattern(p_event_id bigint); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_event_pattern(p_event_id bigint) TO chorus_app;
+
+--
 -- Name: FUNCTION convergence_grams(tokens text[]); Type: ACL; Schema: public; Owner: -
 --
 
@@ -2197,6 +2264,18 @@ GRANT ALL ON FUNCTION public.convergence_hours(from_t timestamp with time zone, 
 --
 
 GRANT ALL ON FUNCTION public.convergence_iso(t timestamp with time zone) TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_keyword_form(normalised text); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_keyword_form(normalised text) TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_names(p_post_id bigint, p_pattern text); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_names(p_post_id bigint, p_pattern text) TO chorus_app;
 
 --
 -- Name: FUNCTION convergence_on_actor_regrouped(); Type: ACL; Schema: public; Owner: -
@@ -2389,6 +2468,12 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.current_labels TO cho
 --
 
 GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.digests TO chorus_app;
+
+--
+-- Name: TABLE event_keywords; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.event_keywords TO chorus_app;
 
 --
 -- Name: TABLE events; Type: ACL; Schema: public; Owner: -

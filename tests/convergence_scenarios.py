@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from storage import catalog
 from storage.database import Database
+from storage.event_keywords import store_keywords
 from tests.factories import add_source, at, post, write
 
 T0 = "2021-11-06T23:30:00Z"  # the drone attack on the prime minister's residence
@@ -23,10 +24,14 @@ def add_narrative(db: Database, key: str, threshold: float = 0.5) -> None:
         catalog.upsert_narrative(conn, spec)
 
 
-def add_event(db: Database, name: str, when: str | datetime, status: str = "confirmed") -> int:
+def add_event(db: Database, name: str, when: str | datetime, status: str = "confirmed",
+              keywords: dict[str, list[str]] | None = None) -> int:
     moment = at(when) if isinstance(when, str) else when
     with db.connection() as conn:
-        return catalog.add_event(conn, catalog.EventSpec(name=name, at=moment, status=status))
+        event_id = catalog.add_event(conn, catalog.EventSpec(name=name, at=moment,
+                                                             status=status))
+        store_keywords(conn, event_id, keywords or {})
+    return event_id
 
 
 def post_id(db: Database, handle: str, native_id: str) -> int:

@@ -139,7 +139,10 @@ def test_sedition_converges_within_24_hours(demo: DemoRun) -> None:
 @pytest.mark.parametrize("narrative", CHECKED)
 def test_adopters_are_the_ones_the_corpus_was_written_to_contain(
         demo: DemoRun, narrative: str) -> None:
-    shown = {a["actor"] for a in demo.report[narrative]["adopters"]
+    # Whichever event their posts answer: a post that names no event answers the Green Zone
+    # storming attempt, still open (attribution, tested in test_convergence_attribution).
+    entry = demo.report[narrative]
+    shown = {a["actor"] for a in entry["adopters"] + entry["adopters_elsewhere"]
              if a["lag_hours"] < 72}
     written = _written_adopters(narrative, 72)
     assert written, f"the corpus carries no {narrative} adopters"

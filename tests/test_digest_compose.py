@@ -20,7 +20,6 @@ from storage.database import Database
 from storage.rows import one
 from tests.factories import post, write
 from tests.test_digest_support import (
-    ARABIC,
     SmtpServer,
     config_from,
     outbox_env,
@@ -29,8 +28,12 @@ from tests.test_digest_support import (
 )
 
 DAY = date(2021, 11, 7)
-PERSIAN = "این فتنه کار اندیشکده‌های آمریکایی است"
-SCRIPT_POST = "<script>document.location='https://evil.example'</script> fitna sedition plot"
+# The adopters name the drone attack (its seed keywords): the Green Zone storming attempt
+# (5 Nov) is still open, and takes every adoption that names neither (attribution).
+ARABIC = "استهداف منزل رئيس الوزراء مشروع فتنة تقف خلفه السفارة الأمريكية"
+PERSIAN = "حمله پهپادی به منزل نخست وزیر فتنه اندیشکده‌های آمریکایی است"
+SCRIPT_POST = ("<script>document.location='https://evil.example'</script> the drone strike is "
+               "a fitna sedition plot")
 COPY = "statement of the resistance: a third party stands behind the attack on the residence"
 NOW = datetime(2021, 11, 8, 7, 0, tzinfo=UTC)
 
@@ -49,8 +52,10 @@ def episode(seeded_db: Database) -> Database:
     db = seeded_db
     write(
         db,
-        # Pre-positioned two days before the drone attack (2021-11-06 23:30 UTC).
-        post("Qais_alkhazali", "100", "2021-11-05 10:00", "beware, a false flag is being prepared",
+        # Pre-positioned two days before the drone attack (2021-11-06 23:30 UTC), naming it:
+        # it matters although false_flag does not converge afterwards.
+        post("Qais_alkhazali", "100", "2021-11-05 10:00",
+             "beware, a false flag is being prepared: a drone strike they will blame on us",
              platform="twitter", labels=["false_flag"], lang="en"),
         # Three actors in three groups adopt sedition within hours of the attack.
         post("Tura313", "201", "2021-11-07 00:10", ARABIC, labels=["sedition"], lang="ar",

@@ -6,8 +6,9 @@
   adopters posted inside the period; otherwise against the day itself (period report).
 - Pre-positioning flags: from the reports of confirmed events at most 24 h before the
   period's start or inside it, so a flag appears in the first digests after its event.
-  A post inside an earlier confirmed event's post-window answers that event and is not
-  flagged as laid down before a later one; a post is flagged once, for the nearest event.
+  Only pre-positioning that mattered is flagged (the report's `prepositioned`: the
+  narrative then converged, or the post names the event), including posts inside an
+  earlier event's post-window; a post is flagged once, for the nearest event.
 - Coordinated copies: clusters inside the period. Candidate events: proposals for the
   period's UTC days not explained by a confirmed event, and stored candidates in it.
 - Collection health: monitor.health over the same period. Chart: adopting actors per
@@ -80,9 +81,6 @@ class _Reports:
         self.period = convergence.period_report(conn, self.since, self.until, k=self.k)
         events = digest_rows.events_between(
             conn, self.since - timedelta(hours=self.post_hours), self.until, "confirmed")
-        self.context_events = digest_rows.events_between(
-            conn, self.since - FLAG_AFTER - timedelta(days=self.pre_days, hours=self.post_hours),
-            self.until, "confirmed")
         self.events = []
         for event in reversed(events):  # the most recent event anchors first
             hours = min(self.post_hours, (self.until - event["occurred_at"]).total_seconds() / 3600)
@@ -117,13 +115,6 @@ class _Reports:
             if event["occurred_at"] >= self.since - FLAG_AFTER:
                 yield event, report
 
-    def answers_earlier_event(self, posted_at: datetime, event: dict[str, Any]) -> bool:
-        """Whether a post falls in the post-window of a confirmed event before `event`."""
-        window = timedelta(hours=self.post_hours)
-        return any(e["occurred_at"] < event["occurred_at"]
-                   and e["occurred_at"] <= posted_at <= e["occurred_at"] + window
-                   for e in self.context_events)
-
 
 def _converging(reports: _Reports, posts: dict[int, dict[str, Any]],
                 k: int) -> list[ConvergingNarrative]:
@@ -147,7 +138,7 @@ def _flags(reports: _Reports, posts: dict[int, dict[str, Any]]) -> list[Preposit
         for entry in report["narratives"]:
             for item in entry["prepositioned"]:
                 post = posts.get(int(item["post_id"]))
-                if post is None or reports.answers_earlier_event(post["posted_at"], event):
+                if post is None:
                     continue
                 flag = PrepositionFlag(
                     narrative=entry["narrative"], event=str(event["name"]),
