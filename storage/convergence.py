@@ -9,7 +9,8 @@ with a Z, days are ISO dates.
   pre-positioning (storage.convergence_prepositioned), coordinated copies and shared
   phrases (storage.convergence_copies, storage.convergence_clusters) and the score
   (formula in storage.convergence_event); for an event, which event each post answers when
-  events overlap (storage.convergence_attribution).
+  events overlap (storage.convergence_attribution) and the significance against placebo
+  windows (storage.convergence_significance).
 - daily_series, refresh_rollups, rebuild_rollups: storage.convergence_series.
 - propose_candidate_events, confirm_candidate, dismiss_candidate:
   storage.convergence_candidates.
@@ -51,6 +52,7 @@ from storage.convergence_copies import (
 from storage.convergence_event import adoption_measures
 from storage.convergence_leadlag import lead_lag
 from storage.convergence_series import daily_series, dirty_days, rebuild_rollups, refresh_rollups
+from storage.convergence_significance import significance
 from storage.snapshot import exported_snapshot, following_snapshot
 
 __all__ = [
@@ -120,7 +122,9 @@ def event_report(
     actors_with_forwards, groups, posts, forwards), forward_cascades,
     coordinated_copies_note (None, or why the clusters may be incomplete), shared_phrases
     (adoption posts: phrase, actors, uses, used_by), observers ({posts, sources}: shown
-    apart, never counted), weighted_adopters and score in [0, 1].
+    apart, never counted), weighted_adopters, score in [0, 1] and significance
+    (observed_24h, expected_24h, placebo_p, lift, placebo_windows, note:
+    storage.convergence_significance).
     """
     _check_parameters(k, pre_days, post_hours)
     event = find_event(conn, event_id)
@@ -209,8 +213,14 @@ def _narrative_reports(
 
 def _measures(conn: psycopg.Connection[Any], window: Window, narrative: str | None, k: int,
               competing: Rivals) -> list[dict[str, Any]]:
-    """Adoption measures, each post attributed among the competing events."""
-    return adoption_measures(conn, window, narrative, k, rivals=competing)
+    """Adoption measures; for an event, each with its significance against placebo times."""
+    measures = adoption_measures(conn, window, narrative, k, rivals=competing)
+    if competing.anchor is not None:
+        found = significance(conn, competing.anchor, window.t0,
+                             {e["narrative"]: e["adopters_by_window"]["24h"] for e in measures})
+        for entry in measures:
+            entry["significance"] = found[entry["narrative"]]
+    return measures
 
 
 def _shaped(measures: list[dict[str, Any]], copies: Copies,
@@ -224,8 +234,8 @@ def _shaped(measures: list[dict[str, Any]], copies: Copies,
     # Key order of DESIGN §5 first, extras after.
     order = ("narrative", "name", "adopters", "adopters_by_window", "groups_24h",
              "time_to_k_hours", "first_mover", "prepositioned", "coordinated_copies",
-             "shared_phrases", "score")
-    shaped = [{**{key: e[key] for key in order}, **e} for e in measures]
+             "shared_phrases", "score", "significance")
+    shaped = [{**{key: e[key] for key in order if key in e}, **e} for e in measures]
     shaped.sort(key=lambda e: (-e["score"], e["narrative"]))
     return shaped
 

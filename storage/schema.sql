@@ -182,6 +182,20 @@ END
 $$;
 
 --
+-- Name: convergence_on_dirty_days(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_on_dirty_days() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO convergence_placebo_changes (day_from, day_to)
+    SELECT min(day), max(day) FROM changed_rows HAVING count(*) > 0;
+    RETURN NULL;
+END
+$$;
+
+--
 -- Name: convergence_on_post_edited(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -223,6 +237,20 @@ CREATE FUNCTION public.convergence_on_posts_rows() RETURNS trigger
 BEGIN
     INSERT INTO convergence_dirty_days (day)
     SELECT DISTINCT convergence_day(posted_at) FROM changed_rows;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: convergence_on_rebuild(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.convergence_on_rebuild() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO convergence_placebo_changes (day_from, day_to)
+    VALUES ('-infinity', 'infinity');
     RETURN NULL;
 END
 $$;
@@ -694,6 +722,32 @@ ALTER SEQUENCE public.console_users_id_seq OWNED BY public.console_users.id;
 CREATE TABLE public.convergence_dirty_days (
     day date NOT NULL,
     marked_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: convergence_placebo; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.convergence_placebo (
+    event_id bigint NOT NULL,
+    narrative text NOT NULL,
+    instants_key text NOT NULL,
+    day_from date NOT NULL,
+    day_to date NOT NULL,
+    counts integer[] NOT NULL,
+    snap pg_snapshot NOT NULL,
+    computed_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: convergence_placebo_changes; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.convergence_placebo_changes (
+    day_from date NOT NULL,
+    day_to date NOT NULL,
+    xid xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    logged_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
 --
@@ -1536,6 +1590,13 @@ ALTER TABLE ONLY public.console_users
     ADD CONSTRAINT console_users_pkey PRIMARY KEY (id);
 
 --
+-- Name: convergence_placebo convergence_placebo_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.convergence_placebo
+    ADD CONSTRAINT convergence_placebo_pkey PRIMARY KEY (event_id, narrative);
+
+--
 -- Name: digests digests_message_id_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1740,6 +1801,18 @@ CREATE INDEX console_sessions_expiry_idx ON public.console_sessions USING btree 
 CREATE INDEX convergence_dirty_days_day_idx ON public.convergence_dirty_days USING btree (day);
 
 --
+-- Name: convergence_placebo_changes_day_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX convergence_placebo_changes_day_idx ON public.convergence_placebo_changes USING btree (day_from, day_to);
+
+--
+-- Name: convergence_placebo_changes_logged_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX convergence_placebo_changes_logged_idx ON public.convergence_placebo_changes USING btree (logged_at);
+
+--
 -- Name: events_time_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1860,6 +1933,12 @@ CREATE INDEX tags_narrative_idx ON public.tags USING btree (narrative, post_id);
 CREATE TRIGGER actors_convergence_regrouped AFTER UPDATE OF group_key ON public.actors FOR EACH ROW WHEN ((old.group_key IS DISTINCT FROM new.group_key)) EXECUTE FUNCTION public.convergence_on_actor_regrouped();
 
 --
+-- Name: convergence_dirty_days convergence_dirty_days_placebo; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER convergence_dirty_days_placebo AFTER INSERT ON public.convergence_dirty_days REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION public.convergence_on_dirty_days();
+
+--
 -- Name: labels labels_convergence_delete; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -1876,6 +1955,12 @@ CREATE TRIGGER labels_convergence_insert AFTER INSERT ON public.labels REFERENCI
 --
 
 CREATE TRIGGER labels_convergence_update AFTER UPDATE ON public.labels REFERENCING OLD TABLE AS changed_rows NEW TABLE AS changed_rows_new FOR EACH STATEMENT EXECUTE FUNCTION public.convergence_on_tag_or_label();
+
+--
+-- Name: narrative_posts narrative_posts_truncate_placebo; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER narrative_posts_truncate_placebo AFTER TRUNCATE ON public.narrative_posts FOR EACH STATEMENT EXECUTE FUNCTION public.convergence_on_rebuild();
 
 --
 -- Name: narratives narratives_convergence_threshold; Type: TRIGGER; Schema: public; Owner: -
@@ -1958,6 +2043,20 @@ ALTER TABLE ONLY public.collector_state
 
 ALTER TABLE ONLY public.console_sessions
     ADD CONSTRAINT console_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.console_users(id) ON DELETE CASCADE;
+
+--
+-- Name: convergence_placebo convergence_placebo_event_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.convergence_placebo
+    ADD CONSTRAINT convergence_placebo_event_id_fkey FOREIGN KEY (event_id) REFERENCES public.events(id) ON DELETE CASCADE;
+
+--
+-- Name: convergence_placebo convergence_placebo_narrative_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.convergence_placebo
+    ADD CONSTRAINT convergence_placebo_narrative_fkey FOREIGN KEY (narrative) REFERENCES public.narratives(key) ON UPDATE CASCADE ON DELETE CASCADE;
 
 --
 -- Name: event_keywords event_keywords_event_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -2284,6 +2383,12 @@ GRANT ALL ON FUNCTION public.convergence_names(p_post_id bigint, p_pattern text)
 GRANT ALL ON FUNCTION public.convergence_on_actor_regrouped() TO chorus_app;
 
 --
+-- Name: FUNCTION convergence_on_dirty_days(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_on_dirty_days() TO chorus_app;
+
+--
 -- Name: FUNCTION convergence_on_post_edited(); Type: ACL; Schema: public; Owner: -
 --
 
@@ -2300,6 +2405,12 @@ GRANT ALL ON FUNCTION public.convergence_on_post_moved() TO chorus_app;
 --
 
 GRANT ALL ON FUNCTION public.convergence_on_posts_rows() TO chorus_app;
+
+--
+-- Name: FUNCTION convergence_on_rebuild(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.convergence_on_rebuild() TO chorus_app;
 
 --
 -- Name: FUNCTION convergence_on_source_changed(); Type: ACL; Schema: public; Owner: -
@@ -2450,6 +2561,18 @@ GRANT ALL ON SEQUENCE public.console_users_id_seq TO chorus_app;
 --
 
 GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.convergence_dirty_days TO chorus_app;
+
+--
+-- Name: TABLE convergence_placebo; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.convergence_placebo TO chorus_app;
+
+--
+-- Name: TABLE convergence_placebo_changes; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.convergence_placebo_changes TO chorus_app;
 
 --
 -- Name: TABLE labels; Type: ACL; Schema: public; Owner: -

@@ -181,6 +181,8 @@ def test_events_add_takes_keywords_and_the_report_attributes_by_them(db: Databas
     assert actors(entry["adopters"]) == ["Alpha"]
     assert [(p["actor"], p["event"]["id"]) for p in entry["adopters_elsewhere"]] == [
         ("Beta", drone)]
+    assert set(entry["significance"]) == {"observed_24h", "expected_24h", "placebo_p", "lift",
+                                          "placebo_windows", "note"}
     code, _, err = cli(db, "events", "add", "Empty", "--at", "2021-11-07T00:00Z",
                        "--keywords", "en:!!!")
     assert code == 2 and "has no letters or digits" in err and "Traceback" not in err
