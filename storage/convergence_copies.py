@@ -53,10 +53,12 @@ cand AS MATERIALIZED (
       AND (%(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text)
 )"""
 
-# Candidate pairs by prefix filtering: per shared prefix hash, each post with the next
-# MAX_NEIGHBOURS posts holding that hash in time order (a window frame, linear in the posts),
-# kept when within COPY_WITHIN; then verified by Jaccard similarity. `bounded` says whether a
-# frame was full and still inside the hour: more posts might have been linked.
+# Candidate pairs by prefix filtering: posts sharing a prefix hash within COPY_WITHIN, by a
+# hash join as long as a hash is held by at most MAX_NEIGHBOURS + 1 posts of the window. A
+# hash held by more ("crowded": a flood of near-copies) would make that join quadratic: there
+# each post is compared with the next MAX_NEIGHBOURS posts holding it in time order (a window
+# frame, linear in the posts). `bounded` says whether such a frame was full and still inside
+# the hour: more posts might have been linked. Pairs are then verified by Jaccard similarity.
 _COPIES_STEPS = """
 feat AS MATERIALIZED (
     -- One row per post with the narratives it carries here (a post without a word bigram
@@ -66,22 +68,38 @@ feat AS MATERIALIZED (
     FROM cand
     WHERE cardinality(shingles) > 0
     GROUP BY post_id
-), following AS (
-    SELECT post_id, posted_at,
-           array_agg(post_id) OVER w AS next_ids, array_agg(posted_at) OVER w AS next_times
+), prefix AS MATERIALIZED (
+    SELECT post_id, posted_at, h
     FROM feat
     CROSS JOIN LATERAL unnest(
         shingles[1:n - ceil(%(similarity)s * n - 1e-9)::integer + 1]) AS h
+), crowded AS MATERIALIZED (
+    SELECT h FROM prefix GROUP BY h HAVING count(*) > %(neighbours)s + 1
+), uncrowded AS MATERIALIZED (
+    SELECT p.* FROM prefix p WHERE NOT EXISTS (SELECT 1 FROM crowded c WHERE c.h = p.h)
+), following AS MATERIALIZED (
+    SELECT post_id, posted_at,
+           array_agg(post_id) OVER w AS next_ids, array_agg(posted_at) OVER w AS next_times
+    FROM prefix
+    WHERE h IN (SELECT h FROM crowded)
     WINDOW w AS (PARTITION BY h ORDER BY posted_at, post_id
                  ROWS BETWEEN 1 FOLLOWING AND %(neighbours)s FOLLOWING)
 ), bounded AS (
     SELECT coalesce(bool_or(next_times[%(neighbours)s] <= posted_at + %(within)s), false) AS hit
     FROM following
 ), pairs AS (
-    SELECT DISTINCT least(f.post_id, nx.id) AS a, greatest(f.post_id, nx.id) AS b
-    FROM following f
-    CROSS JOIN LATERAL unnest(f.next_ids, f.next_times) AS nx (id, at)
-    WHERE nx.at <= f.posted_at + %(within)s
+    SELECT DISTINCT least(c.a, c.b) AS a, greatest(c.a, c.b) AS b
+    FROM (
+        SELECT x.post_id AS a, y.post_id AS b
+        FROM uncrowded x
+        JOIN uncrowded y ON y.h = x.h AND y.post_id > x.post_id
+        WHERE y.posted_at BETWEEN x.posted_at - %(within)s AND x.posted_at + %(within)s
+        UNION ALL
+        SELECT f.post_id, nx.id
+        FROM following f
+        CROSS JOIN LATERAL unnest(f.next_ids, f.next_times) AS nx (id, at)
+        WHERE nx.at <= f.posted_at + %(within)s
+    ) c
 ), linked AS (
     -- Verified pairs, once per narrative both posts carry.
     SELECT nr.narrative, pr.a AS x, pr.b AS y
@@ -130,8 +148,7 @@ feats AS MATERIALIZED (
     JOIN frequent q ON q.narrative = f.narrative AND f.shingles && q.bigrams
     CROSS JOIN LATERAL unnest(f.grams) AS g (h)
 ), counted AS (
-    SELECT narrative, h, count(*) AS actors, min(post_id) AS first_sample,
-           max(post_id) AS last_sample
+    SELECT narrative, h, count(*) AS actors, min(post_id) AS sample
     FROM used
     GROUP BY narrative, h
     HAVING count(*) >= %(min_actors)s
@@ -141,15 +158,15 @@ feats AS MATERIALIZED (
                               ORDER BY actors DESC, (h & 3) DESC, h) AS pos
     FROM counted
 ), worded AS (
-    -- The words of each top hash, from the first and the last adopter post that used it.
-    SELECT DISTINCT t.narrative, t.h, t.n, t.pos, w.phrase
+    -- The words of each top hash, from one adopter post that used it (if that post holds
+    -- a phrase whose hash collides with the others', the others' phrase goes unreported).
+    SELECT t.narrative, t.h, t.n, t.pos, w.phrase
     FROM top t
-    CROSS JOIN LATERAL unnest(ARRAY[t.first_sample, t.last_sample]) AS sample (post_id)
     CROSS JOIN LATERAL (
         SELECT array_to_string(f.tokens[i:i + t.n - 1], ' ') AS phrase
         FROM post_features f
         CROSS JOIN LATERAL generate_series(1, cardinality(f.tokens) - t.n + 1) AS i
-        WHERE f.post_id = sample.post_id
+        WHERE f.post_id = t.sample
           AND convergence_phrase_hash(array_to_string(f.tokens[i:i + t.n - 1], ' '), t.n) = t.h
         LIMIT 1
     ) w
