@@ -146,6 +146,16 @@ def problem(target: Path, source_sha: str) -> str | None:
     return None
 
 
+def looks_installed(target: Path) -> bool:
+    """A readable manifest and every file it lists present (a quick check; `problem`
+    also compares each file's sha256)."""
+    try:
+        files = json.loads((target / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
+        return False
+    return isinstance(files, dict) and all((target / name).is_file() for name in files)
+
+
 def install(target: Path | None = None, *, threads: int = 0) -> Installed:
     """Build, verify and record the model at `target` unless a valid install is there."""
     target = (target or default_target()).expanduser()

@@ -45,21 +45,33 @@ def packaged_head_path(info: ModelInfo) -> Path:
 
 
 def packaged_head(info: ModelInfo, taxonomy: Taxonomy) -> Head | None:
-    """The head shipped for this exact model (same weights fingerprint), if any."""
-    path = packaged_head_path(info)
-    if not path.is_file():
-        return None
-    try:
-        head = Head.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        check_head(head, info, taxonomy)
-    except (HeadError, json.JSONDecodeError) as exc:
-        log.warning("ignoring packaged head %s: %s", path.name, exc)
-        return None
-    return head
+    """The head shipped for this exact model (same weights fingerprint), if any: the file
+    named after the model first, then any other shipped head for the same weights (a
+    model built into a folder of another name is the same model)."""
+    named = packaged_head_path(info)
+    others = sorted(p for p in named.parent.glob("*.json") if p != named)
+    for path in ([named] if named.is_file() else []) + others:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if path != named and _fingerprint(str(data.get("model_id", ""))) != info.fingerprint:
+                continue
+            head = Head.from_dict(data)
+            check_head(head, info, taxonomy)
+        except (HeadError, json.JSONDecodeError, AttributeError) as exc:
+            log.warning("ignoring packaged head %s: %s", path.name, exc)
+            continue
+        return head
+    return None
+
+
+def _fingerprint(model_id: str) -> str:
+    return model_id.rsplit("@", 1)[-1]
 
 
 def check_head(head: Head, info: ModelInfo, taxonomy: Taxonomy) -> None:
-    if head.model_id != info.model_id:
+    """The head must come from the same weights (the fingerprint; the folder's name may
+    differ) and the same narratives."""
+    if _fingerprint(head.model_id) != info.fingerprint:
         raise HeadError(f"head was trained for {head.model_id}, the model is {info.model_id}")
     if head.narratives != taxonomy.keys:
         raise HeadError("head narratives differ from the taxonomy's")

@@ -228,20 +228,21 @@ def load_tagger(
     languages: frozenset[str] | None = None,
     backend: str = "auto",
     cache_dir: Path | None = None,
+    models_root: Path | None = None,
 ) -> Tagger:
-    """A ready Tagger. model_path: a local Hugging Face model folder (default: the packaged
-    all-MiniLM-L6-v2, offline). head: a trained head for that model (default: the one
-    shipped for it, if any). languages: which languages the model reads (default:
-    measured from its tokenizer). backend: auto (ONNX Runtime int8 when installed),
-    torch, onnx or onnx-int8. cache_dir: where exported ONNX models are kept (default: the
-    user cache dir, or CHORUS_CACHE_DIR/onnx). Raises ModelLoadError, TaxonomyError or
-    HeadError."""
-    from classifiers import loading
+    """A ready Tagger. model_path: a model name or a local Hugging Face model folder
+    (default: multilingual-e5-small, built into models_root on first use; see
+    classifiers.models). head: a trained head for that model (default: the one shipped for
+    it, if any). languages: which languages the model reads (default: measured from its
+    tokenizer). backend: auto (ONNX Runtime int8 when installed), torch, onnx or
+    onnx-int8. cache_dir: where exported ONNX models are kept (default: the user cache
+    dir, or CHORUS_CACHE_DIR/onnx). Raises ModelLoadError, TaxonomyError or HeadError."""
+    from classifiers import loading, models
     from classifiers.taxonomy import load_taxonomy
 
     taxonomy = taxonomy or load_taxonomy()
-    encoder = Encoder(Path(model_path) if model_path else None, threads=threads, backend=backend,
-                      cache_dir=cache_dir)
+    path = models.resolve(model_path, models_root, threads=threads)
+    encoder = Encoder(path, threads=threads, backend=backend, cache_dir=cache_dir)
     if head is None:
         head = loading.packaged_head(encoder.info, taxonomy)
     else:

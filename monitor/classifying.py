@@ -35,11 +35,16 @@ def model_path(config: Config, model: str | None) -> str | None:
 
 
 def load_base_tagger(config: Config, path: str | None) -> Tagger:
+    """The tagger without a stored head; the default model is built on first use into
+    the models folder (`chorus models install`'s)."""
+    from monitor.commands.models import models_root
+
     cache = config.cache_dir
     return load_tagger(path, threads=config.torch_threads,
                        batch_size=config.classify_batch_size,
                        backend=config.classifier_backend,
-                       cache_dir=Path(cache).expanduser() / "onnx" if cache else None)
+                       cache_dir=Path(cache).expanduser() / "onnx" if cache else None,
+                       models_root=models_root(config))
 
 
 def configured_tagger(config: Config, db: Database | None, model: str | None = None) -> Tagger:

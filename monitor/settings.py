@@ -65,7 +65,10 @@ class Settings:
         "Where `chorus models install` builds model folders (models_dir/multilingual-e5-small); "
         "empty means data_dir/models.")
     outbox_dir: str = _setting("outbox", "Folder for digest .eml/.html files when no SMTP is set.")
-    model: str = _setting("", "Local model directory for the classifier; empty means the packaged MiniLM.")
+    model: str = _setting(
+        "",
+        "Classifier model: e5 (multilingual-e5-small, built on first use), minilm (the packaged "
+        "English all-MiniLM-L6-v2) or a local Hugging Face model folder; empty means e5.")
     torch_threads: int = _setting(0, "Torch CPU threads; 0 means one per core.")
     classify_batch_size: int = _setting(64, "Posts per classifier batch.")
     classifier_backend: str = _setting(

@@ -140,6 +140,27 @@ def seeded_db(db: Database) -> Database:
     return db
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _models_in_session_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The default classifier model (multilingual-e5-small, built on first use into the user
+    data dir's models/) and exported ONNX files go to this session's temp dir: built at
+    most once per session, never into the user's own folders."""
+    base = tmp_path_factory.getbasetemp()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(base / "xdg-data"))
+        patch.setenv("CHORUS_CACHE_DIR", str(base / "cache"))
+        yield
+
+
+@pytest.fixture(scope="session")
+def e5_model() -> Path:
+    """The default model's folder, built once per session (about 25 s) where a tagger
+    without --model finds it."""
+    from classifiers import models
+
+    return models.resolve(None)
+
+
 @pytest.fixture(scope="module")
 def onnx_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Exported ONNX models go to the session's temp dir, not the user's cache."""

@@ -27,7 +27,7 @@ def _onnx_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def real() -> Tagger:
-    return load_tagger()
+    return load_tagger("minilm")
 
 
 CRAFTED = [

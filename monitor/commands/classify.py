@@ -27,12 +27,15 @@ from monitor.output import print_json
 from storage import tagging
 from storage.database import Database
 
+MODEL_HELP = ("e5 (multilingual-e5-small, the default: built on first use), minilm (the "
+              "packaged English all-MiniLM-L6-v2), or a local Hugging Face model folder "
+              "(default: the `model` setting, CHORUS_MODEL).")
+
 
 @click.command("classify")
 @click.option("--backfill", is_flag=True,
               help="Also re-tag posts tagged by another model version (resumable).")
-@click.option("--model", "model", default=None, metavar="PATH",
-              help="Local Hugging Face model folder (default: CHORUS_MODEL, else MiniLM).")
+@click.option("--model", "model", default=None, metavar="MODEL", help=MODEL_HELP)
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Stop after N posts.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
@@ -59,7 +62,7 @@ def classify(app: App, backfill: bool, model: str | None, limit: int | None,
 
 @click.command("eval")
 @click.argument("gold", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--model", "model", default=None, metavar="PATH", help="Model folder to evaluate.")
+@click.option("--model", "model", default=None, metavar="MODEL", help=MODEL_HELP)
 @click.option("--head", "head_source", type=click.Choice(["packaged", "latest"]),
               default="packaged", show_default=True,
               help="packaged: the head shipped for the model; latest: the newest one trained "
@@ -128,7 +131,7 @@ def _analyst_examples(db: Database) -> list[LabelledPost]:
 
 
 @click.command("train")
-@click.option("--model", "model", default=None, metavar="PATH", help="Model folder to fit for.")
+@click.option("--model", "model", default=None, metavar="MODEL", help=MODEL_HELP)
 @click.option("--gold", "gold_files", multiple=True,
               type=click.Path(path_type=Path, dir_okay=False),
               help="Also learn from a gold file (e.g. tests/data/narratives_dev.jsonl). "
