@@ -3,7 +3,10 @@
 (reported, debunked, negated, other sense) was wrongly tagged.
 
 Gold file (DESIGN §5): one JSON object per line with `id`, `text`, optional `lang`,
-`labels` (narrative keys, possibly empty); optional `hard_negative` names the kind.
+`labels` (narrative keys, possibly empty); optional `hard_negative` names the kind of hard
+negative, optional `kind` what sort of post it is (tests/data/claims/README.md: cue,
+paraphrase, topic_only, everyday, insult, religious, reported, debunk, other), reported
+as `per_kind`: how often posts of each kind got a tag, and the recall on their labels.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ class GoldPost:
     lang: str | None
     labels: frozenset[str]
     hard_negative: str | None = None
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,9 +83,11 @@ def _gold_post(data: Any, keys: set[str]) -> GoldPost:
     lang = data.get("lang")
     if lang is not None and not isinstance(lang, str):
         raise ValueError("`lang` must be a language code")
-    hard = data.get("hard_negative")
+    hard, kind = data.get("hard_negative"), data.get("kind")
+    if kind is not None and not isinstance(kind, str):
+        raise ValueError("`kind` must be a string")
     return GoldPost(str(post_id), text, lang or None, frozenset(labels),
-                    hard if isinstance(hard, str) else None)
+                    hard if isinstance(hard, str) else None, kind or None)
 
 
 def _matrix(sets: Iterable[frozenset[str] | set[str]], keys: Sequence[str]) -> Binary:
@@ -188,6 +194,7 @@ def evaluate(
         "per_language": _per_language(gold, truth, pred, samples, seed),
         "any_narrative": _any_narrative(truth, pred, samples, seed),
         "hard_negatives": _hard_negatives(gold, pred),
+        "per_kind": _per_kind(gold, truth, pred),
     }
     return report
 
@@ -247,4 +254,20 @@ def _hard_negatives(gold: Sequence[GoldPost], pred: Binary) -> dict[str, Any]:
         wrong = int(pred[rows].any(axis=1).sum())
         out[kind] = {"n": len(rows), "tagged": wrong,
                      "false_positive_rate": round(wrong / len(rows), 4)}
+    return out
+
+
+def _per_kind(gold: Sequence[GoldPost], truth: Binary, pred: Binary) -> dict[str, Any]:
+    """Per `kind`: posts, how many got any tag (the tag rate: for a hard-negative kind,
+    every tag is wrong), and for kinds with labels the recall on them (a paraphrase
+    positive found, or not)."""
+    out: dict[str, Any] = {}
+    for kind in sorted({g.kind for g in gold if g.kind}):
+        rows = np.asarray([g.kind == kind for g in gold])
+        tagged = int(pred[rows].any(axis=1).sum())
+        positives = int(truth[rows].sum())
+        found = int((truth[rows] & pred[rows]).sum())
+        out[kind] = {"n": int(rows.sum()), "tagged": tagged,
+                     "tag_rate": _round(tagged / rows.sum()), "labels": positives,
+                     "recall": _round(found / positives) if positives else None}
     return out

@@ -13,6 +13,7 @@ from classifiers.taxonomy import NARRATIVE_KEYS
 from monitor.cli import cli
 
 DEV = Path(__file__).resolve().parent / "data" / "narratives_dev.jsonl"
+CLAIMS_DEV = Path(__file__).resolve().parent / "data" / "claims" / "dev_en.jsonl"
 
 
 pytestmark = pytest.mark.usefixtures("onnx_cache_in_tmp")
@@ -45,6 +46,21 @@ def test_metrics_against_counts_worked_by_hand() -> None:
     low, high = report["micro"]["f1_ci95"]
     assert 0.0 <= low <= report["micro"]["f1"] <= high <= 1.0 and low < high
     assert evaluate(gold, predicted, ["a", "b"], samples=300, seed=7) == report
+
+
+def test_per_kind_tag_rates_and_recall_worked_by_hand() -> None:
+    kinds = ["paraphrase", "paraphrase", "topic_only", "topic_only", "cue"]
+    labels: list[set[str]] = [{"a", "b"}, {"b"}, set(), set(), {"a"}]
+    gold = [GoldPost(str(i), f"text {i}", "en", frozenset(labels[i]), None, kind)
+            for i, kind in enumerate(kinds)]
+    predicted = [{"a"}, set(), {"b"}, set(), {"a", "b"}]
+    report = evaluate(gold, predicted, ["a", "b"], samples=100)
+    assert report["per_kind"] == {
+        "cue": {"n": 1, "tagged": 1, "tag_rate": 1.0, "labels": 1, "recall": 1.0},
+        # three paraphrase labels, one found
+        "paraphrase": {"n": 2, "tagged": 1, "tag_rate": 0.5, "labels": 3, "recall": 0.3333},
+        "topic_only": {"n": 2, "tagged": 1, "tag_rate": 0.5, "labels": 0, "recall": None},
+    }
 
 
 def test_bad_gold_lines_are_named_and_good_ones_kept(tmp_path: Path) -> None:
@@ -85,6 +101,20 @@ def test_eval_json_has_the_design_keys(tiny_model: Path) -> None:
         assert {"n", "micro_f1", "macro_f1"} <= set(scores)
     assert sum(s["n"] for s in report["per_language"].values()) == report["n"]
     assert report["model_version"].startswith("tiny-bert@")
+
+
+def test_eval_reports_each_kind_of_post(tiny_model: Path) -> None:
+    kinds = {json.loads(line)["kind"] for line in CLAIMS_DEV.read_text(encoding="utf-8").splitlines()}
+    result = CliRunner().invoke(cli, ["eval", str(CLAIMS_DEV), "--json", "--model",
+                                      str(tiny_model), "--samples", "100"])
+    assert result.exit_code == 0, result.stderr
+    per_kind = json.loads(result.stdout)["per_kind"]
+    assert set(per_kind) == kinds >= {"paraphrase", "topic_only", "reported", "debunk"}
+    assert per_kind["topic_only"]["labels"] == 0 and per_kind["topic_only"]["recall"] is None
+    assert 0.0 <= per_kind["paraphrase"]["recall"] <= 1.0
+    plain = CliRunner().invoke(cli, ["eval", str(CLAIMS_DEV), "--model", str(tiny_model),
+                                     "--samples", "100"])
+    assert f"kind paraphrase ({per_kind['paraphrase']['n']}): " in plain.stdout
 
 
 def test_eval_reports_bad_lines_and_scores_the_rest(tiny_model: Path, tmp_path: Path) -> None:

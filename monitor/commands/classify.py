@@ -118,6 +118,9 @@ def _print_eval(report: dict[str, Any]) -> None:
                f"{_ci(a['precision_ci95'])}, recall {a['recall']:.3f}")
     for kind, s in report["hard_negatives"].items():
         click.echo(f"hard negatives, {kind}: {s['tagged']}/{s['n']} wrongly tagged")
+    for kind, s in report["per_kind"].items():
+        recall = f", recall {s['recall']:.3f} of {s['labels']} labels" if s["labels"] else ""
+        click.echo(f"kind {kind} ({s['n']}): {s['tagged']} tagged{recall}")
 
 
 def _analyst_examples(db: Database) -> list[LabelledPost]:
