@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,15 @@ from classifiers.textspan import SpannedText, span_text
 # default 0.5 threshold; tuned thresholds can demand more.
 _STRENGTH = {1: 0.7, 2: 0.85}
 _STRENGTH_LONG = 0.95
+# A bullet list of who said what ("• Fatah: the results are fabricated", «- الكاظمي: ...»):
+# every line is someone's statement, reported without quote marks.
+_STATEMENT_LINE = re.compile(r"^\s*(?:[•·▪◾●\-*–—]|\d{1,2}[.)])\s*[^:：\n]{1,60}[:：]\s*\S", re.M)
+MIN_STATEMENT_LINES = 2
+BULLET_MARKER = "bullet list of statements"
+
+
+def lists_statements(text: str) -> bool:
+    return len(_STATEMENT_LINE.findall(text)) >= MIN_STATEMENT_LINES
 
 
 def cue_strength(hit: Hit) -> float:
@@ -70,11 +80,15 @@ class CueLayer:
         analysis = CueAnalysis()
         hits = self.patterns.find(spanned)
         markers = self.guard.markers(spanned)
-        analysis.reporting = markers.any("reporting")
+        listed = lists_statements(text)
+        analysis.reporting = markers.any("reporting") or listed
         analysis.debunking = markers.any("debunking")
         analysis.negation = markers.any("negation_before") or markers.any("negation_after")
         for hit in hits:
-            finding = _finding(spanned, hit, self.guard.judge(markers, hit))
+            judgement = self.guard.judge(markers, hit)
+            if listed and judgement.stance == "asserted":
+                judgement = Judgement("reported", BULLET_MARKER)
+            finding = _finding(spanned, hit, judgement)
             key = hit.owner
             if finding.judgement.stance != "asserted":
                 analysis.guarded.setdefault(key, []).append(finding)

@@ -33,6 +33,19 @@ def similarity_features(similarities: npt.NDArray[np.float32]) -> Floats:
     return np.stack([sims, sims - best_other], axis=2)
 
 
+def cue_features(analyses: Sequence[CueAnalysis], keys: Sequence[str]) -> Floats:
+    """What the claim head reads of the cue layer, per post: the asserted cue's strength
+    and whether a cue was guarded (reported, quoted, debunked, negated), per narrative,
+    then whether the post reports, debunks or negates anywhere (2 * narratives + 3)."""
+    rows = [
+        [a.asserted_strength(k) for k in keys]
+        + [float(a.guarded_count(k) > 0) for k in keys]
+        + [float(a.reporting), float(a.debunking), float(a.negation)]
+        for a in analyses
+    ]
+    return np.asarray(rows, dtype=np.float64).reshape(len(analyses), 2 * len(keys) + 3)
+
+
 def cue_strengths(analyses: Sequence[CueAnalysis], keys: Sequence[str]) -> Floats:
     return np.asarray([[a.asserted_strength(k) for k in keys] for a in analyses],
                       dtype=np.float64).reshape(len(analyses), len(keys))

@@ -51,23 +51,17 @@ class Head:
 
     def probabilities(self, features: Floats) -> Floats:
         """(posts, narratives, features) -> calibrated similarity scores (posts, narratives)."""
-        return _sigmoid(((features - self.mean) / self.std) @ self.weights + self.bias)
+        return sigmoid(((features - self.mean) / self.std) @ self.weights + self.bias)
 
     def rescaled(self, model: Floats, taxonomy_thresholds: Floats) -> Floats:
-        """Model scores mapped piecewise-linearly so that this head's threshold lands on the
-        taxonomy's: stored scores then pass `score >= narratives.threshold` (what the
-        convergence SQL applies) exactly when the head decided to tag."""
-        t, tau = self.thresholds, taxonomy_thresholds
-        low = model / t * tau
-        high = tau + (model - t) / np.maximum(1 - t, 1e-9) * (1 - tau)
-        return np.clip(np.where(model < t, low, high), 0.0, 1.0)
+        return rescale(model, self.thresholds, taxonomy_thresholds)
 
     def _params(self) -> dict[str, Any]:
         return {
             "format": FORMAT, "model_id": self.model_id, "narratives": list(self.narratives),
-            "features": list(FEATURE_NAMES), "mean": _floats(self.mean),
-            "std": _floats(self.std), "weights": _floats(self.weights),
-            "bias": round(self.bias, 6), "thresholds": _floats(self.thresholds),
+            "features": list(FEATURE_NAMES), "mean": floats(self.mean),
+            "std": floats(self.std), "weights": floats(self.weights),
+            "bias": round(self.bias, 6), "thresholds": floats(self.thresholds),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -100,11 +94,21 @@ class Head:
         return head
 
 
-def _floats(values: Floats) -> list[float]:
+def rescale(model: Floats, thresholds: Floats, taxonomy_thresholds: Floats) -> Floats:
+    """Model scores mapped piecewise-linearly so that a head's threshold lands on the
+    taxonomy's: stored scores then pass `score >= narratives.threshold` (what the
+    convergence SQL applies) exactly when the head decided to tag."""
+    t, tau = thresholds, taxonomy_thresholds
+    low = model / t * tau
+    high = tau + (model - t) / np.maximum(1 - t, 1e-9) * (1 - tau)
+    return np.clip(np.where(model < t, low, high), 0.0, 1.0)
+
+
+def floats(values: Floats) -> list[float]:
     return [round(float(v), 6) for v in values]
 
 
-def _sigmoid(z: Floats) -> Floats:
+def sigmoid(z: Floats) -> Floats:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
@@ -116,7 +120,7 @@ def fit_logistic(x: Floats, y: Floats, l2: float, steps: int = 30) -> tuple[Floa
     penalty = np.full(f + 1, l2)
     penalty[-1] = 1e-6
     for _ in range(steps):
-        p = _sigmoid(design @ theta)
+        p = sigmoid(design @ theta)
         gradient = design.T @ (p - y) + penalty * theta
         hessian = (design * (p * (1 - p))[:, None]).T @ design + np.diag(penalty)
         step = np.linalg.solve(hessian, gradient)
@@ -126,13 +130,14 @@ def fit_logistic(x: Floats, y: Floats, l2: float, steps: int = 30) -> tuple[Floa
     return theta[:-1], float(theta[-1])
 
 
-def best_threshold(scores: Floats, truth: Floats, default: float) -> float:
+def best_threshold(scores: Floats, truth: Floats, default: float,
+                   grid: Sequence[float] = THRESHOLD_GRID) -> float:
     """The middle of the grid thresholds that reach the best F1 on these (out-of-fold)
     scores: the plateau's middle is less fragile than either edge on small data."""
     if truth.sum() < MIN_POSITIVES:
         return default
     f1s = []
-    for threshold in THRESHOLD_GRID:
+    for threshold in grid:
         predicted = scores >= threshold
         tp = float((predicted & (truth == 1)).sum())
         fp = float((predicted & (truth == 0)).sum())
@@ -141,7 +146,7 @@ def best_threshold(scores: Floats, truth: Floats, default: float) -> float:
     best = max(f1s)
     if best == 0.0:
         return default
-    plateau = [t for t, f1 in zip(THRESHOLD_GRID, f1s, strict=True) if f1 >= best - 1e-9]
+    plateau = [t for t, f1 in zip(grid, f1s, strict=True) if f1 >= best - 1e-9]
     return plateau[len(plateau) // 2]
 
 
@@ -189,7 +194,7 @@ def fit_head(
             m, s, w, b = _calibrate(features, filled, usable, train, l2)
         except HeadError:
             m, s, w, b = mean, std, weights, bias
-        model = _sigmoid(((features[test] - m) / s) @ w + b)
+        model = sigmoid(((features[test] - m) / s) @ w + b)
         out_of_fold[test] = np.where(vetoed[test], 0.0, model)
     thresholds = np.asarray(defaults, dtype=np.float64).copy()
     support: dict[str, dict[str, int]] = {}

@@ -11,7 +11,10 @@ import json
 import logging
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
+from classifiers import claim_head
+from classifiers.claim_head import ClaimHead
 from classifiers.cue_layer import CueLayer
 from classifiers.encoder import Encoder, ModelInfo
 from classifiers.head import Head, HeadError
@@ -19,6 +22,7 @@ from classifiers.stance import default_stance_file, load_stance_guard
 from classifiers.taxonomy import Taxonomy
 
 log = logging.getLogger(__name__)
+AnyHead = Head | ClaimHead
 # Bump when the cue matching or stance rules change in code, so tags made by the old
 # rules count as stale (the files' contents are hashed separately).
 RULES_REVISION = 1
@@ -31,7 +35,7 @@ def rules_fingerprint(taxonomy: Taxonomy, stance_file: Path | None = None) -> st
     return hashlib.sha256(payload).hexdigest()[:8]
 
 
-def model_version(model_id: str, backend: str, head: Head | None, rules: str,
+def model_version(model_id: str, backend: str, head: AnyHead | None, rules: str,
                   languages: frozenset[str]) -> str:
     """e.g. all-MiniLM-L6-v2@91757523+onnx-int8/h-9a356b77/r-cd53d1c3/l-en: model weights
     and how they run, head, cue rules, and the languages the model reads (the rest are
@@ -44,7 +48,14 @@ def packaged_head_path(info: ModelInfo) -> Path:
     return Path(str(resources.files("classifiers.heads").joinpath(f"{info.name}.json")))
 
 
-def packaged_head(info: ModelInfo, taxonomy: Taxonomy) -> Head | None:
+def load_head(data: dict[str, Any]) -> AnyHead:
+    """A stored head of either kind: the claim head (format 3) or the prototype head."""
+    if data.get("format") == claim_head.FORMAT:
+        return ClaimHead.from_dict(data)
+    return Head.from_dict(data)
+
+
+def packaged_head(info: ModelInfo, taxonomy: Taxonomy) -> AnyHead | None:
     """The head shipped for this exact model (same weights fingerprint), if any: the file
     named after the model first, then any other shipped head for the same weights (a
     model built into a folder of another name is the same model)."""
@@ -55,7 +66,7 @@ def packaged_head(info: ModelInfo, taxonomy: Taxonomy) -> Head | None:
             data = json.loads(path.read_text(encoding="utf-8"))
             if path != named and _fingerprint(str(data.get("model_id", ""))) != info.fingerprint:
                 continue
-            head = Head.from_dict(data)
+            head = load_head(data)
             check_head(head, info, taxonomy)
         except (HeadError, json.JSONDecodeError, AttributeError) as exc:
             log.warning("ignoring packaged head %s: %s", path.name, exc)
@@ -68,7 +79,7 @@ def _fingerprint(model_id: str) -> str:
     return model_id.rsplit("@", 1)[-1]
 
 
-def check_head(head: Head, info: ModelInfo, taxonomy: Taxonomy) -> None:
+def check_head(head: AnyHead, info: ModelInfo, taxonomy: Taxonomy) -> None:
     """The head must come from the same weights (the fingerprint; the folder's name may
     differ) and the same narratives."""
     if _fingerprint(head.model_id) != info.fingerprint:

@@ -24,10 +24,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from classifiers.claim_head import ClaimHead, design
 from classifiers.cue_layer import CueAnalysis, CueLayer
 from classifiers.encoder import Encoder
-from classifiers.features import similarity_features, vetoes
+from classifiers.features import cue_features, similarity_features, vetoes
 from classifiers.head import Head
+from classifiers.loading import AnyHead
 from classifiers.normalise import detect_language, normalise_for_matching
 from classifiers.prototypes import Prototypes
 from classifiers.taxonomy import Taxonomy
@@ -39,13 +41,16 @@ CACHE_SIZE = 50_000
 # uncalibrated guess (`chorus train` fits a head that replaces it).
 _UNTRAINED_MIDPOINT = 0.55
 _UNTRAINED_SLOPE = 15.0
+# With a claim head, an asserted cue of three or more words tags on its own (a recall
+# aid); shorter ones are evidence the head weighs (claim_head's docstring has the figures).
+CUE_ALONE = 0.95
 
 
 @dataclass(frozen=True, slots=True)
 class TagResult:
     narrative: str
     score: float
-    method: str  # "cue", "prototype-head", "prototype" (no head) or "zero-shot-nli"
+    method: str  # "cue", "claim-head", "prototype-head", "prototype" (no head), "zero-shot-nli"
     evidence: dict[str, Any]  # kind, text, start, end (+ cue, stance, similarity ...)
     model_version: str
 
@@ -54,9 +59,11 @@ class TagResult:
 class _Scored:
     """Model output for one distinct normalised text."""
 
-    model: tuple[float, ...]  # calibrated score per narrative, before fusion
+    model: tuple[float, ...]  # calibrated score per narrative, before fusion (empty for a
+    # claim head, whose score also reads the post's cues: computed per post)
     example: tuple[int, ...]  # best prototype per narrative (-1 for zero-shot)
     similarity: tuple[float, ...]
+    embedding: npt.NDArray[np.float32] | None = None  # kept for a claim head only
 
 
 class Tagger:
@@ -65,7 +72,7 @@ class Tagger:
         taxonomy: Taxonomy,
         cues: CueLayer,
         encoder: Encoder | None,
-        head: Head | None,
+        head: AnyHead | None,
         languages: frozenset[str],
         model_version: str,
         *,
@@ -89,7 +96,7 @@ class Tagger:
         )
         self._cache: OrderedDict[str, _Scored] = OrderedDict()
 
-    def with_head(self, head: Head) -> Tagger:
+    def with_head(self, head: AnyHead) -> Tagger:
         """The same model, cues and languages with another head (no second model load)."""
         from classifiers import loading
 
@@ -109,6 +116,8 @@ class Tagger:
             return "zero-shot-nli"
         if self.prototypes is None:
             return "cue"
+        if isinstance(self.head, ClaimHead):
+            return "claim-head"
         return "prototype-head" if self.head is not None else "prototype"
 
     def tag(
@@ -124,10 +133,35 @@ class Tagger:
                 analyses[text] = self.cues.analyse(text)
         keys = [self._cache_key(t, langs[i] if langs else None) for i, t in enumerate(texts)]
         self._score_missing(texts, keys)
+        scored = [self._cache.get(key) if key else None for key in keys]
+        models = self._claims([analyses[t] for t in texts], scored)
         return [
-            self._results(analyses[text], self._cache.get(key) if key else None)
-            for text, key in zip(texts, keys, strict=True)
+            self._results(analyses[text], score, model)
+            for text, score, model in zip(texts, scored, models, strict=True)
         ]
+
+    def _claims(self, analyses: Sequence[CueAnalysis], scored: Sequence[_Scored | None]
+                ) -> list[Floats | None]:
+        """Model scores per post: the claim head's (embedding and this post's cues), or the
+        cached prototype/zero-shot ones."""
+        out: list[Floats | None] = [
+            None if s is None else np.asarray(s.model, dtype=np.float64) for s in scored]
+        if not isinstance(self.head, ClaimHead):
+            return out
+        rows: list[int] = []
+        embedded: list[npt.NDArray[np.float32]] = []
+        for i, s in enumerate(scored):
+            if s is not None and s.embedding is not None:
+                rows.append(i)
+                embedded.append(s.embedding)
+        if not rows:
+            return out
+        features = design(np.stack(embedded),
+                          cue_features([analyses[i] for i in rows], self.keys))
+        model = self.head.rescaled(self.head.scores(features), self.cue_thresholds)
+        for row, i in enumerate(rows):
+            out[i] = model[row]
+        return out
 
     def _cache_key(self, text: str, lang: str | None) -> str | None:
         """The normalised text when the model reads this language, else None (cues only)."""
@@ -149,59 +183,76 @@ class Tagger:
         if not todo:
             return
         batch = list(todo.values())
+        embeddings: npt.NDArray[np.float32] | None = None
         if self.zero_shot is not None:
             model = self.zero_shot.scores(batch)
             examples, sims = np.full(model.shape, -1), model
         else:
-            sims_f32, examples = self._similarities(batch)
+            embeddings = self._embed(batch)
+            sims_f32, examples = self._match(embeddings)
             sims = sims_f32.astype(np.float64)
             model = self._calibrate(sims_f32)
+        claim = isinstance(self.head, ClaimHead)
         for row, key in enumerate(todo):
             self._cache[key] = _Scored(
-                tuple(float(s) for s in model[row]),
+                () if claim else tuple(float(s) for s in model[row]),
                 tuple(int(e) for e in examples[row]),
                 tuple(float(s) for s in sims[row]),
+                embeddings[row] if claim and embeddings is not None else None,
             )
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
 
-    def _similarities(
-        self, texts: Sequence[str]
-    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+    def _embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         if self.encoder is None or self.prototypes is None:
             raise ValueError("this tagger has no sentence encoder")
-        match = self.prototypes.match(self.encoder.encode(list(texts), self.batch_size))
+        return self.encoder.encode(list(texts), self.batch_size)
+
+    def _match(self, embeddings: npt.NDArray[np.float32]
+               ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+        if self.prototypes is None:
+            raise ValueError("this tagger has no sentence encoder")
+        match = self.prototypes.match(embeddings)
         return match.similarities, match.best
 
     def _calibrate(self, similarities: npt.NDArray[np.float32]) -> Floats:
-        """Model scores on the taxonomy-threshold scale (see Head.rescaled)."""
-        if self.head is not None:
+        """Prototype-head scores on the taxonomy-threshold scale (see head.rescale)."""
+        if isinstance(self.head, Head):
             probabilities = self.head.probabilities(similarity_features(similarities))
             return self.head.rescaled(probabilities, self.cue_thresholds)
         z = (similarities.astype(np.float64) - _UNTRAINED_MIDPOINT) * _UNTRAINED_SLOPE
         return 1.0 / (1.0 + np.exp(-z))
 
-    def head_inputs(self, texts: Sequence[str]) -> tuple[Floats, list[CueAnalysis]]:
-        """Head features (posts, narratives, 2) and cue analyses, computed exactly as
-        tag() computes them: for training a head."""
+    def head_inputs(self, texts: Sequence[str]) -> tuple[Floats, Floats, list[CueAnalysis]]:
+        """For training a head, computed exactly as tag() computes them: the prototype
+        head's features (posts, narratives, 2), the claim head's (posts, width + cue
+        features) and the cue analyses."""
         if self.prototypes is None:
             raise ValueError("this tagger has no sentence encoder to train a head for")
         analyses = [self.cues.analyse(t) for t in texts]
-        similarities, _ = self._similarities(texts)
-        return similarity_features(similarities), analyses
+        embeddings = self._embed(texts)
+        similarities, _ = self._match(embeddings)
+        claim = design(embeddings, cue_features(analyses, self.keys))
+        return similarity_features(similarities), claim, analyses
 
-    def _results(self, analysis: CueAnalysis, scored: _Scored | None) -> list[TagResult]:
+    def _results(self, analysis: CueAnalysis, scored: _Scored | None,
+                 models: Floats | None) -> list[TagResult]:
         vetoed = vetoes([analysis], self.keys)[0]
+        claim = isinstance(self.head, ClaimHead) and models is not None
         out: list[TagResult] = []
         for j, key in enumerate(self.keys):
             finding = analysis.asserted.get(key)
             cue = finding.strength if finding is not None else 0.0
-            model = 0.0 if scored is None or vetoed[j] else scored.model[j]
+            if claim and cue < CUE_ALONE:
+                cue = 0.0  # evidence for the claim head, not a tag by itself
+            model = 0.0 if scored is None or models is None or vetoed[j] else float(models[j])
             score = max(cue, model)
             if score <= 0.0 or score < self.cue_thresholds[j]:
                 continue
             if scored is None or (finding is not None and cue >= model):
                 method, evidence = "cue", finding.evidence() if finding else {}
+            elif claim and finding is not None:
+                method, evidence = self.method, finding.evidence()
             else:
                 method, evidence = self.method, self._example(scored, j)
             out.append(TagResult(key, round(float(score), 4), method, evidence,
@@ -220,7 +271,7 @@ class Tagger:
 
 def load_tagger(
     model_path: str | None = None,
-    head: Head | None = None,
+    head: AnyHead | None = None,
     *,
     taxonomy: Taxonomy | None = None,
     threads: int = 0,

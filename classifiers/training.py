@@ -16,9 +16,12 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from classifiers import claim_head
+from classifiers.claim_head import fit_claim_head
 from classifiers.evaluation import GoldPost
-from classifiers.features import vetoes
-from classifiers.head import Head, fit_head
+from classifiers.features import cue_features, vetoes
+from classifiers.head import fit_head
+from classifiers.loading import AnyHead
 from classifiers.normalise import detect_language
 from classifiers.tagger import Tagger
 
@@ -50,10 +53,12 @@ def trainable(tagger: Tagger, posts: Sequence[LabelledPost]) -> list[LabelledPos
 
 
 def train_head(
-    tagger: Tagger, posts: Sequence[LabelledPost], *, l2: float = DEFAULT_L2,
-    min_posts: int = 10,
-) -> Head:
-    """A head for the tagger's model, fitted on the posts it can read."""
+    tagger: Tagger, posts: Sequence[LabelledPost], *, kind: str = "claim",
+    l2: float | None = None, min_posts: int = 10,
+) -> AnyHead:
+    """A head for the tagger's model, fitted on the posts it can read. kind "claim": the
+    claim head (claim_head.py, the default); "prototype": the similarity calibration
+    MiniLM's shipped head is."""
     usable = trainable(tagger, posts)
     if len(usable) < min_posts:
         raise NotEnoughLabels(
@@ -62,12 +67,23 @@ def train_head(
         )
     if tagger.encoder is None:
         raise NotEnoughLabels("this tagger has no sentence encoder to train a head for")
-    features, analyses = tagger.head_inputs([p.text for p in usable])
+    similarity, claim, analyses = tagger.head_inputs([p.text for p in usable])
     labels = label_matrix(usable, tagger.keys)
     defaults = [n.threshold for n in tagger.taxonomy]
-    head = fit_head(tagger.encoder.model_id, tagger.keys, features, labels,
-                    vetoes(analyses, tagger.keys), defaults, l2=l2)
-    head.trained["languages"] = sorted({p.lang or detect_language(p.text) for p in usable})
+    vetoed = vetoes(analyses, tagger.keys)
+    langs = [p.lang or detect_language(p.text) for p in usable]
+    head: AnyHead
+    if kind == "prototype":
+        head = fit_head(tagger.encoder.model_id, tagger.keys, similarity, labels, vetoed,
+                        defaults, l2=DEFAULT_L2 if l2 is None else l2)
+    elif kind == "claim":
+        width = claim.shape[1] - cue_features([], tagger.keys).shape[1]
+        head = fit_claim_head(tagger.encoder.model_id, tagger.keys, claim, width, labels,
+                              vetoed, defaults, langs,
+                              l2=claim_head.DEFAULT_L2 if l2 is None else l2)
+    else:
+        raise ValueError(f"unknown head kind {kind!r}")
+    head.trained["languages"] = sorted(set(langs))
     return head
 
 
@@ -89,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("gold", nargs="+", type=Path)
     parser.add_argument("--model", default=None)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--kind", choices=("claim", "prototype"), default="claim")
     args = parser.parse_args(argv)
     tagger = load_tagger(args.model, languages=None)
     posts: list[LabelledPost] = []
@@ -97,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         for problem in problems:
             print(f"skipped {problem.location}: {problem.reason}", file=sys.stderr)
         posts.extend(from_gold(gold, tagger.keys))
-    head = train_head(tagger, posts)
+    head = train_head(tagger, posts, kind=args.kind)
     head.trained["source"] = [p.name for p in args.gold]
     if tagger.encoder is None:
         raise SystemExit("no encoder")

@@ -8,7 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from classifiers.encoder import ModelLoadError
-from classifiers.head import Head, HeadError
+from classifiers.head import HeadError
+from classifiers.loading import AnyHead, load_head
 from classifiers.pipeline import Post, StopSignal, TaggingCounts, run_tagging
 from classifiers.tagger import Tagger, TagResult, load_tagger
 from classifiers.taxonomy import TaxonomyError
@@ -65,12 +66,12 @@ def configured_tagger(config: Config, db: Database | None, model: str | None = N
         return _TAGGERS[key]
 
 
-def _stored_head(db: Database, tagger: Tagger) -> Head | None:
+def _stored_head(db: Database, tagger: Tagger) -> AnyHead | None:
     if tagger.encoder is None:
         return None
     with db.connection() as conn:
         row = tagging.latest_head(conn, tagger.encoder.model_id)
-    return Head.from_dict(row["params"]) if row is not None else None
+    return load_head(row["params"]) if row is not None else None
 
 
 def tag_pending_posts(

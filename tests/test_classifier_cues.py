@@ -132,3 +132,28 @@ def test_accusing_the_resistance_is_not_reported_speech_in_arabic(layer: CueLaye
     # «ليتهم» ("in order to accuse") belongs to the narrative; «يتهم» ("he accuses") reports.
     analysis = layer.analyse("هناك من يحضّر لاعتداء على مؤسسات الدولة ليتهم فصائل المقاومة به.")
     assert "false_flag" in analysis.asserted
+
+
+# Names of actors, places, organisations and weapon systems: never a cue on their own
+# (issue 13: "Erdogan", "bin Salman", "the Americans" tagged posts that only named them).
+NAMES = {
+    "en": "al america american americans ankara bin c c-ram cia counter-rocket erdogan "
+          "hashd iran ottoman plasschaert ram riyadh salman saud saudi saudis the turkey "
+          "turkish turks un unami us usa washington yemen",
+    "ar": "آل ابن الأمريكان الأمريكيون الأميركيون أمريكا أردوغان أنقرة إيه آي بن بلاسخارت "
+          "تركيا التركي الحشد الرياض رام السعودية سعود سلمان سي العثماني عثماني واشنطن "
+          "يونامي الأمم المتحدة منظومة",
+    "fa": "آل آمریکا آمریکایی آنکارا اردوغان بن پلاسخارت ترکیه حشد رام رم سازمان سامانه "
+          "سعود سعودی سلمان سی سیا عثمانی عربستان ملل واشنگتن یونامی",
+}
+
+
+def test_no_cue_is_only_a_name() -> None:
+    from classifiers.normalise import normalise_for_matching
+
+    for narrative in load_taxonomy():
+        for lang, cues in narrative.cues.items():
+            names = set(normalise_for_matching(NAMES[lang]).split())
+            for cue in cues:
+                words = normalise_for_matching(cue.replace("...", " ").replace("*", "")).split()
+                assert set(words) - names, f"{narrative.key} {lang}: {cue!r} is only a name"

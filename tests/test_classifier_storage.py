@@ -203,8 +203,10 @@ def test_train_from_labels_then_classify_uses_the_new_head(seeded_db: Database,
     assert trained["stored"] is True and trained["trained"]["analyst_labelled_posts"] == 1
     assert trained["model_version"] != before["model_version"]
     with seeded_db.connection() as conn:
-        (row,) = conn.execute("SELECT version, model_id FROM classifier_heads").fetchall()
+        (row,) = conn.execute(
+            "SELECT version, model_id, params->>'kind' AS kind FROM classifier_heads").fetchall()
     assert row["version"] == trained["head"] and row["model_id"].startswith("tiny-bert@")
+    assert row["kind"] == "claim"  # the claim head (classifiers/claim_head.py)
     code, out, err = _run(seeded_db, "classify", "--model", model, "--json")
     assert code == 0 and json.loads(out)["posts"] == 0  # stale, but not backfilling
     code, out, err = _run(seeded_db, "classify", "--model", model, "--backfill", "--json")

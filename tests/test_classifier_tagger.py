@@ -11,8 +11,10 @@ import numpy as np
 import pytest
 import torch
 
+from classifiers.claim_head import ClaimHead
 from classifiers.encoder import Encoder, Matrix, ModelLoadError
 from classifiers.head import Head, HeadError
+from classifiers.loading import load_head
 from classifiers.tagger import Tagger, load_tagger
 from classifiers.training import LabelledPost, NotEnoughLabels, train_head
 
@@ -164,10 +166,11 @@ def test_a_head_trained_on_partial_labels_changes_the_model_version(tiny_model: 
     assert support["false_flag"] == {"positives": 4, "negatives": 8}
     assert support["third_party"] == {"positives": 4, "negatives": 4}
     assert support["sedition"] == {"positives": 0, "negatives": 4}
-    again = Head.from_dict(json.loads(head.to_json()))
+    assert isinstance(head, ClaimHead)  # what `chorus train` fits by default
+    again = load_head(json.loads(head.to_json()))
     assert again.version == head.version
     trained = load_tagger(str(tiny_model), again)
-    assert trained.method == "prototype-head"
+    assert trained.method == "claim-head"
     assert trained.model_version != tagger.model_version
     assert f"/h-{head.version}/" in trained.model_version
 
@@ -182,3 +185,55 @@ def test_head_for_another_model_is_refused(tiny_model: Path, tagger: Tagger) -> 
 def test_too_few_labels_is_a_clear_error(tagger: Tagger) -> None:
     with pytest.raises(NotEnoughLabels, match="only 1 labelled posts in en"):
         train_head(tagger, _labelled()[:1])
+
+
+def test_the_prototype_head_can_still_be_fitted(tiny_model: Path, tagger: Tagger) -> None:
+    head = train_head(tagger, _labelled(), kind="prototype")
+    assert isinstance(head, Head)
+    assert load_tagger(str(tiny_model), load_head(head.to_dict())).method == "prototype-head"
+
+
+def _claim_head(tagger: Tagger, says: dict[str, bool]) -> ClaimHead:
+    """A hand-made claim head: the model half says yes (or no) for each narrative, whatever
+    the post, so what the tagger does around it shows."""
+    assert tagger.encoder is not None
+    k = len(tagger.keys)
+    width = tagger.encoder.encode(["x"]).shape[1] + 2 * k + 3
+    biases = np.asarray([30.0 if says.get(key) else -30.0 for key in tagger.keys])
+    return ClaimHead(tagger.encoder.model_id, tagger.keys, width - 2 * k - 3, np.zeros(width),
+                     np.ones(width), np.zeros((k, width)), biases, np.zeros(width), 30.0,
+                     np.full(k, 0.5))
+
+
+def test_with_a_claim_head_a_short_cue_is_evidence_and_a_long_one_tags_alone(
+        tagger: Tagger) -> None:
+    says_no = tagger.with_head(_claim_head(tagger, {}))
+    assert says_no.method == "claim-head"
+    short, long = ("The attack was a false flag.",
+                   "They will pin the blame on the resistance.")  # 2 words; 5 words
+    assert tagger.cues.analyse(short).asserted["false_flag"].strength < 0.95
+    assert says_no.tag([short], ["en"]) == [[]]
+    ((result,),) = says_no.tag([long], ["en"])
+    assert (result.narrative, result.method) == ("false_flag", "cue")
+    says_yes = tagger.with_head(_claim_head(tagger, {"false_flag": True}))
+    ((result,),) = says_yes.tag([short], ["en"])
+    assert (result.narrative, result.method) == ("false_flag", "claim-head")
+    assert result.evidence["kind"] == "cue" and result.evidence["cue"] == "false flag"
+    ((result,),) = says_yes.tag(["Rain floods Erbil."], ["en"])
+    assert result.method == "claim-head" and result.evidence["kind"] == "example"
+
+
+REPORTED = [
+    "Officials claimed the attack was a false flag.",
+    "Today's statements in brief:\n• Fatah: the results are fabricated\n"
+    "• Nujaba: the drones were sent by a foreign agency",
+    "- الحوثيون: نرد على العدوان\n- التحالف: اعتراض مسيرة فوق جازان",
+    "The false flag story is absurd and baseless.",
+]
+
+
+@pytest.mark.parametrize("text", REPORTED)
+def test_reported_listed_or_debunked_posts_silence_the_claim_head(tagger: Tagger,
+                                                                   text: str) -> None:
+    says_yes = tagger.with_head(_claim_head(tagger, dict.fromkeys(tagger.keys, True)))
+    assert says_yes.tag([text], [None]) == [[]]
