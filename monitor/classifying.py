@@ -19,7 +19,7 @@ from monitor.settings import Config
 from storage import tagging
 from storage.database import Database
 
-_TAGGERS: dict[tuple[str, str, str], Tagger] = {}
+_TAGGERS: dict[tuple[str, str, str, str], Tagger] = {}
 
 
 @contextmanager
@@ -51,16 +51,19 @@ def load_base_tagger(config: Config, path: str | None) -> Tagger:
 def configured_tagger(config: Config, db: Database | None, model: str | None = None) -> Tagger:
     """The tagger for the configured model with the newest head trained for it in the
     database (else the head shipped for it). Cached per process: loading takes seconds."""
+    from monitor.commands.models import models_root
+
     path = model_path(config, model)
     backend = config.classifier_backend
+    where = str(models_root(config))  # the default model's folder follows the settings
     with classifier_errors():
-        base_key = (path or "", backend, "")
+        base_key = (path or "", where, backend, "")
         base = _TAGGERS.get(base_key) or load_base_tagger(config, path)
         _TAGGERS[base_key] = base
         stored = _stored_head(db, base) if db is not None else None
         if stored is None:
             return base
-        key = (path or "", backend, stored.version)
+        key = (path or "", where, backend, stored.version)
         if key not in _TAGGERS:
             _TAGGERS[key] = base.with_head(stored)
         return _TAGGERS[key]
