@@ -8,9 +8,39 @@ random, so their similarities mean nothing (tests must not rely on them).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
-from classifiers.taxonomy import load_taxonomy
+from classifiers.taxonomy import Taxonomy, load_taxonomy
+
+# The cue phrases the classifier's plumbing tests are written with. Many were taken out of
+# the shipped cues because the blind test split or the demo corpus holds them
+# (test_classifier_leaks), so the plumbing tests add them back to a copy: they test the
+# matching, the stance guards and the tagger around them, not the shipped list.
+MACHINERY_CUES = {
+    "false_flag": {"en": ("false flag", "false-flag", "blame the resistance",
+                          "pin the blame on the resistance"),
+                   "ar": ("علم كاذب",), "fa": ("پرچم دروغین",)},
+    "third_party": {"en": ("third party",), "ar": ("طرف ثالث",), "fa": ("طرف سوم", "طرف سومی")},
+    "sedition": {"en": ("sedition",), "ar": ("فتنة", "مشروع فتنة"), "fa": ("فتنه", "پروژه فتنه")},
+    "staged_incident": {"en": ("playing the victim",), "ar": ("يلعب دور الضحية",)},
+    "election_fraud": {"fa": ("تقلب ... انتخابات",)},
+}
+
+
+def with_cues(taxonomy: Taxonomy, extra: dict[str, dict[str, tuple[str, ...]]]) -> Taxonomy:
+    narratives = tuple(
+        replace(n, cues={lang: (*phrases, *extra.get(n.key, {}).get(lang, ()))
+                         for lang, phrases in n.cues.items()})
+        for n in taxonomy
+    )
+    return Taxonomy(narratives, taxonomy.source)
+
+
+def machinery_taxonomy() -> Taxonomy:
+    """The shipped taxonomy with MACHINERY_CUES added."""
+    return with_cues(load_taxonomy(), MACHINERY_CUES)
+
 
 SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 

@@ -10,11 +10,12 @@ from classifiers.cues import PatternError, PatternSet, parse_pattern
 from classifiers.stance import load_stance_guard
 from classifiers.taxonomy import load_taxonomy
 from classifiers.textspan import span_text
+from tests.classifier_models import MACHINERY_CUES, with_cues
 
 
 @pytest.fixture(scope="module")
 def layer() -> CueLayer:
-    return CueLayer(load_taxonomy(), load_stance_guard())
+    return CueLayer(with_cues(load_taxonomy(), MACHINERY_CUES), load_stance_guard())
 
 
 def test_spans_point_into_the_original_text_through_diacritics_and_tatweel() -> None:

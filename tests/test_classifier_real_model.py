@@ -66,14 +66,25 @@ CRAFTED = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "key", "text"), CRAFTED)
-def test_crafted_posts_in_three_languages(real: Tagger, lang: str, key: str, text: str) -> None:
+# MiniLM reads English only. Its Arabic and Persian tags come from the cue layer alone, and
+# the cue phrases these posts were written with ("مشروع فتنة", "طرف ثالث", "sedition"...) are
+# in the blind test split or the demo corpus, so they are out of the cues
+# (test_classifier_leaks): the default e5 model reads all three (test_classifier_e5).
+ENGLISH = [(lang, key, text) for lang, key, text in CRAFTED
+           if lang == "en" and key != "sedition"]
+
+
+@pytest.mark.parametrize(("lang", "key", "text"), ENGLISH)
+def test_crafted_english_posts(real: Tagger, lang: str, key: str, text: str) -> None:
     (results,) = real.tag([text], [lang])
-    found = {r.narrative: r for r in results}
-    assert key in found, (lang, text, results)
-    if lang != "en":
-        # MiniLM cannot read Arabic script; only the cue layer may speak for these posts.
-        assert {r.method for r in results} == {"cue"}
+    assert key in {r.narrative for r in results}, (lang, text, results)
+
+
+@pytest.mark.parametrize(("lang", "key", "text"), [c for c in CRAFTED if c[0] != "en"])
+def test_arabic_and_persian_are_tagged_by_cues_alone(real: Tagger, lang: str, key: str,
+                                                      text: str) -> None:
+    (results,) = real.tag([text], [lang])
+    assert {r.method for r in results} <= {"cue"}  # MiniLM cannot read Arabic script
 
 
 PARAPHRASES = [  # no cue phrase: only the transformer can find these
@@ -143,7 +154,9 @@ def test_targets_on_the_test_split(real: Tagger) -> None:
     results = real.tag([g.text for g in gold], [g.lang for g in gold])
     report = evaluate(gold, [{r.narrative for r in rs} for rs in results], real.keys,
                       samples=200)
-    assert report["micro"]["f1"] >= 0.80
+    # 0.751 measured once the cue phrases found in the new blind split and the demo corpus
+    # were taken out of the cues (many had been written from these posts: issue 13).
+    assert report["micro"]["f1"] >= 0.72
     assert report["macro"]["f1"] >= 0.70
     assert {lang: s["macro_f1"] >= 0.60 for lang, s in report["per_language"].items()} == {
         "en": True, "ar": True, "fa": True}

@@ -19,6 +19,7 @@ from monitor.cli import cli
 from monitor.errors import UserError
 from monitor.settings import Config, load_config
 from storage.database import Database
+from tests.classifier_models import machinery_taxonomy
 from tests.factories import add_source, post, write
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.usefixtures("onnx_cache_in_tmp")
 @pytest.fixture(scope="module")
 def cue_tagger(tiny_model: Path) -> Tagger:
     """Reads no language with its model: results come from the cue layer, deterministic."""
-    return load_tagger(str(tiny_model), languages=frozenset())
+    return load_tagger(str(tiny_model), languages=frozenset(), taxonomy=machinery_taxonomy())
 
 
 @pytest.fixture
@@ -126,9 +127,10 @@ KILLER = textwrap.dedent("""
     from monitor.settings import load_config
     from storage import tagging
     from storage.database import Database
+    from tests.classifier_models import machinery_taxonomy
 
     db = Database(sys.argv[1])
-    tagger = load_tagger(sys.argv[2], languages=frozenset())
+    tagger = load_tagger(sys.argv[2], languages=frozenset(), taxonomy=machinery_taxonomy())
     real_write = tagging.write_tags
     batches = []
 

@@ -17,13 +17,14 @@ from classifiers.head import Head, HeadError
 from classifiers.loading import load_head
 from classifiers.tagger import Tagger, load_tagger
 from classifiers.training import LabelledPost, NotEnoughLabels, train_head
+from tests.classifier_models import machinery_taxonomy
 
 pytestmark = pytest.mark.usefixtures("onnx_cache_in_tmp")
 
 
 @pytest.fixture
 def tagger(tiny_model: Path) -> Tagger:
-    return load_tagger(str(tiny_model))
+    return load_tagger(str(tiny_model), taxonomy=machinery_taxonomy())
 
 
 class CountingEncoder:

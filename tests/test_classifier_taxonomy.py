@@ -87,6 +87,6 @@ def test_bad_threshold_and_bad_toml(tmp_path: Path) -> None:
 
 
 def test_unparsable_cue_is_named(tmp_path: Path) -> None:
-    path = _broken(tmp_path, '  "hidden hand",\n', '  "... hidden hand",\n')
-    with pytest.raises(TaxonomyError, match=r"'third_party': cues.en: cue '... hidden hand'"):
+    path = _broken(tmp_path, '  "unseen hand",\n', '  "... unseen hand",\n')
+    with pytest.raises(TaxonomyError, match=r"'third_party': cues.en: cue '... unseen hand'"):
         CueLayer(load_taxonomy(path), load_stance_guard())

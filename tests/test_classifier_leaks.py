@@ -1,0 +1,62 @@
+"""An honest split (issue 13): no cue phrase of seeds/narratives.toml may appear verbatim in
+the blind test split (tests/data/claims/test_*.jsonl) or in the demo corpus
+(seeds/replay/corpus.jsonl), or the figures measured there measure the cue lists' authors.
+
+"Verbatim" after the project's normalisation (classifiers/normalise.py: diacritics,
+tatweel, letter variants, ZWNJ), whole words, with a `stem*` matching the words it starts
+and a ` ... ` gap closed (the words on either side adjacent). A failure names the phrases
+only, never the posts, so that fixing it does not mean reading the test split.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from classifiers.cues import Pattern, PatternSet, parse_pattern
+from classifiers.taxonomy import load_taxonomy
+from classifiers.textspan import span_text
+from seeds.replay import corpus_file
+
+CLAIMS = Path(__file__).resolve().parent / "data" / "claims"
+
+
+def _closed(pattern: Pattern) -> Pattern:
+    return Pattern(pattern.owner, pattern.phrase, pattern.lang,
+                   tuple(e for e in pattern.elements if e.kind != "gap"))
+
+
+def _cues() -> PatternSet:
+    patterns = [
+        _closed(parse_pattern(f"{n.key} {lang}", phrase, lang))
+        for n in load_taxonomy() for lang, phrases in n.cues.items() for phrase in phrases
+    ]
+    return PatternSet(patterns, clitics=False)  # whole words: no clitic stripped
+
+
+def _texts(lines: list[str]) -> list[str]:
+    return [json.loads(line)["text"] for line in lines if line.strip()]
+
+
+def _leaked(texts: list[str]) -> list[str]:
+    cues = _cues()
+    found = {f"{hit.owner}: {hit.pattern.phrase!r}"
+             for text in texts for hit in cues.find(span_text(text))}
+    return sorted(found)
+
+
+def test_no_cue_phrase_is_in_the_test_split() -> None:
+    files = sorted(CLAIMS.glob("test_*.jsonl"))
+    assert [f.name for f in files] == ["test_ar.jsonl", "test_en.jsonl", "test_fa.jsonl"]
+    texts = [t for f in files for t in _texts(f.read_text(encoding="utf-8").splitlines())]
+    assert len(texts) >= 1000
+    leaked = _leaked(texts)
+    assert not leaked, "cue phrases found verbatim in the test split:\n" + "\n".join(leaked)
+
+
+def test_no_cue_phrase_is_in_the_demo_corpus() -> None:
+    with Path(str(corpus_file())).open(encoding="utf-8") as handle:
+        texts = _texts(handle.readlines())
+    assert len(texts) >= 1500
+    leaked = _leaked(texts)
+    assert not leaked, "cue phrases found verbatim in the demo corpus:\n" + "\n".join(leaked)
