@@ -17,7 +17,7 @@ from classifiers.taxonomy import Taxonomy, load_taxonomy
 # the shipped cues because the blind test split or the demo corpus holds them
 # (test_classifier_leaks), so the plumbing tests add them back to a copy: they test the
 # matching, the stance guards and the tagger around them, not the shipped list.
-MACHINERY_CUES = {
+MACHINERY_CUES: dict[str, dict[str, tuple[str, ...]]] = {
     "false_flag": {"en": ("false flag", "false-flag", "blame the resistance",
                           "pin the blame on the resistance"),
                    "ar": ("علم كاذب",), "fa": ("پرچم دروغین",)},
