@@ -58,7 +58,8 @@ class Finding:
 class CueAnalysis:
     asserted: dict[str, Finding] = field(default_factory=dict)  # strongest per narrative
     guarded: dict[str, list[Finding]] = field(default_factory=dict)
-    reporting: bool = False
+    reporting: bool = False  # a reporting marker anywhere, or a list of statements
+    attributed: bool = False  # the post opens with someone else's words, or lists them
     debunking: bool = False
     negation: bool = False
 
@@ -82,6 +83,7 @@ class CueLayer:
         markers = self.guard.markers(spanned)
         listed = lists_statements(text)
         analysis.reporting = markers.any("reporting") or listed
+        analysis.attributed = listed or self.guard.opens_with_reporting(markers)
         analysis.debunking = markers.any("debunking")
         analysis.negation = markers.any("negation_before") or markers.any("negation_after")
         for hit in hits:

@@ -4,7 +4,8 @@ For each (post, narrative): the post's best similarity to the narrative's protot
 its margin over the best other narrative (so near neighbours such as false_flag and
 third_party are told apart). The similarity is vetoed when the post reports, quotes or
 debunks rather than asserts: a cue of that narrative was guarded, or the post carries
-reporting or debunking markers, and no cue of the narrative is asserted.
+words of someone else in its first sentence ("X said that ..."), lists who said what, or
+carries debunking markers, and no cue of the narrative is asserted.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def cue_strengths(analyses: Sequence[CueAnalysis], keys: Sequence[str]) -> Float
 def vetoes(analyses: Sequence[CueAnalysis], keys: Sequence[str]) -> Bools:
     out = np.zeros((len(analyses), len(keys)), dtype=bool)
     for i, a in enumerate(analyses):
-        distanced = a.reporting or a.debunking
+        distanced = a.attributed or a.debunking
         for j, key in enumerate(keys):
             if key not in a.asserted and (distanced or a.guarded_count(key) > 0):
                 out[i, j] = True

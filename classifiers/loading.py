@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 AnyHead = Head | ClaimHead
 # Bump when the cue matching or stance rules change in code, so tags made by the old
 # rules count as stale (the files' contents are hashed separately).
-RULES_REVISION = 1
+RULES_REVISION = 2  # 2: bullet lists of statements; reporting vetoes the model only in the lead
 
 
 def rules_fingerprint(taxonomy: Taxonomy, stance_file: Path | None = None) -> str:

@@ -112,6 +112,17 @@ class StanceGuard:
                 return marker.pattern.phrase
         return None
 
+    def opens_with_reporting(self, post: PostMarkers) -> bool:
+        """Someone else's words frame the post: a reporting marker (not the author's own
+        "we warned") in its first sentence, as in "X said that ...". A marker further on
+        ("... not to accuse the innocent") does not make the whole post reported."""
+        own_voice = [m.last for m in post.hits.get("first_person", ())]
+        return any(
+            post.text.tokens[m.first].sentence == 0
+            and not any(0 < m.first - end <= 2 for end in own_voice)
+            for m in post.hits.get("reporting", ())
+        )
+
     def _reporting(self, post: PostMarkers, hit: Hit, sentence: int) -> str | None:
         tokens = post.text.tokens
         own_voice = [m.last for m in post.hits.get("first_person", ())]
