@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(f"skipped {problem.location}: {problem.reason}", file=sys.stderr)
         posts.extend(from_gold(gold, tagger.keys))
     head = train_head(tagger, posts, kind=args.kind)
-    head.trained["source"] = [p.name for p in args.gold]
+    head.trained["source"] = [p.as_posix() for p in args.gold]  # as given: dev files only
     if tagger.encoder is None:
         raise SystemExit("no encoder")
     out = args.out or packaged_head_path(tagger.encoder.info)

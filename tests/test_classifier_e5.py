@@ -13,7 +13,13 @@ from click.testing import CliRunner
 
 from classifiers import models
 from classifiers.encoder import default_model_path
+from classifiers.evaluation import GoldPost, evaluate, read_gold
+from classifiers.tagger import Tagger
 from monitor.cli import cli
+from tests.test_classifier_real_model import CRAFTED
+
+CLAIMS = Path(__file__).resolve().parent / "data" / "claims"
+HEADS = Path(__file__).resolve().parents[1] / "classifiers" / "heads"
 
 GOLD = [
     {"id": "en1", "lang": "en", "text": "The drone attack was a false flag to blame the resistance.",
@@ -75,3 +81,70 @@ def test_minilm_stays_selectable(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     version = json.loads(result.stdout)["model_version"]
     assert version.startswith("all-MiniLM-L6-v2@") and version.endswith("/l-en")
+
+
+@pytest.fixture(scope="module")
+def e5(e5_model: Path) -> Tagger:
+    """The default tagger as the commands build it (cached per process, so the CLI tests and
+    the demo in this session share the one model load)."""
+    from monitor.classifying import configured_tagger
+    from monitor.settings import load_config
+
+    return configured_tagger(load_config(), None)
+
+
+@pytest.mark.slow
+def test_the_shipped_head_was_fitted_on_dev_files_only(e5: Tagger) -> None:
+    assert e5.method == "claim-head" and e5.encoder is not None
+    shipped = json.loads((HEADS / "multilingual-e5-small.json").read_text(encoding="utf-8"))
+    assert e5.head is not None and e5.head.version == shipped["version"]
+    assert shipped["model_id"].split("@")[1] == e5.encoder.info.fingerprint
+    sources = shipped["trained"]["source"]
+    assert sources and all(Path(s).name.startswith(("dev_", "narratives_dev")) for s in sources)
+    assert not any("test" in Path(s).name for s in sources)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "key", "text"), CRAFTED)
+def test_crafted_posts_in_three_languages(e5: Tagger, lang: str, key: str, text: str) -> None:
+    (results,) = e5.tag([text], [lang])
+    assert key in {r.narrative for r in results}, results
+
+
+@pytest.mark.slow
+def test_a_list_of_who_said_what_is_not_an_assertion(e5: Tagger) -> None:
+    listed = ("Statements today:\n• Kata'ib Hezbollah: the US embassy let the drones through\n"
+              "• Fatah: the election results were stolen\n• PM's office: investigation under way")
+    assert e5.tag([listed], ["en"]) == [[]]
+
+
+# Measured once on the blind test split after the head, cues and rules were frozen
+# (1,020 posts): micro-F1 0.700; macro-F1 en 0.749, ar 0.646, fa 0.714; paraphrase recall
+# 0.648; any-narrative precision 0.841; tagged: topic_only 0.152, everyday 0.073, insult
+# 0.029, religious 0.000, reported 0.047, debunk 0.512, other 0.000. Asserted 0.03 below
+# (above, for the tag rates): float noise across CPUs and libraries, not a target. Issue 13's
+# targets (micro 0.85, each language 0.80, paraphrases 0.75, hard negatives 0.10, precision
+# 0.90) are not met.
+FLOORS = {"micro": 0.67, "en": 0.72, "ar": 0.61, "fa": 0.68, "paraphrase": 0.62,
+          "precision": 0.81}
+CEILINGS = {"topic_only": 0.18, "everyday": 0.10, "insult": 0.06, "religious": 0.03,
+            "reported": 0.08, "debunk": 0.55, "other": 0.03}
+
+
+@pytest.mark.slow
+def test_figures_on_the_blind_test_split(e5: Tagger) -> None:
+    gold: list[GoldPost] = []
+    for lang in ("ar", "fa", "en"):
+        posts, problems = read_gold(CLAIMS / f"test_{lang}.jsonl", e5.keys)
+        assert not problems
+        gold += posts
+    results = e5.tag([g.text for g in gold], [g.lang for g in gold])
+    report = evaluate(gold, [{r.narrative for r in rs} for rs in results], e5.keys,
+                      samples=100)
+    measured = {"micro": report["micro"]["f1"],
+                **{lang: s["macro_f1"] for lang, s in report["per_language"].items()},
+                "paraphrase": report["per_kind"]["paraphrase"]["recall"],
+                "precision": report["any_narrative"]["precision"]}
+    assert {k: measured[k] >= floor for k, floor in FLOORS.items()} == dict.fromkeys(FLOORS, True), measured
+    rates = {k: report["per_kind"][k]["tag_rate"] for k in CEILINGS}
+    assert {k: rates[k] <= c for k, c in CEILINGS.items()} == dict.fromkeys(CEILINGS, True), rates

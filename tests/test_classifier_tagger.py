@@ -13,6 +13,7 @@ import torch
 
 from classifiers.claim_head import ClaimHead
 from classifiers.encoder import Encoder, Matrix, ModelLoadError
+from classifiers.features import cue_features
 from classifiers.head import Head, HeadError
 from classifiers.loading import load_head
 from classifiers.tagger import Tagger, load_tagger
@@ -199,9 +200,10 @@ def _claim_head(tagger: Tagger, says: dict[str, bool]) -> ClaimHead:
     the post, so what the tagger does around it shows."""
     assert tagger.encoder is not None
     k = len(tagger.keys)
-    width = tagger.encoder.encode(["x"]).shape[1] + 2 * k + 3
+    dimensions = tagger.encoder.encode(["x"]).shape[1]
+    width = dimensions + cue_features([], tagger.keys).shape[1]
     biases = np.asarray([30.0 if says.get(key) else -30.0 for key in tagger.keys])
-    return ClaimHead(tagger.encoder.model_id, tagger.keys, width - 2 * k - 3, np.zeros(width),
+    return ClaimHead(tagger.encoder.model_id, tagger.keys, dimensions, np.zeros(width),
                      np.ones(width), np.zeros((k, width)), biases, np.zeros(width), 30.0,
                      np.full(k, 0.5))
 
