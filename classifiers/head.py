@@ -1,9 +1,10 @@
 """The light head: a logistic calibration of prototype similarity, shared by all narratives,
 and a decision threshold per narrative tuned on out-of-fold predictions of the model alone.
 
-Why so small: measured on the dev split (bench/classify.py prints the comparison), one
+MiniLM's shipped head. Why so small (measured for MiniLM on the old dev split): one
 regression per narrative over many features overfits a few dozen labelled posts, while a
-pooled two-feature calibration, or-ed with the cue layer, generalises. Thresholds are
+pooled two-feature calibration, or-ed with the cue layer, generalises. The default e5
+model uses the claim head instead (claim_head.py), fitted on ten times the posts. Thresholds are
 tuned on the model's own scores, not on the fused ones, because the cue phrases were
 written against the same dev split and would make any model threshold look redundant.
 Plain numpy, Newton's method on an L2-penalised log-likelihood.
