@@ -17,11 +17,12 @@ $(PY):
 
 # torch is pinned and installed first, from PyTorch's CPU index (as deploy/Dockerfile does), so
 # that nothing pulls the CUDA build (gigabytes of nvidia-* wheels) from PyPI's default index.
-# Where that index cannot be reached, a local wheel or PyPI's build is the fallback.
+# Where that index cannot be reached (no retries: each of torch's dependencies would retry), a local
+# wheel or PyPI's build is the fallback.
 TORCH := torch==2.13.0
 TORCH_INDEX := https://download.pytorch.org/whl/cpu
 $(STAMP): pyproject.toml | $(PY)
-	$(PIP) install -q --timeout 30 --index-url $(TORCH_INDEX) $(TORCH) || $(PIP) install -q $(TORCH)
+	$(PIP) install -q --retries 0 --timeout 20 --index-url $(TORCH_INDEX) $(TORCH) || $(PIP) install -q $(TORCH)
 	$(PIP) install -q -e .
 	touch $@
 
