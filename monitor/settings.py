@@ -178,9 +178,16 @@ def secrets_path() -> Path:
     return Path(os.environ.get("CHORUS_SECRETS_FILE") or default_secrets_path())
 
 
-def read_secrets_file(path: Path) -> dict[str, str]:
-    """Secrets from a TOML file that only its owner can read; refuse it otherwise."""
+def read_secrets_file(path: Path, *, required: bool = False) -> dict[str, str]:
+    """Secrets from a TOML file that only its owner can read; refuse it otherwise.
+
+    A missing file means no secrets only at the default path; a file named explicitly
+    (CHORUS_SECRETS_FILE) must exist, or a typo would silently run without credentials."""
     if not path.exists():
+        if required:
+            raise ConfigError(
+                f"secrets file {path} (CHORUS_SECRETS_FILE) does not exist; create it with "
+                "mode 0600 (it may be empty) or unset CHORUS_SECRETS_FILE")
         return {}
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
@@ -298,8 +305,9 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
     for s in SETTINGS:
         if s.env in env:
             values[s.name] = _coerce(s, env[s.env])
-    secrets_file = Path(env.get("CHORUS_SECRETS_FILE") or default_secrets_path())
-    secrets = read_secrets_file(secrets_file)
+    explicit = env.get("CHORUS_SECRETS_FILE")
+    secrets = read_secrets_file(Path(explicit) if explicit else default_secrets_path(),
+                                required=bool(explicit))
     for s in SECRETS:
         if env.get(s.env):
             secrets[s.name] = env[s.env]

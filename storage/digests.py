@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from storage.database import Conn, Database
 from storage.jobs import DIGEST_LOCK_BASE, LockSession
@@ -142,17 +142,38 @@ def delivery_lock(db: Database, day: date, holder: str) -> Iterator[bool]:
         session.close()  # closing the session releases the lock
 
 
-def example_posts(conn: Conn, post_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Posts quoted in a digest, by id: original text and language, link, author."""
-    rows = conn.execute(
+class ExampleRow(TypedDict):
+    """A post quoted in a digest: original text and language, link, author."""
+
+    id: int
+    text: str
+    lang: str | None
+    url: str | None
+    posted_at: datetime
+    platform: str
+    handle: str
+    actor: str | None
+    group: str | None
+
+
+class EventRow(TypedDict):
+    id: int
+    name: str
+    occurred_at: datetime
+    description: str
+
+
+def example_posts(conn: Conn, post_ids: list[int]) -> dict[int, ExampleRow]:
+    """Posts quoted in a digest, by id."""
+    rows = fetch_all(
+        conn, ExampleRow,
         """SELECT p.id, p.text, p.lang, p.url, p.posted_at, p.platform, s.handle,
                   a.name AS actor, a.group_key AS "group"
            FROM posts p JOIN sources s ON s.id = p.source_id
            LEFT JOIN actors a ON a.id = s.actor_id
            WHERE p.id = ANY(%(ids)s)""",
-        {"ids": post_ids},
-    ).fetchall()
-    return {int(r["id"]): r for r in rows}
+        {"ids": post_ids})
+    return {r["id"]: r for r in rows}
 
 
 def posts_between(conn: Conn, since: datetime, until: datetime) -> int:
@@ -163,13 +184,13 @@ def posts_between(conn: Conn, since: datetime, until: datetime) -> int:
 
 
 def events_between(conn: Conn, since: datetime, until: datetime,
-                   status: str) -> list[dict[str, Any]]:
-    return conn.execute(
-        """SELECT id, name, occurred_at, description, detail FROM events
+                   status: str) -> list[EventRow]:
+    return fetch_all(
+        conn, EventRow,
+        """SELECT id, name, occurred_at, description FROM events
            WHERE status = %(status)s AND occurred_at >= %(since)s AND occurred_at < %(until)s
            ORDER BY occurred_at, id""",
-        {"status": status, "since": since, "until": until},
-    ).fetchall()
+        {"status": status, "since": since, "until": until})
 
 
 def latest_date(conn: Conn) -> date | None:

@@ -18,6 +18,7 @@ from starlette.applications import Starlette
 from monitor.console import create_app
 from monitor.settings import load_config
 from storage.database import Database
+from tests.secrets_support import empty_secrets_file
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -27,7 +28,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
 
 
 def console_app(db: Database, tmp_path: Path, *, auth_required: bool = False) -> Starlette:
-    config = load_config({"CHORUS_SECRETS_FILE": str(tmp_path / "none.toml"),
+    config = load_config({"CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path),
                           "CHORUS_CONSOLE_ANALYST": "tester"})
     return create_app(config, db, auth_required=auth_required)
 

@@ -21,6 +21,7 @@ from monitor.settings import load_config
 from storage.database import Database
 from storage.posts import mark_deleted
 from tests.factories import post, write
+from tests.secrets_support import empty_secrets_file
 
 XSS_TEXT = ('<script>window.__xss = 1; alert("x")</script> breaking '
             '<img src=x onerror="window.__xss = 2; alert(2)"> "quoted" & more')
@@ -109,7 +110,7 @@ def build(db: Database) -> Corpus:
 def client_for(db: Database, tmp_path: Path, *, auth: bool = False, https: bool = False,
                **settings: str) -> TestClient:
     """An in-process HTTP client for a console on `db`; settings as CHORUS_<NAME> values."""
-    env = {"CHORUS_SECRETS_FILE": str(tmp_path / "no-secrets.toml"),
+    env = {"CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path),
            "CHORUS_CONSOLE_ANALYST": "tester",
            **{f"CHORUS_{k.upper()}": v for k, v in settings.items()}}
     app = create_app(load_config(env), db, auth_required=auth)

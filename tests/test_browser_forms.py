@@ -24,6 +24,7 @@ from storage.database import Database
 from tests.browser_support import Watched, console_app, served
 from tests.console_corpus import build
 from tests.factories import at
+from tests.secrets_support import empty_secrets_file
 
 pytestmark = pytest.mark.browser
 pytest_plugins = ["tests.browser_fixtures"]
@@ -51,7 +52,7 @@ def login_site(seeded_db: Database, tmp_path: Path) -> Iterator[Site]:
     added = CliRunner().invoke(cli, ["console", "adduser", USER, "--password-stdin"],
                                input=PASSWORD + "\n",
                                env={"CHORUS_DATABASE_URL": seeded_db.url,
-                                    "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")})
+                                    "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)})
     assert added.exit_code == 0, added.output
     with seeded_db.connection() as conn:
         candidate = catalog.add_event(conn, catalog.EventSpec(

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from storage.database import Database
+from tests.secrets_support import empty_secrets_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,7 +31,7 @@ def served_console(db: Database, tmp_path: Path) -> Iterator[str]:
     """A real `chorus console` on a free loopback port; its base URL once it answers."""
     port = _free_port()
     env = {**os.environ, "CHORUS_DATABASE_URL": db.url,
-           "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")}
+           "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)}
     process = subprocess.Popen(
         [sys.executable, "-m", "monitor.cli", "console", "--port", str(port)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -151,7 +151,7 @@ def test_event_page_reports_convergence_with_lead_lag_and_prepositioning(
     prepositioned = section.split('class="prepositioned"')[1].split("</ul>")[0]
     assert "Tura News" in prepositioned and "37.5 h before" in prepositioned
     assert '<circle class="dot g1 adopter"' in section  # iraqi_militia on the timeline
-    assert '<circle class="dot g2 prepositioned"' in section
+    assert '<polygon class="dot g2 prepositioned"' in section  # a diamond: before T0
     # The Persian sedition post names no event: it answers the Green Zone storming attempt
     # (5 Nov, still open), so narrowing shows false_flag alone.
     narrowed = client.get(f"/events/{event_id}?narrative=false_flag&k=2").text

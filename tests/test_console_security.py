@@ -18,6 +18,7 @@ from monitor.console.sessions import hash_password, verify_password
 from storage import console_users
 from storage.database import Database
 from tests.console_corpus import XSS_TEXT, Corpus, client_for, csrf_token
+from tests.secrets_support import shared_empty_secrets_file
 
 pytest_plugins = ["tests.console_fixtures"]
 
@@ -249,7 +250,7 @@ def test_secrets_never_reach_a_page(seeded_db: Database, corpus: Corpus,
 
 
 def _cli(db: Database, args: list[str], stdin: str | None = None) -> object:
-    env = {"CHORUS_DATABASE_URL": db.url, "CHORUS_SECRETS_FILE": "/nonexistent/secrets.toml"}
+    env = {"CHORUS_DATABASE_URL": db.url, "CHORUS_SECRETS_FILE": shared_empty_secrets_file()}
     return CliRunner().invoke(cli, args, input=stdin, env=env)
 
 
@@ -281,7 +282,7 @@ def test_binding_beyond_loopback_without_users_is_refused(seeded_db: Database) -
 
 def test_a_loopback_console_behind_a_proxy_requires_login(seeded_db: Database) -> None:
     """The documented deployment: 127.0.0.1 behind a local TLS proxy (console_trusted_proxies)."""
-    env = {"CHORUS_DATABASE_URL": seeded_db.url, "CHORUS_SECRETS_FILE": "/nonexistent/s.toml",
+    env = {"CHORUS_DATABASE_URL": seeded_db.url, "CHORUS_SECRETS_FILE": shared_empty_secrets_file(),
            "CHORUS_CONSOLE_TRUSTED_PROXIES": "127.0.0.1"}
     result = CliRunner().invoke(cli, ["console", "--port", "8751"], env=env)
     assert result.exit_code == 2

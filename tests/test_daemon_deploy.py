@@ -21,6 +21,7 @@ from monitor.cli import cli
 from monitor.console.app import create_app
 from monitor.settings import SECRETS, SETTINGS, load_config
 from storage.database import Database
+from tests.secrets_support import empty_secrets_file
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 # Variables read before the settings table exists: where the config and secrets are.
@@ -107,7 +108,7 @@ def test_health_checks_probe_what_the_program_serves(db: Database, tmp_path: Pat
     probe = " ".join(services["console"]["healthcheck"]["test"])
     path = re.search(rf"127\.0\.0\.1:{port}(/[a-z]+)", probe)
     assert path is not None, probe
-    app = create_app(load_config({"CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")}), db)
+    app = create_app(load_config({"CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)}), db)
     with TestClient(app) as client:  # what the probe gets from a console on a live database
         assert client.get(path.group(1)).status_code == 200
 

@@ -21,6 +21,7 @@ from storage import jobs as job_sql
 from storage.database import Database
 from storage.rows import one
 from tests.factories import add_source, post, write
+from tests.secrets_support import empty_secrets_file
 
 NOW = datetime.now(UTC)
 
@@ -28,7 +29,7 @@ NOW = datetime.now(UTC)
 def config_for(db: Database, tmp_path: Path) -> Config:
     # No Telegram or X credentials at all: collection must say so per source, not crash.
     return load_config({"CHORUS_DATABASE_URL": db.url, "CHORUS_OUTBOX_DIR": str(tmp_path / "out"),
-                        "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml"),
+                        "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path),
                         "CHORUS_DIGEST_TIME": "07:00", "CHORUS_TIMEZONE": "UTC"})
 
 
@@ -160,7 +161,7 @@ def test_tag_job_waits_for_posts_tags_them_and_stops_between_batches(seeded_db: 
     # The torch backend: this tests the job's wiring, not the ONNX export (classifier tests).
     config = load_config({"CHORUS_DATABASE_URL": seeded_db.url, "CHORUS_CLASSIFY_BATCH_SIZE": "2",
                           "CHORUS_CLASSIFIER_BACKEND": "torch",
-                          "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")})
+                          "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)})
     context = JobContext(config, seeded_db)
     job = jobs.tag_job()
 

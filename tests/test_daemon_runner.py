@@ -21,6 +21,7 @@ from collectors.retry import RetryPolicy
 from monitor.job_runner import RETRY_SUFFIX, JobContext, JobRunner, JobSpec
 from monitor.settings import load_config
 from storage.database import Database, DatabaseUnavailable
+from tests.secrets_support import shared_empty_secrets_file
 
 START = datetime(2021, 11, 7, 6, 0, tzinfo=UTC)
 UNREACHABLE = "postgresql://chorus:pw@127.0.0.1:1/chorus"
@@ -42,7 +43,7 @@ async def settle(runner: JobRunner) -> None:
 
 def make_runner(db: Database, specs: list[JobSpec]) -> tuple[AsyncIOScheduler, JobRunner]:
     scheduler = AsyncIOScheduler(timezone=UTC)
-    config = load_config({"CHORUS_DATABASE_URL": db.url, "CHORUS_SECRETS_FILE": "/nonexistent"})
+    config = load_config({"CHORUS_DATABASE_URL": db.url, "CHORUS_SECRETS_FILE": shared_empty_secrets_file()})
     runner = JobRunner(JobContext(config, db), scheduler, specs,
                        RetryPolicy(base_delay_s=30, max_delay_s=900, jitter=0.0))
     runner.schedule_all()
@@ -221,7 +222,7 @@ def test_no_job_starts_while_the_leadership_is_unconfirmed(
     async def main() -> None:
         scheduler = AsyncIOScheduler(timezone=UTC)
         config = load_config({"CHORUS_DATABASE_URL": db.url,
-                              "CHORUS_SECRETS_FILE": "/nonexistent"})
+                              "CHORUS_SECRETS_FILE": shared_empty_secrets_file()})
         runner = JobRunner(JobContext(config, db), scheduler,
                            [JobSpec("job", job, IntervalTrigger(hours=1, timezone=UTC), 60)],
                            RetryPolicy(), leading=lambda: False)

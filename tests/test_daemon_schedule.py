@@ -27,6 +27,7 @@ from monitor.jobs import default_jobs
 from monitor.settings import Config, load_config
 from storage import digests as digest_rows
 from storage.database import Database
+from tests.secrets_support import empty_secrets_file
 
 START = datetime(2021, 11, 7, 6, 50, tzinfo=UTC)
 REPLACED = ("collect:telegram", "collect:twitter", "tag", "recheck")
@@ -35,7 +36,7 @@ REPLACED = ("collect:telegram", "collect:twitter", "tag", "recheck")
 def make_config(db: Database, tmp_path: Path, **extra: str) -> Config:
     env = {
         "CHORUS_DATABASE_URL": db.url, "CHORUS_OUTBOX_DIR": str(tmp_path / "outbox"),
-        "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml"), "CHORUS_DIGEST_TIME": "07:00",
+        "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path), "CHORUS_DIGEST_TIME": "07:00",
         "CHORUS_TIMEZONE": "UTC", "CHORUS_COLLECT_JITTER_S": "20",
         "CHORUS_LEADER_RETRY_S": "0.1", "CHORUS_LEADER_CHECK_S": "0.2",
     }
@@ -157,7 +158,7 @@ def test_bad_schedule_settings_stop_the_daemon_with_a_clear_message(db: Database
 
     from monitor.cli import cli
 
-    base = {"CHORUS_DATABASE_URL": db.url, "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")}
+    base = {"CHORUS_DATABASE_URL": db.url, "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)}
     for extra, message in ((
             {"CHORUS_TIMEZONE": "Mars/Olympus"}, "setting timezone: unknown time zone"),
             ({"CHORUS_DIGEST_TIME": "7am"}, "setting digest_time: '7am' is not HH:MM")):

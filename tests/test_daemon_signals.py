@@ -24,6 +24,7 @@ from storage import jobs as job_sql
 from storage.database import Database
 from storage.migrate import migrate
 from tests.factories import add_source
+from tests.secrets_support import empty_secrets_file
 
 if TYPE_CHECKING:
     from pgserver.postgres_server import PostgresServer
@@ -35,7 +36,7 @@ PAGE = 50
 def child_env(url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHORUS_")}
     env.update({
-        "CHORUS_DATABASE_URL": url, "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml"),
+        "CHORUS_DATABASE_URL": url, "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path),
         "CHORUS_OUTBOX_DIR": str(tmp_path / "outbox"), "CHORUS_TELEGRAM_PAGE_SIZE": str(PAGE),
         "CHORUS_LEADER_RETRY_S": "0.3", "CHORUS_LEADER_CHECK_S": "0.3",
         "CHORUS_JOB_RETRY_INITIAL_S": "0.5", "CHORUS_JOB_RETRY_MAX_S": "2",

@@ -16,6 +16,7 @@ from psycopg import errors
 
 from monitor.cli import cli
 from storage.database import Database, DatabaseUnavailable, DatabaseUrlError
+from tests.secrets_support import empty_secrets_file
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD_URLS = {
@@ -28,7 +29,7 @@ BAD_URLS = {
 @pytest.mark.parametrize("url", list(BAD_URLS))
 def test_a_malformed_url_is_one_line_without_the_password(url: str, tmp_path: Path) -> None:
     env = {**os.environ, "CHORUS_DATABASE_URL": url,
-           "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")}
+           "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)}
     env.pop("CHORUS_CONFIG", None)
     shell = subprocess.run([sys.executable, "-m", "monitor.cli", "db", "status"], env=env,
                            cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
@@ -115,7 +116,7 @@ def test_a_refused_statement_is_one_line_at_the_cli(db: Database, tmp_path: Path
     url = psycopg.conninfo.make_conninfo(db.url, password="secretpw",
                                          options="-c default_transaction_read_only=on")
     env = {**os.environ, "CHORUS_DATABASE_URL": url,
-           "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")}
+           "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)}
     env.pop("CHORUS_CONFIG", None)
     done = subprocess.run([sys.executable, "-m", "monitor.cli", "sources", "sync"], env=env,
                           cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)

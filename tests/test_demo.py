@@ -35,6 +35,7 @@ from seeds.replay_paths import replay_seed_files
 from storage import convergence
 from storage.database import Database
 from storage.rows import one
+from tests.secrets_support import empty_secrets_file
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -66,7 +67,7 @@ def demo(admin_url: str, database_url: str, tmp_path_factory: pytest.TempPathFac
     template = str(conninfo.conninfo_to_dict(database_url)["dbname"])
     db = Database(create_database(admin_url, name, template=template))
     outbox = tmp_path_factory.mktemp("outbox")
-    config = load_config({"CHORUS_SECRETS_FILE": str(outbox / "none.toml"),
+    config = load_config({"CHORUS_SECRETS_FILE": empty_secrets_file(outbox),
                           "CHORUS_OUTBOX_DIR": str(outbox),
                           })
     steps: list[StepReport] = []

@@ -37,6 +37,7 @@ from storage.pg_dump import find_pg_dump
 from tests.conftest import create_database, drop_database
 from tests.console_corpus import client_for, csrf_token
 from tests.roles import as_role, temporary_role
+from tests.secrets_support import empty_secrets_file
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def test_the_daemon_leads_and_runs_its_jobs_as_the_application_role(
         deployment: Deployment, tmp_path: Path) -> None:
     config = load_config({
         "CHORUS_DATABASE_URL": deployment.app_url, "CHORUS_OUTBOX_DIR": str(tmp_path / "out"),
-        "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml"), "CHORUS_TIMEZONE": "UTC",
+        "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path), "CHORUS_TIMEZONE": "UTC",
         "CHORUS_LEADER_RETRY_S": "0.1", "CHORUS_LEADER_CHECK_S": "0.2"})
     # Housekeeping runs on taking the lead (and delivers the digest under its own lock);
     # convergence refreshes the rollups under the refresh lock.
@@ -109,7 +110,7 @@ def test_the_daemon_leads_and_runs_its_jobs_as_the_application_role(
 def test_sources_sync_and_a_jsonl_import_as_the_application_role(
         deployment: Deployment, tmp_path: Path) -> None:
     env = {"CHORUS_DATABASE_URL": deployment.app_url,
-           "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")}
+           "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)}
     synced = CliRunner().invoke(cli, ["sources", "sync", "--json"], env=env)
     assert synced.exit_code == 0, synced.output
     lines = [{"platform": "telegram", "source": "Tura313", "id": str(i),

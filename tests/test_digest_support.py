@@ -29,6 +29,7 @@ from monitor.digest.model import (
     SourceLine,
 )
 from monitor.settings import Config, load_config
+from tests.secrets_support import empty_secrets_file
 
 SMTP_USER = "chorus-mailer"
 SMTP_PASSWORD = "s3cret-smtp-password-value"
@@ -138,7 +139,7 @@ def smtp_env(server: SmtpServer, tls_files: tuple[Path, Path] | None, db_url: st
         "CHORUS_DIGEST_FROM": "chorus@monitor.example",
         "CHORUS_DIGEST_RECIPIENTS": "analyst@desk.example, lead@desk.example",
         "CHORUS_OUTBOX_DIR": str(tmp_path / "outbox"),
-        "CHORUS_SECRETS_FILE": str(tmp_path / "no-secrets.toml"),
+        "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path),
         "CHORUS_CONSOLE_URL": "https://chorus.example",
     }
     if tls_files is not None:
@@ -150,7 +151,7 @@ def outbox_env(db_url: str, tmp_path: Path) -> dict[str, str]:
     return {
         "CHORUS_DATABASE_URL": db_url,
         "CHORUS_OUTBOX_DIR": str(tmp_path / "outbox"),
-        "CHORUS_SECRETS_FILE": str(tmp_path / "no-secrets.toml"),
+        "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path),
         "CHORUS_DIGEST_RECIPIENTS": "analyst@desk.example",
     }
 

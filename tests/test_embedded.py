@@ -16,6 +16,8 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.secrets_support import empty_secrets_file
+
 
 def _chorus(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "monitor.cli", *args], capture_output=True,
@@ -35,7 +37,7 @@ def _postgres_on(pgdata: Path) -> list[psutil.Process]:
 def test_embedded_server_migrates_reuses_data_and_leaves_nothing_running(tmp_path: Path) -> None:
     pgdata = tmp_path / "pgdata"
     env = {k: v for k, v in os.environ.items() if k != "CHORUS_DATABASE_URL"}
-    env.update({"CHORUS_EMBEDDED_DIR": str(pgdata), "CHORUS_SECRETS_FILE": str(tmp_path / "s")})
+    env.update({"CHORUS_EMBEDDED_DIR": str(pgdata), "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)})
     first = _chorus(env, "sources", "sync", "--json")
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["created"]["sources"] == 7
@@ -66,7 +68,7 @@ def _free_port() -> int:
 def _embedded_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "CHORUS_DATABASE_URL"}
     env.update({"CHORUS_EMBEDDED_DIR": str(tmp_path / "pgdata"),
-                "CHORUS_SECRETS_FILE": str(tmp_path / "s")})
+                "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)})
     return env
 
 

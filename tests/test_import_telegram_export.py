@@ -19,6 +19,7 @@ from monitor.cli import cli
 from storage import collection
 from storage.database import Database
 from tests.factories import add_source
+from tests.secrets_support import empty_secrets_file
 
 SABREEN_ID = 1191207008
 POSTED = datetime(2021, 11, 7, 2, 45, tzinfo=UTC)
@@ -181,7 +182,7 @@ def test_stream_gives_the_same_result_whatever_the_chunk_size(chunk: int) -> Non
 
 
 def invoke(db: Database, tmp_path: Path, *args: str) -> Any:
-    env = {"CHORUS_DATABASE_URL": db.url, "CHORUS_SECRETS_FILE": str(tmp_path / "s.toml"),
+    env = {"CHORUS_DATABASE_URL": db.url, "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path),
            "CHORUS_CONFIG": ""}
     return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
 

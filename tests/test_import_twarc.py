@@ -15,6 +15,7 @@ from collectors.records import PostRecord, RejectedRecord
 from collectors.twarc_import import read_twarc
 from monitor.cli import cli
 from storage.database import Database
+from tests.secrets_support import empty_secrets_file
 
 QAIS = {"id": "1002003004", "name": "Qais al-Khazali", "username": "Qais_alkhazali"}
 SHAM = {"id": "2003004005", "name": "Ali Shamkhani", "username": "alishamkhani_ir"}
@@ -109,7 +110,7 @@ def test_pages_are_flattened_and_attributed() -> None:
 def test_cli_import_stores_posts_with_their_file(db: Database, tmp_path: Path) -> None:
     path = tmp_path / "collection.jsonl"
     path.write_text("\n".join(lines()) + "\n", encoding="utf-8")
-    env = {"CHORUS_DATABASE_URL": db.url, "CHORUS_SECRETS_FILE": str(tmp_path / "s.toml")}
+    env = {"CHORUS_DATABASE_URL": db.url, "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)}
     result = CliRunner().invoke(cli, ["import", "twarc", str(path), "--json"], env=env,
                                 catch_exceptions=False)
     assert result.exit_code == 1 and "Traceback" not in result.output

@@ -23,6 +23,7 @@ from monitor.cli import cli
 from storage import jobs as job_sql
 from storage.database import Database
 from storage.rows import one
+from tests.secrets_support import empty_secrets_file
 
 ROOT = Path(__file__).resolve().parents[1]
 CHORUS = Path(sys.executable).with_name("chorus")
@@ -46,7 +47,7 @@ def server_now(db: Database) -> datetime:
 
 
 def status_json(db: Database, tmp_path: Path) -> dict[str, Any]:
-    env = {"CHORUS_DATABASE_URL": db.url, "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")}
+    env = {"CHORUS_DATABASE_URL": db.url, "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)}
     result = CliRunner().invoke(cli, ["status", "--json"], env=env)
     assert result.exit_code == 0, result.output
     report: dict[str, Any] = json.loads(result.stdout)
@@ -74,7 +75,7 @@ def wait_for_leader(db: Database, candidates: set[int], seconds: float) -> tuple
 def test_one_leader_and_failover_after_sigkill(db: Database, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHORUS_")}
     env.update({
-        "CHORUS_DATABASE_URL": db.url, "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml"),
+        "CHORUS_DATABASE_URL": db.url, "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path),
         "CHORUS_OUTBOX_DIR": str(tmp_path / "outbox"), "CHORUS_LEADER_RETRY_S": str(RETRY_S),
         "CHORUS_LEADER_CHECK_S": "0.5", "CHORUS_SHUTDOWN_GRACE_S": "2",
     })

@@ -17,6 +17,7 @@ from storage.migrate import SUPERSEDED, MigrationError, applied, available, migr
 from storage.schema_dump import SCHEMA_FILE, dump_schema
 from tests.conftest import create_database, drop_database
 from tests.roles import as_role, temporary_role
+from tests.secrets_support import empty_secrets_file
 
 
 @pytest.fixture
@@ -117,7 +118,7 @@ def test_a_database_that_applied_the_withdrawn_060_migrates_to_the_current_schem
     sixty = next(r for r in status(empty_db) if r["version"] == 60)
     assert sixty["applied"] is False and sixty["checksum_ok"] is True  # pending, not broken
     result = CliRunner().invoke(cli, ["db", "migrate"], env={
-        "CHORUS_DATABASE_URL": empty_db.url, "CHORUS_SECRETS_FILE": str(tmp_path / "none")})
+        "CHORUS_DATABASE_URL": empty_db.url, "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)})
     assert result.exit_code == 0, result.output
     assert "applied 060_undo_search_vector" in result.stdout
     assert "applied 060_convergence_inline_features" in result.stdout

@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from classifiers import e5_build, e5_format
 from classifiers.encoder import Encoder
 from monitor.cli import cli
+from tests.secrets_support import empty_secrets_file
 
 pytestmark = pytest.mark.slow
 
@@ -179,7 +180,7 @@ def test_the_default_folder_follows_the_settings(tmp_path: Path) -> None:
     from monitor.commands.models import models_root
     from monitor.settings import load_config
 
-    base = {"CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")}
+    base = {"CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)}
     config = load_config({**base, "CHORUS_MODELS_DIR": str(tmp_path / "m")})
     assert e5_build.default_target(models_root(config)) == tmp_path / "m" / "multilingual-e5-small"
     config = load_config({**base, "CHORUS_DATA_DIR": str(tmp_path / "d")})

@@ -22,6 +22,7 @@ from monitor.settings import Config, load_config
 from seeds.replay import corpus_file
 from storage.database import Database
 from tests.factories import add_source
+from tests.secrets_support import empty_secrets_file
 
 
 def at(hour: int, minute: int = 0, day: int = 7) -> datetime:
@@ -68,7 +69,7 @@ TINY: list[dict[str, object]] = [  # replay corpus lines, as JSON
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
-    return load_config(env={"CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")})
+    return load_config(env={"CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)})
 
 
 def write_corpus(path: Path, lines: Sequence[Mapping[str, object]]) -> Path:

@@ -11,6 +11,7 @@ from monitor.cli import cli
 from monitor.logs import SecretRedactingFilter
 from monitor.settings import ConfigError, load_config, read_secrets_file, write_secret
 from storage.database import DatabaseUnavailable, mask_url
+from tests.secrets_support import empty_secrets_file
 
 TOKEN = "AAAAbearer-token-value-1234567890"
 
@@ -26,7 +27,7 @@ def test_settings_come_from_toml_then_environment(tmp_path: Path) -> None:
     cfg = tmp_path / "chorus.toml"
     cfg.write_text('digest_time = "06:30"\nflood_wait_threshold_s = 30\n', encoding="utf-8")
     config = load_config({"CHORUS_CONFIG": str(cfg), "CHORUS_FLOOD_WAIT_THRESHOLD_S": "90",
-                          "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")})
+                          "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)})
     assert config.digest_time == "06:30"
     assert config.flood_wait_threshold_s == 90  # environment wins, coerced to int
 
@@ -35,11 +36,11 @@ def test_config_file_with_secrets_or_unknown_keys_is_refused(tmp_path: Path) -> 
     cfg = tmp_path / "chorus.toml"
     cfg.write_text(f'x_bearer_token = "{TOKEN}"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="holds secrets") as err:
-        load_config({"CHORUS_CONFIG": str(cfg), "CHORUS_SECRETS_FILE": str(tmp_path / "n")})
+        load_config({"CHORUS_CONFIG": str(cfg), "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)})
     assert TOKEN not in str(err.value)
     cfg.write_text('colour = "blue"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="unknown setting 'colour'"):
-        load_config({"CHORUS_CONFIG": str(cfg), "CHORUS_SECRETS_FILE": str(tmp_path / "n")})
+        load_config({"CHORUS_CONFIG": str(cfg), "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)})
 
 
 def test_secrets_file_must_be_0600(tmp_path: Path) -> None:
@@ -95,7 +96,7 @@ def test_secrets_never_reach_log_lines(caplog: pytest.LogCaptureFixture) -> None
 
 
 def test_cli_installs_the_redactor(tmp_path: Path) -> None:
-    env = {"CHORUS_X_BEARER_TOKEN": TOKEN, "CHORUS_SECRETS_FILE": str(tmp_path / "n")}
+    env = {"CHORUS_X_BEARER_TOKEN": TOKEN, "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)}
     result = CliRunner().invoke(cli, ["-v", "config", "show"], env=env)
     root = logging.getLogger()
     filters = [f for h in root.handlers for f in h.filters if isinstance(f, SecretRedactingFilter)]
@@ -105,7 +106,7 @@ def test_cli_installs_the_redactor(tmp_path: Path) -> None:
 
 def test_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
     env = {"CHORUS_DATABASE_URL": "postgresql://chorus:s3cretpw@127.0.0.1:1/chorus",
-           "CHORUS_SECRETS_FILE": str(tmp_path / "n")}
+           "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)}
     result = CliRunner().invoke(cli, ["db", "status"], env=env)
     assert result.exit_code == 2
     assert "cannot connect to PostgreSQL at postgresql://chorus:***@127.0.0.1:1/chorus" in result.stderr
@@ -124,7 +125,7 @@ def test_where_chorus_keeps_its_data_is_a_setting_config_show_lists(tmp_path: Pa
     """data_dir, embedded_dir and cache_dir are settings with help text, not hidden variables."""
     from monitor.settings import embedded_data_dir
 
-    env = {"CHORUS_SECRETS_FILE": str(tmp_path / "none.toml"),
+    env = {"CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path),
            "CHORUS_DATA_DIR": str(tmp_path / "data")}
     assert embedded_data_dir(load_config(env)) == tmp_path / "data" / "pgdata"
     env["CHORUS_EMBEDDED_DIR"] = str(tmp_path / "elsewhere")
@@ -144,7 +145,7 @@ def test_every_setting_is_an_attribute_of_its_declared_type(tmp_path: Path) -> N
     from monitor.settings import SETTINGS, Config
 
     hints = get_type_hints(Config)
-    config = load_config({"CHORUS_SECRETS_FILE": str(tmp_path / "none.toml"),
+    config = load_config({"CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path),
                           "CHORUS_TORCH_THREADS": "4", "CHORUS_LEADER_RETRY_S": "2"})
     for s in SETTINGS:
         assert hints[s.name] is type(s.default), s.name
@@ -154,3 +155,17 @@ def test_every_setting_is_an_attribute_of_its_declared_type(tmp_path: Path) -> N
     assert type(overridden.leader_retry_s) is float and overridden.torch_threads == 4
     with pytest.raises(ConfigError, match="unknown settings: colour"):
         config.with_overrides(colour="blue")
+
+
+def test_a_secrets_file_named_but_missing_is_an_error_not_an_empty_file(tmp_path: Path) -> None:
+    """A typo in CHORUS_SECRETS_FILE must not run Chorus silently without credentials."""
+    missing = tmp_path / "secrest.toml"
+    result = CliRunner().invoke(cli, ["config", "show"], env={"CHORUS_SECRETS_FILE": str(missing)})
+    assert result.exit_code != 0
+    assert f"secrets file {missing} (CHORUS_SECRETS_FILE) does not exist" in result.output
+    assert "Traceback" not in result.output
+    # Only the default path may be absent: a fresh install has no secrets yet.
+    assert read_secrets_file(tmp_path / "default.toml") == {}
+    # Writing a secret to a named file that does not exist yet creates it (chorus secrets set).
+    assert read_secrets_file(write_secret("x_bearer_token", TOKEN, missing), required=True) == {
+        "x_bearer_token": TOKEN}

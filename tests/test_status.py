@@ -23,6 +23,7 @@ from storage import jobs as job_sql
 from storage.database import Database
 from storage.posts import WriteCounts
 from tests.factories import add_source, post, write
+from tests.secrets_support import empty_secrets_file, shared_empty_secrets_file
 
 
 def state(db: Database, handle: str, value: str, when: datetime, error: str | None = None,
@@ -61,7 +62,7 @@ def watched(db: Database) -> Database:
 
 
 def run(db: Database, tmp_path: Path, *args: str) -> tuple[int, str, str]:
-    env = {"CHORUS_DATABASE_URL": db.url, "CHORUS_SECRETS_FILE": str(tmp_path / "none.toml"),
+    env = {"CHORUS_DATABASE_URL": db.url, "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path),
            "COLUMNS": "220"}  # a wide terminal: table cells on one line
     result = CliRunner().invoke(cli, list(args), env=env)
     return result.exit_code, result.stdout, result.stderr
@@ -115,7 +116,7 @@ def test_status_shows_the_leader_and_a_table(watched: Database, tmp_path: Path) 
 
 def test_metrics_and_healthz(watched: Database) -> None:
     now = datetime.now(UTC)
-    config = load_config({"CHORUS_SECRETS_FILE": "/nonexistent"})
+    config = load_config({"CHORUS_SECRETS_FILE": shared_empty_secrets_file()})
     with watched.connection() as conn:
         row = conn.execute("SELECT id FROM sources WHERE handle = 'busy_ok'").fetchone()
         assert row is not None
@@ -154,7 +155,7 @@ def free_port() -> int:
 def test_the_daemon_serves_metrics_while_it_leads(db: Database, tmp_path: Path) -> None:
     port = free_port()
     config = load_config({"CHORUS_DATABASE_URL": db.url, "CHORUS_METRICS_PORT": str(port),
-                          "CHORUS_SECRETS_FILE": str(tmp_path / "none"),
+                          "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path),
                           "CHORUS_LEADER_RETRY_S": "0.1", "CHORUS_LEADER_CHECK_S": "0.1"})
 
     async def scenario() -> None:

@@ -15,6 +15,7 @@ from monitor.collecting import SourceRunResult, collect
 from monitor.settings import Config, load_config
 from storage.database import Database
 from tests.factories import add_source
+from tests.secrets_support import empty_secrets_file
 from tests.test_telegram_fake import BASE_TIME, FakeTelegram, channel_id_for, message
 
 NOW = BASE_TIME + timedelta(days=1)
@@ -22,7 +23,7 @@ NOW = BASE_TIME + timedelta(days=1)
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
-    return load_config(env={"CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")})
+    return load_config(env={"CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)})
 
 
 class Sleeps:

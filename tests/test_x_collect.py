@@ -24,6 +24,7 @@ from storage import catalog
 from storage import collection as store
 from storage.database import Database
 from tests.factories import add_source
+from tests.secrets_support import empty_secrets_file
 
 CASSETTES = Path(__file__).resolve().parent / "cassettes"
 TOKEN = "AAAAAAAAAAAAAAAAAAAAAtest-bearer-0123456789"
@@ -56,7 +57,7 @@ def cassette(name: str, **options: Any) -> Iterator[Cassette]:
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
-    return load_config(env={"CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")})
+    return load_config(env={"CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)})
 
 
 class Sleeps:

@@ -11,12 +11,13 @@ from click.testing import CliRunner
 from monitor.cli import cli
 from storage.database import Database
 from tests.factories import add_source
+from tests.secrets_support import empty_secrets_file
 from tests.test_x_collect import TOKEN, cassette
 
 
 def invoke(db: Database, tmp_path: Path, *args: str, **env: str) -> Any:
     environment = {"CHORUS_DATABASE_URL": db.url,
-                   "CHORUS_SECRETS_FILE": str(tmp_path / "secrets.toml"), **env}
+                   "CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path), **env}
     return CliRunner().invoke(cli, ["collect", *args], env=environment, catch_exceptions=False)
 
 

@@ -23,6 +23,7 @@ from storage import catalog
 from storage.database import Database
 from tests.conftest import SHARED
 from tests.factories import add_source
+from tests.secrets_support import empty_secrets_file
 from tests.test_x_collect import TOKEN, Sleeps, make_vcr, rows
 
 RECORDINGS = SHARED / "recordings" / "x-api-v2"
@@ -43,7 +44,7 @@ def combined(tmp_path: Path, *names: str) -> str:
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
-    return load_config(env={"CHORUS_SECRETS_FILE": str(tmp_path / "none.toml")})
+    return load_config(env={"CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path)})
 
 
 def run_x(config: Config, db: Database) -> Any:

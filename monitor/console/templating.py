@@ -32,6 +32,30 @@ def utc(value: datetime | date | None) -> str:
     return value.isoformat()
 
 
+def _instant(value: datetime | str | None) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def moment(value: datetime | str | None, t0: datetime | str | None = None) -> str:
+    """A time as people read it, "7 Nov 2021 04:30 UTC", and with an event's T0 its offset
+    from it, "7 Nov 2021 04:30 UTC (+5.0 h)". ISO strings (the reports' times) or datetimes."""
+    instant = _instant(value)
+    if instant is None:
+        return "" if value is None else str(value)
+    text = f"{instant.day} {instant:%b %Y %H:%M} UTC"
+    anchor = _instant(t0)
+    if anchor is None:
+        return text
+    return f"{text} ({hours((instant - anchor).total_seconds() / 3600)})"
+
+
 def number(value: int | float | None) -> str:
     if value is None:
         return ""
@@ -64,7 +88,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(utc=utc, number=number, hours=hours, pretty_json=pretty_json,
+    env.filters.update(utc=utc, moment=moment, number=number, hours=hours, pretty_json=pretty_json,
                        direction=text_direction, english=english_name, group_class=group_class)
     env.globals.update(highlight=highlight, group_class=group_class)
     return env

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+SUBJECT_MAX = 3  # convergences named in the subject
+
 
 @dataclass(frozen=True)
 class ExamplePost:
@@ -20,11 +22,25 @@ class ExamplePost:
 
 
 @dataclass(frozen=True)
+class Significance:
+    """How unusual the adopters within 24 h are against placebo windows (storage.
+    convergence_significance); placebo_p is None, with a note, when too few windows."""
+
+    observed_24h: int
+    expected_24h: float | None
+    placebo_p: float | None
+    lift: float | None
+    placebo_windows: int
+    note: str | None
+    hours_seen: float = 24.0  # of the 24 h after the event, how many the digest period saw
+
+
+@dataclass(frozen=True)
 class ConvergingNarrative:
     key: str
     name: str
-    adopters: int
-    groups: list[str]
+    adopters: int  # distinct actors whose posts answer the event, up to the period's end
+    groups: list[str]  # their camps (actor groups)
     first_mover: str | None
     first_move_at: datetime | None
     time_to_k_hours: float | None
@@ -32,6 +48,10 @@ class ConvergingNarrative:
     score: float | None
     anchor: str  # the event it is measured against, or the day
     examples: list[ExamplePost] = field(default_factory=list)
+    event: str | None = None  # the event's name; None when measured against the day
+    first_lag_hours: float | None = None  # the first mover's lead time after the event
+    significance: Significance | None = None
+    actors: list[str] = field(default_factory=list)  # adopters in lead-lag order
 
 
 @dataclass(frozen=True)
@@ -42,6 +62,38 @@ class PrepositionFlag:
     hours_before: float
     edited_after_event: bool
     post: ExamplePost
+    narratives: list[str] = field(default_factory=list)  # every narrative it carries
+    names_event: bool = False  # the post names the event (its keywords)
+    answers_event: str | None = None  # an earlier event it answers as an adoption
+
+    @property
+    def keys(self) -> list[str]:
+        return self.narratives or [self.narrative]
+
+
+@dataclass(frozen=True)
+class OtherBefore:
+    """The brief line on narrative posts before an event that did not matter."""
+
+    posts: int
+    actors: list[str]
+    narratives: list[tuple[str, int]]  # narrative, posts; most posts first
+    at_least: bool  # a list was cut at the report's limit: the counts are lower bounds
+
+
+@dataclass(frozen=True)
+class EventSection:
+    """A confirmed event and what converged after it, measured against it (attribution)."""
+
+    event_id: int
+    name: str
+    at: datetime
+    description: str
+    converging: list[ConvergingNarrative]
+    prepositioned: list[PrepositionFlag] = field(default_factory=list)
+    other_before: OtherBefore | None = None
+    in_period: bool = True  # the event happened inside the digest's period
+    flagged: bool = False  # pre-positioning for it is reported in this digest
 
 
 @dataclass(frozen=True)
@@ -96,6 +148,8 @@ class Digest:
     sources: list[SourceLine]
     charts: list[Chart]
     posts_in_period: int
+    events: list[EventSection] = field(default_factory=list)  # chronological
+    unanchored: list[ConvergingNarrative] = field(default_factory=list)  # no event
 
     @property
     def blind(self) -> list[SourceLine]:
@@ -110,7 +164,20 @@ class Digest:
         return [s for s in self.sources if s.condition == "ok"]
 
     @property
+    def flagged_events(self) -> list[EventSection]:
+        return [e for e in self.events if e.flagged and (e.prepositioned or e.other_before)]
+
+    @property
     def subject(self) -> str:
-        keys = ", ".join(n.key for n in self.converging[:3]) or "no converging narratives"
+        """The day's strongest convergences (highest score first, at most SUBJECT_MAX),
+        each with its actors and the event it answers: "sedition: 9 actors, us_culpability:
+        7 actors after Drone attack on PM residence; ..."."""
+        strongest = sorted(self.converging, key=lambda n: -(n.score or 0.0))[:SUBJECT_MAX]
+        by_anchor: dict[str, list[str]] = {}
+        for n in strongest:
+            anchor = f"after {n.event}" if n.event else "(no event)"
+            by_anchor.setdefault(anchor, []).append(f"{n.key}: {n.adopters} actors")
+        parts = [f"{', '.join(items)} {anchor}" for anchor, items in by_anchor.items()]
+        keys = "; ".join(parts) or "no converging narratives"
         blind = f"; {len(self.blind)} blind source(s)" if self.blind else ""
         return f"Chorus digest {self.digest_date.isoformat()}: {keys}{blind}"

@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from seeds.replay import routine_ar, routine_en, routine_fa
+from seeds.replay import routine_ar, routine_early, routine_en, routine_fa
 from seeds.replay.drafts import Draft
+from seeds.replay.routine_early import EARLY_DAYS, EARLY_FIRST_DAY, EARLY_RATE
 
 FIRST_DAY = datetime(2021, 10, 24, tzinfo=UTC)
 DAYS = 18  # 24 October to 10 November inclusive
@@ -23,8 +24,17 @@ BUSY_DAYS = (datetime(2021, 11, 5, tzinfo=UTC), datetime(2021, 11, 8, tzinfo=UTC
 _SLOTS: dict[str, Mapping[str, Sequence[str]]] = {
     "ar": routine_ar.SLOTS, "fa": routine_fa.SLOTS, "en": routine_en.SLOTS,
 }
+# Before FIRST_DAY some slots hold other values (a hotter September, higher COVID counts).
+_EARLY_SLOTS: dict[str, Mapping[str, Sequence[str]]] = {
+    lang: {**slots, **routine_early.SLOTS[lang]} for lang, slots in _SLOTS.items()
+}
+# The early period's templates are appended to each bank; their date markers keep them
+# out of the main period, so its posts are the same as without them.
 _BANKS: dict[str, Mapping[str, Sequence[str]]] = {
-    "ar": routine_ar.BANKS, "fa": routine_fa.BANKS, "en": routine_en.BANKS,
+    lang: {name: (*bank, *routine_early.BANKS[lang].get(name, ()))
+           for name, bank in banks.items()}
+    for lang, banks in (("ar", routine_ar.BANKS), ("fa", routine_fa.BANKS),
+                        ("en", routine_en.BANKS))
 }
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -138,7 +148,8 @@ class _Filler:
             if attempt < 150 and any(other != source and abs(at - when) <= timedelta(hours=1)
                                      for when, other in uses):
                 continue
-            text = self._fill(_MARKER.sub("", templates[index]), _SLOTS[lang])
+            slots = _SLOTS[lang] if at >= FIRST_DAY else _EARLY_SLOTS[lang]
+            text = self._fill(_MARKER.sub("", templates[index]), slots)
             if (source, text) in self.texts:
                 continue
             uses.append((at, source))
@@ -183,16 +194,34 @@ def _edit(lang: str, text: str, rng: random.Random) -> str:
 
 
 def routine_posts(seed: int = 1107) -> list[Draft]:
+    """The main period (24 October - 10 November) at each source's own rate, then the early
+    period (1 September - 23 October) at EARLY_RATE of it, from a generator of its own so
+    that the main period's posts do not depend on the early ones."""
     rng = random.Random(seed)  # noqa: S311 - reproducible fiction, not security
     filler = _Filler(rng)
+    drafts = _period(FIRST_DAY, DAYS, 1.0, rng, filler)
+    _forward_between_channels(drafts, rng, FIRST_DAY + timedelta(days=DAYS - 1), 14)
+    early_rng = random.Random(seed + 1)  # noqa: S311 - reproducible fiction, not security
+    filler.rng = early_rng  # the same filler: no source repeats a text across periods
+    early = _period(EARLY_FIRST_DAY, EARLY_DAYS, EARLY_RATE, early_rng, filler)
+    _forward_between_channels(early, early_rng, FIRST_DAY, 8)
+    return drafts + early
+
+
+def _period(first_day: datetime, days: int, rate: float, rng: random.Random,
+            filler: _Filler) -> list[Draft]:
+    """Every source's posts over `days` days from `first_day`; with `rate` below 1 each
+    post of a day's draw is kept with that probability."""
     drafts: list[Draft] = []
     for profile in PROFILES:
         weights = [weight for _, _, weight in profile.mix]
-        for day in range(DAYS):
-            start = FIRST_DAY + timedelta(days=day)
+        for day in range(days):
+            start = first_day + timedelta(days=day)
             count = rng.randint(*profile.per_day)
             if BUSY_DAYS[0] <= start <= BUSY_DAYS[1] and profile.style != "person":
                 count += count // 3
+            if rate < 1.0:
+                count = sum(rng.random() < rate for _ in range(count))
             for _ in range(count):
                 lang, bank, _weight = rng.choices(profile.mix, weights)[0]
                 span = (profile.hours[1] - profile.hours[0]) * 3600
@@ -204,7 +233,6 @@ def routine_posts(seed: int = 1107) -> list[Draft]:
                 draft = Draft(source=profile.source, at=at, lang=lang, text=text)
                 _decorate(draft, profile, rng)
                 drafts.append(draft)
-    _forward_between_channels(drafts, rng)
     return drafts
 
 
@@ -225,16 +253,18 @@ def _decorate(draft: Draft, profile: Profile, rng: random.Random) -> None:
         draft.deleted_at = deleted_at if deleted_at < last_day else None
 
 
-def _forward_between_channels(drafts: list[Draft], rng: random.Random) -> None:
-    """Tura News and Sabereen News pass each other's routine posts along most days."""
+def _forward_between_channels(drafts: list[Draft], rng: random.Random, before: datetime,
+                              each: int) -> None:
+    """Tura News and Sabereen News pass each other's routine posts along most days: `each`
+    posts either way, of those posted before `before`."""
     pairs = (("Tura313", "sabreenS1"), ("sabreenS1", "Tura313"))
-    last_day = FIRST_DAY + timedelta(days=DAYS - 1)
     originals = {name: [d for d in drafts if d.source == name and d.deleted_at is None
-                        and d.at < last_day]
+                        and d.at < before]
                  for name, _ in pairs}
+    period = "" if before > FIRST_DAY else "early-"
     for number, (origin, forwarder) in enumerate(pairs):
-        for index, original in enumerate(rng.sample(originals[origin], 14)):
-            original.key = original.key or f"routine-{origin}-{number}-{index}"
+        for index, original in enumerate(rng.sample(originals[origin], each)):
+            original.key = original.key or f"routine-{period}{origin}-{number}-{index}"
             forward = Draft(source=forwarder,
                             at=original.at + timedelta(minutes=rng.randint(3, 90)),
                             lang="", text="", forward_of=original.key)

@@ -1,11 +1,19 @@
 """Events: the list, adding one, confirming or dismissing candidates, and one event's
-convergence report (DESIGN §4) with a lead–lag timeline."""
+convergence report (DESIGN §4): per narrative its figures and significance, a lead–lag
+chart (monitor.console.leadlag), the adopters (one row per actor), pre-positioning that
+mattered and the other posts before the event apart, coordinated copies, shared phrases as
+the actors wrote them, and the observers apart (never counted); other events inside the
+window are listed and marked on the charts."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
 from starlette.responses import Response
 
-from monitor.console.charts import lead_lag
+from monitor.console.leadlag import Nearby, lead_lag_chart
 from monitor.console.forms import parse_moment
 from monitor.console.web import NotFound, PageError, PageRequest, int_param
 from storage import catalog, console_dashboard, console_events
@@ -97,19 +105,44 @@ def event_page(req: PageRequest) -> Response:
                                   pre_days=pre_days, post_hours=post_hours, helpers=helpers)
         except ConvergenceError as exc:
             raise PageError(str(exc)) from None
+        t0 = event["occurred_at"]
+        nearby = console_events.events_between(conn, event_id, t0 - timedelta(days=pre_days),
+                                               t0 + timedelta(hours=post_hours))
     active = [n for n in report["narratives"]
-              if n["adopters"] or n["prepositioned"] or n["coordinated_copies"]]
+              if n["adopters"] or n["prepositioned"] or n["prepositioned_other"]
+              or n["coordinated_copies"] or n["observers"]["posts"]]
     idle = [n for n in report["narratives"] if n not in active]
-    shown = {n["narrative"]: {
-        "adopters": n["adopters"][:SHOWN_ADOPTERS],
-        # The posts closest to T0 first: the pre-positioning that matters most.
-        "prepositioned": sorted(n["prepositioned"],
-                                key=lambda p: float(p["hours_before"]))[:SHOWN_PREPOSITIONED],
-        "copies": n["coordinated_copies"][:SHOWN_COPIES]} for n in active}
-    charts = {key: lead_lag(lists["adopters"], lists["prepositioned"], pre_days * 24.0,
-                            float(post_hours))
+    offsets = [Nearby(e["id"], e["name"], (e["occurred_at"] - t0).total_seconds() / 3600)
+               for e in nearby]
+    shown = {n["narrative"]: _shown(n) for n in active}
+    charts = {key: lead_lag_chart(lists.adopters, lists.mattered, lists.others,
+                                  pre_hours=pre_days * 24.0, post_hours=float(post_hours),
+                                  nearby=offsets)
               for key, lists in shown.items()}
     return req.render("event.html", event=event, report=report, active=active, idle=idle,
-                      charts=charts, shown=shown, k=k,
+                      charts=charts, shown=shown, k=k, nearby=nearby, offsets=offsets,
                       pre_days=pre_days, post_hours=post_hours, narrative=narrative,
                       narratives=narratives)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The head of each list of one narrative (the figures count everything)."""
+
+    adopters: list[dict[str, Any]]
+    mattered: list[dict[str, Any]]  # pre-positioning that mattered, earliest first
+    others: list[dict[str, Any]]  # the other narrative posts before the event
+    copies: list[dict[str, Any]]
+    before_by_actor: dict[str, list[dict[str, Any]]]  # an adopter's posts before T0
+
+
+def _shown(entry: dict[str, Any]) -> Shown:
+    before: dict[str, list[dict[str, Any]]] = {}
+    for p in [*entry["prepositioned"], *entry["prepositioned_other"]]:
+        before.setdefault(str(p["actor"]), []).append(p)
+    for posts in before.values():
+        posts.sort(key=lambda p: -float(p["hours_before"]))
+    return Shown(entry["adopters"][:SHOWN_ADOPTERS],
+                 entry["prepositioned"][:SHOWN_PREPOSITIONED],
+                 entry["prepositioned_other"][:SHOWN_PREPOSITIONED],
+                 entry["coordinated_copies"][:SHOWN_COPIES], before)
