@@ -26,8 +26,9 @@ def resolve_database_url(config: Config) -> str:
 
 
 class App:
-    def __init__(self, config: Config | None = None) -> None:
+    def __init__(self, config: Config | None = None, *, secrets_may_be_new: bool = False) -> None:
         self._config = config
+        self._secrets_may_be_new = secrets_may_be_new
         self._db: Database | None = None
         self.console = Console(stderr=False, highlight=False, soft_wrap=True)
         self.err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -35,7 +36,7 @@ class App:
     @property
     def config(self) -> Config:
         if self._config is None:
-            self._config = load_config()
+            self._config = load_config(secrets_may_be_new=self._secrets_may_be_new)
         return self._config
 
     @property

@@ -43,7 +43,8 @@ class ChorusGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool) -> None:
     """Chorus: narrative-convergence monitor for state and proxy messaging."""
-    app = App()
+    # `chorus telegram login` creates the secrets file it names; nothing else may find it missing.
+    app = App(secrets_may_be_new=ctx.invoked_subcommand == "telegram")
     ctx.obj = app
     ctx.call_on_close(app.close)
     try:

@@ -279,7 +279,11 @@ def _config(base: Settings, values: Mapping[str, object], secrets: Mapping[str, 
     return replace(Config(_secrets=dict(secrets)), **start)
 
 
-def load_config(env: Mapping[str, str] | None = None) -> Config:
+def load_config(env: Mapping[str, str] | None = None, *,
+                secrets_may_be_new: bool = False) -> Config:
+    """Settings from the defaults, CHORUS_CONFIG's file and the environment; secrets from the
+    environment and the secrets file. secrets_may_be_new: a file named by CHORUS_SECRETS_FILE
+    may be missing (for `chorus telegram login`, which creates it); elsewhere it is an error."""
     env = os.environ if env is None else env
     values: dict[str, SettingValue] = {}
     config_file = env.get("CHORUS_CONFIG")
@@ -307,7 +311,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
             values[s.name] = _coerce(s, env[s.env])
     explicit = env.get("CHORUS_SECRETS_FILE")
     secrets = read_secrets_file(Path(explicit) if explicit else default_secrets_path(),
-                                required=bool(explicit))
+                                required=bool(explicit) and not secrets_may_be_new)
     for s in SECRETS:
         if env.get(s.env):
             secrets[s.name] = env[s.env]
