@@ -121,7 +121,8 @@ def event_report(
     (clusters in the post window: text, identical, first_at, last_at, span_minutes, actors,
     actors_with_forwards, groups, posts, forwards), forward_cascades,
     coordinated_copies_note (None, or why the clusters may be incomplete), shared_phrases
-    (adoption posts: phrase, actors, uses, used_by), observers ({posts, sources}: shown
+    (adoption posts: phrase, actors, uses, used_by, surface: the phrase as one of them
+    wrote it, surface_post_id), observers ({posts, sources}: shown
     apart, never counted), weighted_adopters, score in [0, 1] and significance
     (observed_24h, expected_24h, placebo_p, lift, placebo_windows, note:
     storage.convergence_significance).

@@ -25,7 +25,9 @@ widely used first, longer first on ties; a phrase inside a longer one used by as
 actors is dropped. Phrases are counted by 30-bit hashes (migration 030), which can collide
 at millions of posts; every count is verified against the text: an adopter counts for a
 phrase only when its adoption post holds the phrase's words in order (a hash shared by two
-phrases gives each its own users, never one inflated "talking point").
+phrases gives each its own users, never one inflated "talking point"). Each phrase is
+shown as one adopter wrote it (`surface`, from that post's text: storage.phrase_surface);
+`phrase` is the normalised spelling it was counted in.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import psycopg
 
 from storage.convergence_clusters import assemble
 from storage.convergence_common import COPY_SIMILARITY, COPY_WITHIN, Window, fetch
+from storage.phrase_surface import surface_form
 
 # Candidate pairs per post and shared prefix hash (see _COPIES_STEPS): bounds the search on
 # a flood of near-identical posts (5,000 in an hour) to seconds; a note says when it bit.
@@ -160,7 +163,7 @@ feats AS MATERIALIZED (
 ), worded AS (
     -- The words of each top hash, from one adopter post that used it (if that post holds
     -- a phrase whose hash collides with the others', the others' phrase goes unreported).
-    SELECT t.narrative, t.h, t.n, t.pos, w.phrase
+    SELECT t.narrative, t.h, t.n, t.pos, t.sample, w.phrase
     FROM top t
     CROSS JOIN LATERAL (
         SELECT array_to_string(f.tokens[i:i + t.n - 1], ' ') AS phrase
@@ -174,13 +177,13 @@ feats AS MATERIALIZED (
 ), verified AS (
     -- Phrase hashes have 30 bits, so two phrases can share one: an adopter counts for a
     -- phrase only when its adoption post really holds those words in that order.
-    SELECT w.narrative, w.h, w.n, w.phrase, count(*) AS actors,
+    SELECT w.narrative, w.h, w.n, w.phrase, w.sample, count(*) AS actors,
            (array_agg(u.actor ORDER BY u.actor))[1:20] AS names
     FROM worded w
     JOIN used u ON u.narrative = w.narrative AND u.h = w.h
     JOIN post_features f ON f.post_id = u.post_id
     WHERE position(' ' || w.phrase || ' ' IN ' ' || array_to_string(f.tokens, ' ') || ' ') > 0
-    GROUP BY w.narrative, w.h, w.n, w.phrase
+    GROUP BY w.narrative, w.h, w.n, w.phrase, w.sample
     HAVING count(*) >= %(min_actors)s
 ), kept AS (
     SELECT ranked.* FROM (
@@ -195,12 +198,16 @@ feats AS MATERIALIZED (
     WHERE ranked.rank <= %(limit)s
 )"""
 
+# The sample post's text comes along: the phrase is shown as that actor wrote it
+# (storage.phrase_surface), not in the normalised spelling it was counted in.
 _PHRASES_RESULT = """
 SELECT k.narrative,
        jsonb_agg(jsonb_build_object('phrase', k.phrase, 'actors', k.actors,
-                                    'uses', k.actors, 'used_by', to_jsonb(k.names))
+                                    'uses', k.actors, 'used_by', to_jsonb(k.names),
+                                    'surface_post_id', k.sample, 'sample_text', p.text)
                  ORDER BY k.rank) AS phrases
 FROM kept k
+JOIN posts p ON p.id = k.sample
 GROUP BY k.narrative
 """
 
@@ -250,7 +257,7 @@ def copies_and_phrases(
     """coordinated_copies and shared_phrases (default parameters): one statement reads the
     window's adoption posts and their features once for both, a second assembles clusters."""
     rows = fetch(conn, _LINKS_AND_PHRASES, _params(window, narrative))
-    phrases = {r["narrative"]: r["found"] for r in rows if r["kind"] == "phrases"}
+    phrases = {r["narrative"]: _surfaced(r["found"]) for r in rows if r["kind"] == "phrases"}
     return _copies(conn, rows), phrases
 
 
@@ -274,7 +281,16 @@ def shared_phrases(
     *, min_actors: int = 2, limit: int = 10,
 ) -> dict[str, list[dict[str, Any]]]:
     """Per narrative: the phrases at least min_actors adopters used in their adoption posts
-    in the post window [t0, post_end]: [{phrase, actors, uses (adoption posts using it: one
-    per adopter, so equal to actors), used_by (up to 20 names)}]."""
+    in the post window [t0, post_end]: [{phrase (normalised), actors, uses (adoption posts
+    using it: one per adopter, so equal to actors), used_by (up to 20 names), surface (the
+    phrase as one of them wrote it), surface_post_id (that post)}]."""
     params = _params(window, narrative, min_actors=min_actors, limit=limit)
-    return {r["narrative"]: r["phrases"] for r in fetch(conn, _PHRASES, params)}
+    return {r["narrative"]: _surfaced(r["phrases"]) for r in fetch(conn, _PHRASES, params)}
+
+
+def _surfaced(phrases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each phrase with `surface`: its words as the sample post (`surface_post_id`) wrote
+    them (the normalised phrase when the text no longer holds it)."""
+    for item in phrases:
+        item["surface"] = surface_form(item.pop("sample_text"), item["phrase"]) or item["phrase"]
+    return phrases
