@@ -1,4 +1,4 @@
-"""Builds seeds/replay/corpus.jsonl, the demonstration RECONSTRUCTION of Oct–Nov 2021.
+"""Builds seeds/replay/corpus.jsonl, the demonstration RECONSTRUCTION of Sep–Nov 2021.
 
     python -m seeds.replay.build_corpus          # rewrite corpus.jsonl
     python -m seeds.replay.build_corpus --check  # exit 1 if the file is out of date
@@ -21,6 +21,7 @@ from typing import Any
 
 from seeds.replay import (
     signal_attack,
+    signal_early,
     signal_echoes,
     signal_elections_un,
     signal_observers,
@@ -32,7 +33,8 @@ from seeds.replay.routine import routine_posts
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus.jsonl"
-WINDOW = (datetime(2021, 10, 24, tzinfo=UTC), datetime(2021, 11, 11, tzinfo=UTC))
+WINDOW = (datetime(2021, 9, 1, tzinfo=UTC), datetime(2021, 11, 11, tzinfo=UTC))
+MAIN_START = datetime(2021, 10, 24, tzinfo=UTC)  # the episode; before it, the early period
 # Where each Telegram channel's message numbering starts when nothing is pinned.
 CHANNEL_START = {"kataibhezbollah_demo": 4_120, "lh_media_demo": 61_230,
                  "alnoornews_demo": 90_214}
@@ -59,7 +61,7 @@ def all_drafts() -> list[Draft]:
               + signal_regional.gulf_lebanon_posts() + signal_regional.inis_rocket_posts()
               + signal_regional.turkish_presence_posts() + signal_attack.attack_posts()
               + signal_observers.reporting_posts() + signal_observers.actor_hard_negatives()
-              + signal_echoes.echoes())
+              + signal_echoes.echoes() + signal_early.early_posts())
     return signal + routine_posts()
 
 
@@ -91,14 +93,20 @@ def _resolve_shares(drafts: list[Draft]) -> dict[str, Draft]:
 
 
 def _assign_ids(drafts: list[Draft], sources: dict[str, Source]) -> dict[int, str]:
-    """Native ids by position in `drafts` (which is in posting order)."""
+    """Native ids by position in `drafts` (which is in posting order).
+
+    A channel's messages from MAIN_START on are numbered first, as they were before the
+    corpus reached back to September; its earlier messages then count down from there.
+    """
     rng = random.Random(2021)  # noqa: S311 - reproducible fiction, not security
     ids: dict[int, str] = {}
     per_channel: dict[str, list[int]] = {}
+    early: dict[str, list[int]] = {}
     minted: set[int] = set()
     for position, draft in enumerate(drafts):
         if sources[draft.source].platform == "telegram":
-            per_channel.setdefault(draft.source, []).append(position)
+            period = per_channel if draft.at >= MAIN_START else early
+            period.setdefault(draft.source, []).append(position)
             continue
         if draft.pinned_id is not None:
             ids[position] = draft.pinned_id
@@ -114,6 +122,12 @@ def _assign_ids(drafts: list[Draft], sources: dict[str, Source]) -> dict[int, st
                    for index, p in enumerate(positions) if drafts[p].pinned_id is not None}
         numbers = channel_ids(len(positions), anchors, CHANNEL_START.get(channel, 1_000), rng)
         for position, number in zip(positions, numbers, strict=True):
+            ids[position] = str(number)
+    down = random.Random(2109)  # noqa: S311 - reproducible fiction, not security
+    for channel, positions in early.items():
+        number = int(ids[per_channel[channel][0]])
+        for position in reversed(positions):
+            number -= down.randint(1, 3)
             ids[position] = str(number)
     return ids
 
