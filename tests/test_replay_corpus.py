@@ -23,7 +23,9 @@ from seeds.replay import corpus_file
 from seeds.replay.build_corpus import build, render
 from seeds.replay.ids import snowflake_time
 
-WINDOW = (datetime(2021, 10, 24, tzinfo=UTC), datetime(2021, 11, 11, tzinfo=UTC))
+WINDOW = (datetime(2021, 9, 1, tzinfo=UTC), datetime(2021, 11, 11, tzinfo=UTC))
+MAIN = datetime(2021, 10, 24, tzinfo=UTC)  # the episode; before it, the early period
+VOTE = datetime(2021, 10, 10, tzinfo=UTC)
 ATTACK = datetime(2021, 11, 6, 23, 30, tzinfo=UTC)
 HAWASHA = datetime(2021, 10, 26, 12, 0, tzinfo=UTC)
 GULF_ROW = datetime(2021, 10, 26, 0, 0, tzinfo=UTC)  # the interview aired on the 26th
@@ -90,7 +92,7 @@ def test_size_window_and_order(posts: list[Post]) -> None:
     assert all(WINDOW[0] <= t < WINDOW[1] for t in times)
     assert times == sorted(times)
     # Every day of the window has traffic, not just the days around the events.
-    assert len({t.date() for t in times}) == 18
+    assert len({t.date() for t in times}) == 71
 
 
 def test_three_languages_in_sensible_shares(posts: list[Post]) -> None:
@@ -277,8 +279,12 @@ def test_cram_claim_blames_the_embassy_and_observers_debunk_it(
 def test_un_campaign_follows_the_hawasha_attack_in_arabic_and_english(
     posts: list[Post], sources: dict[str, Any]
 ) -> None:
-    campaign = [p for p in posts if "un_interference" in p["expected_narratives"]]
+    campaign = [p for p in posts if "un_interference" in p["expected_narratives"]
+                and at(p) >= MAIN]
     assert all(at(p) > HAWASHA for p in campaign)
+    # Before the episode, only the odd attack on UNAMI's chief after the vote.
+    early = [p for p in posts if "un_interference" in p["expected_narratives"] and at(p) < MAIN]
+    assert 1 <= len(early) <= 3 and all(at(p) > VOTE for p in early)
     assert {p["lang"] for p in campaign} >= {"ar", "en"}
     assert len({actor_of(p, sources) for p in campaign}) >= 4
     assert any("election_fraud" in p["expected_narratives"] for p in campaign)
@@ -288,7 +294,8 @@ def test_regional_and_election_lines(posts: list[Post], sources: dict[str, Any])
     def promoting(narrative: str) -> list[Post]:
         return [p for p in posts if narrative in p["expected_narratives"]]
 
-    assert all(at(p) >= GULF_ROW for p in promoting("gulf_aggression"))
+    assert all(at(p) >= GULF_ROW for p in promoting("gulf_aggression") if at(p) >= MAIN)
+    assert 1 <= sum(at(p) < MAIN for p in promoting("gulf_aggression")) <= 4  # Yemen, odd posts
     assert "Lebanese Hezbollah" in {actor_of(p, sources) for p in promoting("gulf_aggression")}
     turkish = promoting("anti_turkish_presence")
     assert any(at(p) < ZLIKAN_DAY for p in turkish)
@@ -346,3 +353,59 @@ def test_some_actors_use_cue_words_without_promoting(
 def test_most_posts_are_routine(posts: list[Post]) -> None:
     routine = sum(not p["expected_narratives"] for p in posts)
     assert routine / len(posts) > 0.8
+
+
+# ---- the early period (1 September - 23 October) -------------------------------------------
+
+def test_early_period_is_routine_at_a_lower_rate(posts: list[Post]) -> None:
+    early = [p for p in posts if at(p) < MAIN]
+    main = [p for p in posts if at(p) >= MAIN]
+    assert 1500 <= len(early) <= 3000
+    per_day_early, per_day_main = len(early) / 53, len(main) / 18
+    assert 0.25 < per_day_early / per_day_main < 0.45  # about a third of each source's rate
+    assert {p["lang"] for p in early} == {"ar", "fa", "en"}
+    assert len({at(p).date() for p in early}) == 53
+    # Sources post in September as they do in November, and not one of them repeats a text.
+    assert {p["source"] for p in early} == {p["source"] for p in main}
+    originals = [(p["source"], p["text"]) for p in posts
+                 if "forward_of" not in p and "retweet_of" not in p]
+    assert len(originals) == len(set(originals))
+
+
+def test_early_period_holds_the_odd_narrative_post(
+    posts: list[Post], sources: dict[str, Any]
+) -> None:
+    authored = [p for p in posts if at(p) < MAIN and p["expected_narratives"]
+                and "forward_of" not in p and "retweet_of" not in p]
+    assert 15 <= len(authored) <= 30
+    found = Counter(n for p in authored for n in p["expected_narratives"])
+    assert found["election_fraud"] >= 8
+    assert {"gulf_aggression", "anti_turkish_presence", "us_culpability",
+            "un_interference"} <= set(found)
+    # Fraud claims come with the vote and its count, except a warning a week before it.
+    assert sum(at(p) < VOTE for p in authored if "election_fraud" in p["expected_narratives"]) <= 1
+    # Sedition and false-flag lines stay rare far from the drone attack, so that their
+    # convergence after it stands out against placebo windows drawn from this period.
+    for narrative in ("sedition", "false_flag", "staged_incident", "third_party"):
+        assert found[narrative] <= 1, narrative
+    assert all(sources[p["source"]].role == "actor" for p in authored)
+
+
+@pytest.mark.parametrize(
+    ("cue", "first", "last"),
+    [
+        (r"الأربعين|Arbaeen|اربعین", "2021-09-10", "2021-09-30"),
+        (r"النتائج الأولية|preliminary results|نتایج اولیه", "2021-10-11", "2021-11-10"),
+        (r"المولد النبوي|Prophet's birthday|میلاد پیامبر", "2021-10-18", "2021-10-25"),
+        (r"تشكيل الحكومة|forming a government", "2021-10-11", "2021-11-10"),
+        (r"أيلول", "2021-09-01", "2021-09-30"),
+    ],
+)
+def test_date_bound_routine_only_on_its_dates(
+    posts: list[Post], cue: str, first: str, last: str
+) -> None:
+    pattern = re.compile(cue)
+    days = {p["posted_at"][:10] for p in posts
+            if pattern.search(p["text"]) and not p["expected_narratives"]}
+    assert days, cue
+    assert first <= min(days) and max(days) <= last, (cue, min(days), max(days))
