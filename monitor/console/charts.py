@@ -10,7 +10,6 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from seeds.loader import GROUPS
 from storage.console_dashboard import NarrativeKey
@@ -126,60 +125,3 @@ def stacked_by_group(rows: Iterable[TimelineRow], days: Sequence[date],
     chart.ticks = [(round(left + i * slot + slot / 2, 1), d.strftime("%d %b"))
                    for i, d in enumerate(days) if i % step == 0]
     return chart
-
-
-@dataclass(frozen=True)
-class LagPoint:
-    x: float
-    y: float
-    label: str
-    hours: float
-    kind: str  # adopter | prepositioned
-    css: str
-    post_id: int | None
-
-
-@dataclass
-class LagChart:
-    width: int
-    height: int
-    zero_x: float
-    points: list[LagPoint]
-    ticks: list[tuple[float, str]]
-
-
-def lead_lag(adopters: Sequence[Mapping[str, Any]], prepositioned: Sequence[Mapping[str, Any]],
-             pre_hours: float, post_hours: float, width: int = 900) -> LagChart:
-    """Who said it when, relative to the event: one row per post, x = hours from T0."""
-    left, right = 170, width - 20
-    span = pre_hours + post_hours or 1.0
-
-    def x_of(hours: float) -> float:
-        clipped = min(max(hours, -pre_hours), post_hours)
-        return round(left + (clipped + pre_hours) / span * (right - left), 1)
-
-    points: list[LagPoint] = []
-    row_height = 22
-    for p in prepositioned:
-        hours = -float(p.get("hours_before") or 0.0)
-        points.append(LagPoint(x_of(hours), 0, str(p.get("actor") or p.get("handle") or "?"),
-                               hours, "prepositioned", group_class(p.get("group")),
-                               _post_id(p)))
-    for a in adopters:
-        hours = float(a.get("lag_hours") or 0.0)
-        points.append(LagPoint(x_of(hours), 0, str(a.get("actor") or "?"), hours, "adopter",
-                               group_class(a.get("group")), _post_id(a)))
-    points.sort(key=lambda p: p.hours)
-    placed = [LagPoint(p.x, 30 + i * row_height, p.label, p.hours, p.kind, p.css, p.post_id)
-              for i, p in enumerate(points)]
-    height = 50 + max(len(placed), 1) * row_height
-    step = 24.0 if span <= 240 else 24.0 * round(span / 240)
-    first = -step * int(pre_hours // step)
-    ticks = [(x_of(first + i * step), f"{first + i * step:+.0f}h" if first + i * step else "T0")
-             for i in range(int((post_hours - first) // step) + 1)]
-    return LagChart(width, height, x_of(0.0), placed, ticks)
-
-
-def _post_id(item: Mapping[str, Any]) -> int | None:
-    value = item.get("post_id")
-    return int(value) if isinstance(value, int) else None

@@ -13,8 +13,8 @@ from typing import Any
 
 from starlette.responses import Response
 
-from monitor.console.leadlag import Nearby, lead_lag_chart
 from monitor.console.forms import parse_moment
+from monitor.console.leadlag import Nearby, lead_lag_chart
 from monitor.console.web import NotFound, PageError, PageRequest, int_param
 from storage import catalog, console_dashboard, console_events
 from storage.convergence import (
