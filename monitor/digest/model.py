@@ -52,6 +52,7 @@ class ConvergingNarrative:
     first_lag_hours: float | None = None  # the first mover's lead time after the event
     significance: Significance | None = None
     actors: list[str] = field(default_factory=list)  # adopters in lead-lag order
+    new_in_period: int | None = None  # adopters whose first post is inside the period
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class PrepositionFlag:
     narratives: list[str] = field(default_factory=list)  # every narrative it carries
     names_event: bool = False  # the post names the event (its keywords)
     answers_event: str | None = None  # an earlier event it answers as an adoption
+    converged: bool = True  # its narrative converged after the event (else it names it)
 
     @property
     def keys(self) -> list[str]:
@@ -79,6 +81,7 @@ class OtherBefore:
     actors: list[str]
     narratives: list[tuple[str, int]]  # narrative, posts; most posts first
     at_least: bool  # a list was cut at the report's limit: the counts are lower bounds
+    answering_earlier: int = 0  # further posts before it, adoptions of an earlier event
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,16 @@ class EventSection:
     other_before: OtherBefore | None = None
     in_period: bool = True  # the event happened inside the digest's period
     flagged: bool = False  # pre-positioning for it is reported in this digest
+
+
+@dataclass(frozen=True)
+class FlagGroup:
+    """The pre-positioning reported for one event."""
+
+    event: str
+    at: datetime | None
+    flags: list[PrepositionFlag]
+    other_before: OtherBefore | None
 
 
 @dataclass(frozen=True)
@@ -148,7 +161,7 @@ class Digest:
     sources: list[SourceLine]
     charts: list[Chart]
     posts_in_period: int
-    events: list[EventSection] = field(default_factory=list)  # chronological
+    events: list[EventSection] = field(default_factory=list)  # the day's first, strongest first
     unanchored: list[ConvergingNarrative] = field(default_factory=list)  # no event
 
     @property
@@ -164,8 +177,22 @@ class Digest:
         return [s for s in self.sources if s.condition == "ok"]
 
     @property
-    def flagged_events(self) -> list[EventSection]:
-        return [e for e in self.events if e.flagged and (e.prepositioned or e.other_before)]
+    def without_event(self) -> list[ConvergingNarrative]:
+        """The narratives measured against no event (a digest made without event sections,
+        by hand: every converging narrative)."""
+        return self.unanchored if self.events or self.unanchored else self.converging
+
+    @property
+    def preposition_groups(self) -> list[FlagGroup]:
+        """Pre-positioning per event, for the events the digest flags (a digest made
+        without event sections: its flags grouped by their event's name)."""
+        if self.events:
+            return [FlagGroup(e.name, e.at, e.prepositioned, e.other_before)
+                    for e in self.events if e.flagged and (e.prepositioned or e.other_before)]
+        groups: dict[str, list[PrepositionFlag]] = {}
+        for flag in self.prepositioned:
+            groups.setdefault(flag.event, []).append(flag)
+        return [FlagGroup(name, None, flags, None) for name, flags in groups.items()]
 
     @property
     def subject(self) -> str:

@@ -2,6 +2,11 @@
 
 In the HTML every value is escaped by the template engine (autoescape is on and nothing is
 marked safe), so HTML inside a post arrives as text. Links are only made from http(s) URLs.
+
+Mixed right-to-left and Latin text reads in order (monitor.digest.bidi): in the HTML names
+are in <bdi> elements and quotes in dir="auto" blocks whose runs of the other direction are
+<bdi> too; in the plain text every line's runs of the other direction are between Unicode
+isolates (FSI ... PDI). A post's own directional controls are dropped from its excerpt.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from monitor.digest.model import Digest
+from monitor.digest.bidi import isolate_text, runs, strip_controls
+from monitor.digest.model import Digest, OtherBefore, Significance
 
 EXCERPT_CHARS = 600
 _LANG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
@@ -44,9 +50,9 @@ def safe_url(value: str | None) -> str:
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     """Collapsed to at most `limit` characters; control characters (not newlines) dropped."""
-    cleaned = "".join(
+    cleaned = strip_controls("".join(
         ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
-    ).strip()
+    )).strip()
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "\u2026"
 
 
@@ -65,6 +71,40 @@ def hours(value: float | None) -> str:
     if value < 1:
         return f"{round(value * 60)} min"
     return f"{value:.1f} h"
+
+
+def significance(value: Significance | None) -> str:
+    """One sentence: the adopters within 24 h against the placebo windows, or why no p."""
+    if value is None:
+        return ""
+    said = f"{value.observed_24h} actor(s) within 24 h"
+    if value.expected_24h is not None:
+        said += (f" against {value.expected_24h:.1f} expected in {value.placebo_windows} "
+                 "placebo windows (same actors, quiet days)")
+    if value.lift is not None:
+        said += f", lift {value.lift:.1f}x"
+    if value.placebo_p is not None:
+        said += f", placebo p = {value.placebo_p:.3f}"
+    elif value.note:
+        said += f"; no p: {value.note}"
+    if value.hours_seen < 24:
+        said += (f" (this period saw only the first {value.hours_seen:.0f} h of the 24: "
+                 "the count may still grow)")
+    return said + "."
+
+
+def other_before(value: OtherBefore) -> str:
+    """The brief line on the narrative posts before an event that did not matter."""
+    parts = []
+    if value.posts:
+        by = ", ".join(f"{key} {count}" for key, count in value.narratives)
+        least = "at least " if value.at_least else ""
+        parts.append(f"{least}{value.posts} post(s) by {len(value.actors)} actor(s) ({by}): "
+                     + ", ".join(value.actors))
+    if value.answering_earlier:
+        parts.append(f"{value.answering_earlier} post(s) that answered earlier events "
+                     "(adoptions of those)")
+    return "; ".join(parts) + "." if parts else "none."
 
 
 @dataclass(frozen=True)
@@ -106,6 +146,7 @@ def _environment(zone: ZoneInfo) -> Environment:
     env.filters.update(
         when=when, excerpt=excerpt, safe_url=safe_url, langattr=lang_attribute,
         quote=quote_lines, hours=hours, reason=lambda r: _REASONS.get(r, r),
+        significance=significance, other_before=other_before, bidiruns=runs,
     )
     return env
 
@@ -118,4 +159,4 @@ def render_html(digest: Digest) -> str:
 def render_text(digest: Digest) -> str:
     env = _environment(ZoneInfo(digest.timezone))
     text = env.get_template("digest.txt").render(d=digest, links=ConsoleLinks(digest.console_url))
-    return re.sub(r"\n{3,}", "\n\n", text)
+    return isolate_text(re.sub(r"\n{3,}", "\n\n", text))
