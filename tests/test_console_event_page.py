@@ -75,11 +75,11 @@ def test_one_chart_row_per_actor_with_all_its_posts(page: str) -> None:
 def test_chart_is_scaled_to_the_adopters_and_has_a_legend(page: str) -> None:
     section = _section(page, "sedition")
     chart = _between(section, 'id="leadlag-sedition"', "</svg>")
-    assert "after the event (+18 h)" in chart  # adopters reach +12.2 h: not the 72 h window
+    assert "after the event (+14 h)" in chart  # adopters reach +12.2 h: not the 72 h window
     assert "before the event (−36 h)" in chart  # the earliest post before is at −32.9 h
     xs = sorted(float(x) for x in SVG_X.findall(chart))
     assert len(xs) == 11
-    assert xs[-1] - xs[0] > 180  # +4.5 h to +12.2 h spread over the panel (was ~15 px)
+    assert xs[-1] - xs[0] > 225  # +4.5 h to +12.2 h spread over the panel (was ~15 px)
     legend = _between(section, 'id="legend-sedition"', "</ul>")
     for group in ("iraqi_militia", "militia_media", "iran_official", "iraqi_politician"):
         assert group in legend
@@ -135,8 +135,22 @@ def test_significance_is_shown_per_narrative(page: str) -> None:
     significance = _between(page, 'id="significance-sedition"', "</p>")
     assert "<strong>11</strong> actors within 24 h" in significance
     # The database holds no ordinary days before the episode: the page says why no p.
-    assert "placebo" in significance and "needed for placebo_p" in significance
+    assert "No placebo p: only 0 placebo windows" in significance
     assert 'id="significance-gulf_aggression"' in page
+
+
+def test_significance_against_ordinary_days_gives_a_placebo_p(
+        db: Database, episode: Episode, tmp_path: Path) -> None:
+    # Collection began 80 days before: ordinary days with no sedition at all.
+    write(db, post("actor00", "early", hours_after(-80 * 24), "نشرة الأخبار اليومية", lang="ar"))
+    text = client_for(db, tmp_path).get(f"/events/{episode.drone}").text
+    significance = _between(text, 'id="significance-sedition"', "</p>")
+    found = re.search(r"0\.00 expected</span> \(the mean of the same measure over the same "
+                      r"actors at (\d+) placebo windows on ordinary days\)", significance)
+    assert found and int(found.group(1)) >= 20, significance
+    p_value = re.search(r"placebo p = (0\.\d+)", significance)
+    assert p_value and float(p_value.group(1)) < 0.01
+    assert 'class="lift"' in significance and "No placebo p" not in significance
 
 
 def test_post_content_stays_text(db: Database, episode: Episode, tmp_path: Path) -> None:

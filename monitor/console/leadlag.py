@@ -20,14 +20,15 @@ from monitor.console.charts import group_class
 WIDTH = 900
 LABEL_RIGHT = 176  # row labels end here; the panels start after it
 PANEL_GAP = 28
-PRE_SHARE = 0.3  # of the plot width, for the panel before the event
+PRE_SHARE = 0.25  # of the plot width, for the panel before the event
 TOP = 44  # room for the panel titles and tick labels
 ROW = 22
+MIN_TICK_PX = 44
 LABEL_CHARS = 26
 # Readable spans (hours) and their tick steps; the first span that holds the posts is used.
-SPANS = ((1, 0.25), (2, 0.5), (3, 1), (6, 1), (12, 2), (18, 3), (24, 4), (36, 6), (48, 8),
-         (72, 12), (96, 24), (120, 24), (168, 24), (240, 48), (336, 48), (480, 96),
-         (720, 120), (1440, 240))
+SPANS = ((1, 0.25), (2, 0.5), (3, 1), (4, 1), (6, 1), (8, 2), (10, 2), (12, 2), (14, 2),
+         (16, 4), (20, 4), (24, 4), (30, 6), (36, 6), (48, 8), (60, 12), (72, 12), (96, 24),
+         (120, 24), (168, 24), (240, 48), (336, 48), (480, 96), (720, 120), (1440, 240))
 
 ADOPTED = "adopter"
 MATTERED = "prepositioned"
@@ -59,6 +60,7 @@ class Row:
 class Tick:
     x: float
     label: str
+    anchor: str = "middle"  # SVG text-anchor
 
 
 @dataclass(frozen=True)
@@ -123,12 +125,19 @@ def _label(hours: float) -> str:
     return f"{'−' if hours < 0 else '+'}{text} h"
 
 
-def _ticks(x_of: Callable[[float], float], span: float, step: float, sign: int) -> tuple[Tick, ...]:
+def _ticks(x_of: Callable[[float], float], span: float, step: float, sign: int,
+           pixels: float) -> tuple[Tick, ...]:
+    """Ticks every `step` hours from T0, the step doubled until labels are MIN_TICK_PX
+    apart; the label at the chart's right edge ends there."""
+    while pixels > 0 and step / span * pixels < MIN_TICK_PX:
+        step *= 2
     count = int(span // step + 1e-9)
     values = [sign * step * i for i in range(count + 1)]
     if sign < 0:
         values.reverse()
-    return tuple(Tick(x_of(v), _label(v)) for v in values)
+    last = values[-1]
+    return tuple(Tick(x_of(v), _label(v), "end" if sign > 0 and v == last and v == span
+                      else "middle") for v in values)
 
 
 def lead_lag_chart(
@@ -162,7 +171,7 @@ def lead_lag_chart(
     after_x0 = x0
     if show_before:
         before = Panel(x0, round(x1, 1), "before the event", before_span,
-                       _ticks(before_x, before_span, before_step, -1))
+                       _ticks(before_x, before_span, before_step, -1, x1 - x0))
         after_x0 = x1 + PANEL_GAP
 
     def after_x(hours: float) -> float:
@@ -170,7 +179,7 @@ def lead_lag_chart(
         return round(after_x0 + clipped / after_span * (right - after_x0), 1)
 
     after = Panel(round(after_x0, 1), float(right), "after the event", after_span,
-                  _ticks(after_x, after_span, after_step, 1))
+                  _ticks(after_x, after_span, after_step, 1, right - after_x0))
 
     per_actor: dict[str, list[Marker]] = {}
     groups: dict[str, str | None] = {}
