@@ -12,10 +12,11 @@ panel. Geometry only: templates/_leadlag.html draws it as SVG, with a legend.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from monitor.console.charts import group_class
+from monitor.console.templating import hours, moment
 
 WIDTH = 900
 LABEL_RIGHT = 176  # row labels end here; the panels start after it
@@ -33,6 +34,8 @@ SPANS = ((1, 0.25), (2, 0.5), (3, 1), (4, 1), (6, 1), (8, 2), (10, 2), (12, 2), 
 ADOPTED = "adopter"
 MATTERED = "prepositioned"
 OTHER = "prepositioned-other"
+TITLES = {ADOPTED: "adopted", MATTERED: "pre-positioned (mattered)",
+          OTHER: "before the event"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,18 @@ class Marker:
     at: str  # ISO time of the post
     edited: bool  # edited after the event: proves nothing about before
     post_id: int | None
+    y: float = 0.0  # its row's
+    title: str = ""  # the tooltip: what it is, when
+
+    @property
+    def classes(self) -> str:
+        return f"dot {self.css} {self.kind}" + (" edited" if self.edited else "")
+
+    @property
+    def points(self) -> str:
+        """A diamond's corners (posts before the event are diamonds, adoptions circles)."""
+        x, y = self.x, self.y
+        return f"{x},{y - 7} {x + 7},{y} {x},{y + 7} {x - 7},{y}"
 
 
 @dataclass(frozen=True)
@@ -202,7 +217,8 @@ def lead_lag_chart(
     order = sorted(per_actor, key=lambda actor: (min(m.hours for m in per_actor[actor]), actor))
     rows = [Row(TOP + 12 + i * ROW, actor, _short(actor), groups[actor] or "unassigned",
                 group_class(groups[actor]),
-                tuple(sorted(per_actor[actor], key=lambda m: m.hours)))
+                tuple(replace(m, y=TOP + 12 + i * ROW, title=_title(m))
+                      for m in sorted(per_actor[actor], key=lambda m: m.hours)))
             for i, actor in enumerate(order)]
     height = TOP + 24 + max(len(rows), 1) * ROW
     # An event off a panel's scale is marked at that panel's edge (`beyond`).
@@ -215,6 +231,11 @@ def lead_lag_chart(
     markers = [m for r in rows for m in r.markers]
     return LeadLagChart(width, height, after_x(0.0), before, after, rows, lines, legend,
                         frozenset(m.kind for m in markers), any(m.edited for m in markers))
+
+
+def _title(m: Marker) -> str:
+    edited = " · edited after the event" if m.edited else ""
+    return f"{TITLES[m.kind]}: {moment(m.at)} ({hours(m.hours)}){edited}"
 
 
 def _short(actor: str) -> str:

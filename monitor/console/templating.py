@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from monitor.console.charts import group_class
 from monitor.console.highlight import highlight
@@ -46,9 +48,16 @@ def _instant(value: datetime | str | None) -> datetime | None:
 def moment(value: datetime | str | None, t0: datetime | str | None = None) -> str:
     """A time as people read it, "7 Nov 2021 04:30 UTC", and with an event's T0 its offset
     from it, "7 Nov 2021 04:30 UTC (+5.0 h)". ISO strings (the reports' times) or datetimes."""
+    if value is None:
+        return ""
+    return _moment(value, t0)
+
+
+@lru_cache(maxsize=4096)  # an event page formats a few hundred times, many of them twice
+def _moment(value: datetime | str, t0: datetime | str | None) -> str:
     instant = _instant(value)
     if instant is None:
-        return "" if value is None else str(value)
+        return str(value)
     text = f"{instant.day} {instant:%b %Y %H:%M} UTC"
     anchor = _instant(t0)
     if anchor is None:
@@ -74,6 +83,13 @@ def pretty_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
 
 
+def group_badge(group: str | None) -> Markup:
+    """The actor group's coloured badge (as the group_badge macro of _macros.html draws it,
+    without a macro call per row: the event page draws hundreds)."""
+    return Markup('<span class="badge {}">{}</span>').format(group_class(group),
+                                                              group or "unassigned")
+
+
 def english_name(names: Any, fallback: str = "") -> str:
     if isinstance(names, dict):
         return str(names.get("en") or fallback)
@@ -88,7 +104,8 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(utc=utc, moment=moment, number=number, hours=hours, pretty_json=pretty_json,
-                       direction=text_direction, english=english_name, group_class=group_class)
-    env.globals.update(highlight=highlight, group_class=group_class)
+    env.filters.update(utc=utc, moment=moment, number=number, hours=hours,
+                       pretty_json=pretty_json, direction=text_direction, english=english_name,
+                       group_class=group_class)
+    env.globals.update(highlight=highlight, group_class=group_class, group_badge=group_badge)
     return env

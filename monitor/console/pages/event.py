@@ -30,6 +30,8 @@ MAX_POST_HOURS = 24 * 30
 # narrative page (with this event's lags) lists every adopter.
 SHOWN_ADOPTERS = 40
 SHOWN_PREPOSITIONED = 20
+SHOWN_OTHER = 10  # the other posts before the event: context, not the story
+SHOWN_ELSEWHERE = 20
 SHOWN_COPIES = 15
 
 
@@ -133,6 +135,7 @@ class Shown:
     mattered: list[dict[str, Any]]  # pre-positioning that mattered, earliest first
     others: list[dict[str, Any]]  # the other narrative posts before the event
     copies: list[dict[str, Any]]
+    elsewhere: list[dict[str, Any]]  # actors whose posts answer another event
     before_by_actor: dict[str, list[dict[str, Any]]]  # an adopter's posts before T0
 
 
@@ -144,5 +147,6 @@ def _shown(entry: dict[str, Any]) -> Shown:
         posts.sort(key=lambda p: -float(p["hours_before"]))
     return Shown(entry["adopters"][:SHOWN_ADOPTERS],
                  entry["prepositioned"][:SHOWN_PREPOSITIONED],
-                 entry["prepositioned_other"][:SHOWN_PREPOSITIONED],
-                 entry["coordinated_copies"][:SHOWN_COPIES], before)
+                 entry["prepositioned_other"][:SHOWN_OTHER],
+                 entry["coordinated_copies"][:SHOWN_COPIES],
+                 entry["adopters_elsewhere"][:SHOWN_ELSEWHERE], before)
