@@ -85,6 +85,16 @@ class OtherBefore:
 
 
 @dataclass(frozen=True)
+class LoneAdoption:
+    """A narrative only one actor took up after the event (in this period): no convergence,
+    but the event it answers is on record."""
+
+    narrative: str
+    actor: str
+    lag_hours: float
+
+
+@dataclass(frozen=True)
 class EventSection:
     """A confirmed event and what converged after it, measured against it (attribution)."""
 
@@ -96,6 +106,7 @@ class EventSection:
     prepositioned: list[PrepositionFlag] = field(default_factory=list)
     other_before: OtherBefore | None = None
     in_period: bool = True  # the event happened inside the digest's period
+    lone: list[LoneAdoption] = field(default_factory=list)
     flagged: bool = False  # pre-positioning for it is reported in this digest
 
 

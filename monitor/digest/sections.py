@@ -8,6 +8,8 @@ converged after it, then the pre-positioning that mattered for it.
   with its camps (actor groups), first mover and lead time, time to k, significance against
   placebo windows and up to MAX_EXAMPLES example posts in their own language: the first
   mover, then adopters from camps not shown yet.
+- Taken up by a single actor after an event (in the period): named in one line, so that
+  the event each adoption answers stays on record.
 - Converging without an event: a narrative MIN_ADOPTERS or more actors adopted in the period
   (the period report, the day as T0) and that converged after no event of the digest.
 - Pre-positioning, for the events the digest flags (Reports.flagged): the report's
@@ -37,6 +39,7 @@ from monitor.digest.model import (
     ConvergingNarrative,
     EventSection,
     ExamplePost,
+    LoneAdoption,
     OtherBefore,
     PrepositionFlag,
     Significance,
@@ -83,6 +86,15 @@ def _converging(reports: Reports, entries: Iterable[dict[str, Any]]) -> list[dic
     found = [e for e in entries
              if len(e["adopters"]) >= MIN_ADOPTERS and _inside(reports, e["adopters"])]
     return sorted(found, key=lambda e: (-float(e["score"]), e["narrative"]))
+
+
+def _lone(reports: Reports, event: EventReport) -> list[LoneAdoption]:
+    """Narratives with fewer than MIN_ADOPTERS adopters answering the event, one of them
+    inside the period."""
+    return [LoneAdoption(e["narrative"], str(a["actor"]), float(a["lag_hours"]))
+            for e in event.report["narratives"]
+            if 0 < len(e["adopters"]) < MIN_ADOPTERS and _inside(reports, e["adopters"])
+            for a in e["adopters"]]
 
 
 def _significance(entry: dict[str, Any], hours_seen: float) -> Significance | None:
@@ -233,7 +245,7 @@ def event_sections(reports: Reports, posts: Posts) -> list[EventSection]:
                 event_id=row["id"], name=row["name"], at=row["occurred_at"],
                 description=row["description"], converging=converging,
                 prepositioned=listed, other_before=other, in_period=in_period,
-                flagged=flagged))
+                flagged=flagged, lone=_lone(reports, event)))
     return sorted(sections, key=lambda e: (not e.flagged, -_best(e), e.at))
 
 
