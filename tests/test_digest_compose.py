@@ -163,6 +163,16 @@ def test_digest_command_preview_send_and_errors(episode: Database, tmp_path: Pat
     assert code == 0, err
     preview = json.loads(out)
     assert preview["status"] == "preview" and "sedition" in preview["converging"]
+    # What converged, grouped by the event it answers: the Zlikan rockets (12:00) take none;
+    # the copies, which name no event, answer the Green Zone storming, still open.
+    event, zlikan, storming = preview["events"]
+    assert (event["name"], zlikan["name"], storming["name"]) == (
+        "Drone attack on PM residence", "Rockets at Zlikan base", "Green Zone storming attempt")
+    assert zlikan["converging"] == [] and zlikan["lone"] == []
+    assert [n["narrative"] for n in event["converging"]] == ["sedition"]
+    assert [n["narrative"] for n in storming["converging"]] == ["third_party"]
+    assert [f["actor"] for f in event["prepositioned"]] == ["Qais al-Khazali"]
+    assert preview["subject"].startswith("Chorus digest 2021-11-07: sedition: 3 actors")
     assert Path(preview["eml"]).name == "chorus-digest-2021-11-07.preview.eml"
     assert Path(preview["html"]).exists()
     with episode.connection() as conn:  # a preview records nothing

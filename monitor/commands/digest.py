@@ -10,6 +10,7 @@ import click
 from monitor.app import App, pass_app
 from monitor.digest import build_digest, deliver, write_preview
 from monitor.digest.mime import AddressError
+from monitor.digest.model import EventSection
 from monitor.digest.schedule import default_date
 from monitor.digest.send import DeliveryError
 from monitor.errors import UserError
@@ -25,11 +26,31 @@ def parse_date(value: str | None, app: App) -> date:
         raise UserError(f"--date {value!r} is not a date; use YYYY-MM-DD") from None
 
 
+def _event(section: EventSection) -> dict[str, Any]:
+    return {
+        "name": section.name, "occurred_at": section.at,
+        "converging": [{"narrative": n.key, "adopters": n.adopters, "camps": n.groups,
+                        "first_mover": n.first_mover, "first_lag_hours": n.first_lag_hours,
+                        "placebo_p": n.significance.placebo_p if n.significance else None}
+                       for n in section.converging],
+        "lone": [{"narrative": a.narrative, "actor": a.actor} for a in section.lone],
+        "prepositioned": [{"actor": f.actor, "narratives": f.keys,
+                           "posted_at": f.post.posted_at, "hours_before": f.hours_before,
+                           "names_event": f.names_event,
+                           "edited_after_event": f.edited_after_event}
+                          for f in section.prepositioned],
+    }
+
+
 def _preview(app: App, target: date) -> dict[str, Any]:
     built = build_digest(app.config, app.db, target)
     eml, html = write_preview(app.config, built)
     return {"date": target, "status": "preview", "eml": str(eml), "html": str(html),
-            "converging": [n.key for n in built.converging], "blind_sources": len(built.blind)}
+            "subject": built.subject,
+            "converging": list(dict.fromkeys(n.key for n in built.converging)),
+            "events": [_event(e) for e in built.events],
+            "without_event": [n.key for n in built.unanchored],
+            "blind_sources": len(built.blind)}
 
 
 def _send(app: App, target: date) -> dict[str, Any]:
