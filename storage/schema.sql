@@ -587,6 +587,125 @@ CREATE SEQUENCE public.actors_id_seq
 ALTER SEQUENCE public.actors_id_seq OWNED BY public.actors.id;
 
 --
+-- Name: alert_deliveries; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.alert_deliveries (
+    id bigint NOT NULL,
+    incident_id bigint NOT NULL,
+    rule_id bigint NOT NULL,
+    channel text NOT NULL,
+    version integer NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    idempotency_key text NOT NULL,
+    body bytea NOT NULL,
+    not_before timestamp with time zone NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    last_error text,
+    created_at timestamp with time zone NOT NULL,
+    last_attempt_at timestamp with time zone,
+    sent_at timestamp with time zone,
+    CONSTRAINT alert_deliveries_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sending'::text, 'sent'::text, 'failed'::text, 'superseded'::text])))
+);
+
+--
+-- Name: alert_deliveries_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.alert_deliveries_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: alert_deliveries_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.alert_deliveries_id_seq OWNED BY public.alert_deliveries.id;
+
+--
+-- Name: alert_incidents; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.alert_incidents (
+    id bigint NOT NULL,
+    rule_id bigint NOT NULL,
+    incident_key text NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    state text DEFAULT 'open'::text NOT NULL,
+    summary text NOT NULL,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    first_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT alert_incidents_detail_check CHECK ((jsonb_typeof(detail) = 'object'::text)),
+    CONSTRAINT alert_incidents_state_check CHECK ((state = ANY (ARRAY['open'::text, 'resolved'::text]))),
+    CONSTRAINT alert_incidents_version_check CHECK ((version > 0))
+);
+
+--
+-- Name: alert_incidents_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.alert_incidents_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: alert_incidents_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.alert_incidents_id_seq OWNED BY public.alert_incidents.id;
+
+--
+-- Name: alert_rules; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.alert_rules (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    kind text NOT NULL,
+    params jsonb DEFAULT '{}'::jsonb NOT NULL,
+    channels jsonb DEFAULT '[]'::jsonb NOT NULL,
+    quiet_start time without time zone,
+    quiet_end time without time zone,
+    quiet_timezone text DEFAULT 'UTC'::text NOT NULL,
+    max_per_hour integer DEFAULT 12 NOT NULL,
+    enabled boolean DEFAULT true NOT NULL,
+    seen_post_id bigint DEFAULT 0 NOT NULL,
+    seen_until timestamp with time zone,
+    evaluated_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT alert_rules_channels_check CHECK ((jsonb_typeof(channels) = 'array'::text)),
+    CONSTRAINT alert_rules_check CHECK (((quiet_start IS NULL) = (quiet_end IS NULL))),
+    CONSTRAINT alert_rules_kind_check CHECK ((kind = ANY (ARRAY['convergence'::text, 'search'::text, 'health'::text]))),
+    CONSTRAINT alert_rules_max_per_hour_check CHECK ((max_per_hour > 0)),
+    CONSTRAINT alert_rules_name_check CHECK ((name ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$'::text)),
+    CONSTRAINT alert_rules_params_check CHECK ((jsonb_typeof(params) = 'object'::text))
+);
+
+--
+-- Name: alert_rules_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.alert_rules_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: alert_rules_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.alert_rules_id_seq OWNED BY public.alert_rules.id;
+
+--
 -- Name: classifier_heads; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1454,6 +1573,24 @@ CREATE VIEW reader.tags AS
 ALTER TABLE ONLY public.actors ALTER COLUMN id SET DEFAULT nextval('public.actors_id_seq'::regclass);
 
 --
+-- Name: alert_deliveries id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_deliveries ALTER COLUMN id SET DEFAULT nextval('public.alert_deliveries_id_seq'::regclass);
+
+--
+-- Name: alert_incidents id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_incidents ALTER COLUMN id SET DEFAULT nextval('public.alert_incidents_id_seq'::regclass);
+
+--
+-- Name: alert_rules id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_rules ALTER COLUMN id SET DEFAULT nextval('public.alert_rules_id_seq'::regclass);
+
+--
 -- Name: classifier_heads id; Type: DEFAULT; Schema: public; Owner: -
 --
 
@@ -1539,6 +1676,55 @@ ALTER TABLE ONLY public.actors
 
 ALTER TABLE ONLY public.actors
     ADD CONSTRAINT actors_pkey PRIMARY KEY (id);
+
+--
+-- Name: alert_deliveries alert_deliveries_idempotency_key_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_deliveries
+    ADD CONSTRAINT alert_deliveries_idempotency_key_key UNIQUE (idempotency_key);
+
+--
+-- Name: alert_deliveries alert_deliveries_incident_id_channel_version_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_deliveries
+    ADD CONSTRAINT alert_deliveries_incident_id_channel_version_key UNIQUE (incident_id, channel, version);
+
+--
+-- Name: alert_deliveries alert_deliveries_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_deliveries
+    ADD CONSTRAINT alert_deliveries_pkey PRIMARY KEY (id);
+
+--
+-- Name: alert_incidents alert_incidents_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_incidents
+    ADD CONSTRAINT alert_incidents_pkey PRIMARY KEY (id);
+
+--
+-- Name: alert_incidents alert_incidents_rule_id_incident_key_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_incidents
+    ADD CONSTRAINT alert_incidents_rule_id_incident_key_key UNIQUE (rule_id, incident_key);
+
+--
+-- Name: alert_rules alert_rules_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_rules
+    ADD CONSTRAINT alert_rules_name_key UNIQUE (name);
+
+--
+-- Name: alert_rules alert_rules_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_rules
+    ADD CONSTRAINT alert_rules_pkey PRIMARY KEY (id);
 
 --
 -- Name: classifier_heads classifier_heads_model_id_version_key; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1771,6 +1957,18 @@ ALTER TABLE ONLY public.x_read_budget
 CREATE INDEX actor_daily_day_idx ON public.actor_daily USING btree (day);
 
 --
+-- Name: alert_deliveries_open_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX alert_deliveries_open_idx ON public.alert_deliveries USING btree (not_before) WHERE (status = ANY (ARRAY['pending'::text, 'sending'::text, 'failed'::text]));
+
+--
+-- Name: alert_deliveries_rule_sent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX alert_deliveries_rule_sent_idx ON public.alert_deliveries USING btree (rule_id, sent_at) WHERE (status = 'sent'::text);
+
+--
 -- Name: classifier_heads_model_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1829,6 +2027,12 @@ CREATE INDEX job_runs_job_idx ON public.job_runs USING btree (job, started_at DE
 --
 
 CREATE INDEX job_runs_running_idx ON public.job_runs USING btree (status) WHERE (status = 'running'::text);
+
+--
+-- Name: labels_created_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX labels_created_at_idx ON public.labels USING btree (created_at);
 
 --
 -- Name: labels_narrative_idx; Type: INDEX; Schema: public; Owner: -
@@ -1927,6 +2131,12 @@ CREATE UNIQUE INDEX sources_platform_handle_key ON public.sources USING btree (p
 CREATE INDEX tags_narrative_idx ON public.tags USING btree (narrative, post_id);
 
 --
+-- Name: tags_tagged_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tags_tagged_at_idx ON public.tags USING btree (tagged_at);
+
+--
 -- Name: actors actors_convergence_regrouped; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2022,6 +2232,27 @@ CREATE TRIGGER tags_convergence_update AFTER UPDATE ON public.tags REFERENCING O
 
 ALTER TABLE ONLY public.actor_daily
     ADD CONSTRAINT actor_daily_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.actors(id) ON DELETE CASCADE;
+
+--
+-- Name: alert_deliveries alert_deliveries_incident_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_deliveries
+    ADD CONSTRAINT alert_deliveries_incident_id_fkey FOREIGN KEY (incident_id) REFERENCES public.alert_incidents(id) ON DELETE CASCADE;
+
+--
+-- Name: alert_deliveries alert_deliveries_rule_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_deliveries
+    ADD CONSTRAINT alert_deliveries_rule_id_fkey FOREIGN KEY (rule_id) REFERENCES public.alert_rules(id) ON DELETE CASCADE;
+
+--
+-- Name: alert_incidents alert_incidents_rule_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alert_incidents
+    ADD CONSTRAINT alert_incidents_rule_id_fkey FOREIGN KEY (rule_id) REFERENCES public.alert_rules(id) ON DELETE CASCADE;
 
 --
 -- Name: collection_runs collection_runs_source_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -2507,6 +2738,42 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.actors TO chorus_app;
 --
 
 GRANT ALL ON SEQUENCE public.actors_id_seq TO chorus_app;
+
+--
+-- Name: TABLE alert_deliveries; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.alert_deliveries TO chorus_app;
+
+--
+-- Name: SEQUENCE alert_deliveries_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.alert_deliveries_id_seq TO chorus_app;
+
+--
+-- Name: TABLE alert_incidents; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.alert_incidents TO chorus_app;
+
+--
+-- Name: SEQUENCE alert_incidents_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.alert_incidents_id_seq TO chorus_app;
+
+--
+-- Name: TABLE alert_rules; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.alert_rules TO chorus_app;
+
+--
+-- Name: SEQUENCE alert_rules_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.alert_rules_id_seq TO chorus_app;
 
 --
 -- Name: TABLE classifier_heads; Type: ACL; Schema: public; Owner: -
