@@ -79,7 +79,7 @@ def significance(value: Significance | None) -> str:
         return ""
     said = f"{value.observed_24h} actor(s) within 24 h"
     if value.expected_24h is not None:
-        said += (f" against {value.expected_24h:.1f} expected in {value.placebo_windows} "
+        said += (f" against {value.expected_24h:.2f} expected in {value.placebo_windows} "
                  "placebo windows (same actors, quiet days)")
     if value.lift is not None:
         said += f", lift {value.lift:.1f}x"
