@@ -15,72 +15,28 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 import pytest
 import uvicorn
 from playwright.sync_api import sync_playwright
 
 from monitor.console import create_app
-from monitor.demo import EVENT_NAME, DemoResult, StepReport, run_demo
-from monitor.settings import Config, load_config
+from monitor.demo import EVENT_NAME
 from seeds import loader
 from seeds.replay import corpus_file
 from seeds.replay_paths import replay_seed_files
-from storage import convergence
-from storage.database import Database
 from storage.rows import one
-from tests.secrets_support import empty_secrets_file
+from tests.demo_run import DemoRun
 
+pytest_plugins = ["tests.demo_fixtures"]
 pytestmark = pytest.mark.slow
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 ATTACK = datetime(2021, 11, 6, 23, 30, tzinfo=UTC)
 QAIS_WARNING = "1456631666416537600"
 CHECKED = ("sedition", "false_flag", "third_party", "staged_incident", "us_culpability")
-
-
-@dataclass
-class DemoRun:
-    db: Database
-    config: Config
-    result: DemoResult
-    second: DemoResult
-    report: dict[str, dict[str, Any]]
-    outbox: Path
-
-
-@pytest.fixture(scope="module")
-def demo(admin_url: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
-         ) -> Iterator[DemoRun]:
-    import uuid
-
-    from psycopg import conninfo
-
-    from tests.conftest import create_database, drop_database
-
-    name = f"chorus_demo_{uuid.uuid4().hex[:10]}"
-    template = str(conninfo.conninfo_to_dict(database_url)["dbname"])
-    db = Database(create_database(admin_url, name, template=template))
-    outbox = tmp_path_factory.mktemp("outbox")
-    config = load_config({"CHORUS_SECRETS_FILE": empty_secrets_file(outbox),
-                          "CHORUS_OUTBOX_DIR": str(outbox),
-                          })
-    steps: list[StepReport] = []
-    result = run_demo(config, db, steps.append)
-    second = run_demo(config, db, steps.append)
-    with db.connection() as conn:
-        event = convergence.event_report(conn, result.event_id or 0)
-    report = {n["narrative"]: n for n in event["narratives"]}
-    try:
-        yield DemoRun(db, config, result, second, report, outbox)
-    finally:
-        db.close()
-        drop_database(admin_url, name)
 
 
 def _actors_by_handle() -> dict[tuple[str, str], tuple[str, str]]:
