@@ -11,9 +11,12 @@ import unicodedata
 
 _FOLD = str.maketrans(
     {
-        # Zero-width characters and direction marks become spaces (ZWNJ is a Persian
-        # half-space); tatweel and diacritics vanish. One translate() pass does it all.
-        **dict.fromkeys("\u200b\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069\ufeff", " "),
+        # Zero-width spaces and direction marks become spaces (ZWNJ is a Persian
+        # half-space); joiners (ZWJ, word joiner, zero-width no-break space) never part a
+        # word, so they vanish: «الح<ZWJ>شد» is «الحشد». Tatweel and diacritics vanish too.
+        # One translate() pass does it all.
+        **dict.fromkeys("\u200b\u200c\u200e\u200f\u2066\u2067\u2068\u2069", " "),
+        **dict.fromkeys("\u200d\u2060\ufeff"),
         "\u0640": None,
         **{chr(c): None for c in (*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670,
                                   *range(0x06D6, 0x06EE))},
