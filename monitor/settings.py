@@ -8,6 +8,7 @@ that must be mode 0600; they are never written to logs, errors or pages.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tomllib
 from collections.abc import Mapping
@@ -133,6 +134,16 @@ class Settings:
     blind_after_minutes: int = _setting(180, "A source without a successful collection this long is blind.")
     smtp_timeout_s: float = _setting(30.0, "SMTP connect and command timeout, in seconds.")
     smtp_ca_file: str = _setting("", "CA bundle to verify the SMTP server; empty uses the system's.")
+    alerts_interval_s: int = _setting(
+        60,
+        "Daemon: seconds between evaluations of the alert rules (each reads only what is new "
+        "since its last run) and deliveries of what they found.")
+    alert_webhook_timeout_s: float = _setting(
+        10.0, "Alerts: connect and read timeout of one webhook POST, in seconds.")
+    alert_max_attempts: int = _setting(
+        10,
+        "Alerts: tries of one delivery (each try retries a few times with backoff) before "
+        "it stays failed.")
 
 
 # Every field has a default (load_config builds Settings() first), so none is left out.
@@ -153,6 +164,14 @@ SECRETS: tuple[Setting, ...] = (
             "(otherwise /metrics there needs a login)."),
 )
 SECRET_NAMES = frozenset(s.name for s in SECRETS)
+# Per-webhook signing keys: `webhook_secret_<name>` in the secrets file, or the environment's
+# CHORUS_WEBHOOK_SECRET_<NAME>; an alert channel names its key by <name> (never its value).
+WEBHOOK_SECRET_PREFIX = "webhook_secret_"  # noqa: S105 - a key prefix, not a secret
+_WEBHOOK_SECRET = re.compile(r"^webhook_secret_[a-z0-9_]{1,64}$")
+
+
+def is_secret_name(name: str) -> bool:
+    return name in SECRET_NAMES or bool(_WEBHOOK_SECRET.match(name))
 MASK = "********"
 
 
@@ -200,7 +219,7 @@ def read_secrets_file(path: Path, *, required: bool = False) -> dict[str, str]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         # Never echo the file's contents: they are secrets.
         raise ConfigError(f"secrets file {path} is not valid TOML ({type(exc).__name__})") from None
-    unknown = sorted(set(data) - SECRET_NAMES)
+    unknown = sorted(k for k in data if not is_secret_name(k))
     if unknown:
         raise ConfigError(f"secrets file {path} has unknown keys: {', '.join(unknown)}")
     return {k: str(v) for k, v in data.items()}
@@ -208,7 +227,7 @@ def read_secrets_file(path: Path, *, required: bool = False) -> dict[str, str]:
 
 def write_secret(name: str, value: str, path: Path | None = None) -> Path:
     """Store one secret, creating the file 0600 from the start."""
-    if name not in SECRET_NAMES:
+    if not is_secret_name(name):
         raise ConfigError(f"unknown secret {name}")
     target = path or secrets_path()
     current = read_secrets_file(target)
@@ -243,6 +262,13 @@ class Config(Settings):
         if name not in SECRET_NAMES:
             raise ConfigError(f"unknown secret {name}")
         return self._secrets.get(name, "")
+
+    def webhook_secret(self, name: str) -> str:
+        """The signing key a webhook channel names; "" when none is set."""
+        key = WEBHOOK_SECRET_PREFIX + name.lower()
+        if not _WEBHOOK_SECRET.match(key):
+            raise ConfigError(f"webhook secret name {name!r}: use letters, digits and _")
+        return self._secrets.get(key, "")
 
     def secret_values(self) -> list[str]:
         return [v for v in self._secrets.values() if v]
@@ -315,6 +341,10 @@ def load_config(env: Mapping[str, str] | None = None, *,
     for s in SECRETS:
         if env.get(s.env):
             secrets[s.name] = env[s.env]
+    for key, found in env.items():
+        name = key.lower().removeprefix("chorus_")
+        if key.startswith("CHORUS_WEBHOOK_SECRET_") and found and _WEBHOOK_SECRET.match(name):
+            secrets[name] = found
     return _config(Settings(), values, secrets)
 
 

@@ -179,12 +179,13 @@ def _driver(f: SearchFilters) -> str:
     return "labelled" if f.labelled is True else "posts"
 
 
-def _where(f: SearchFilters, after: Cursor | None = None
+def _where(f: SearchFilters, after: Cursor | None = None, extra: tuple[str, ...] = ()
            ) -> tuple[sql.Composable, sql.Composable, dict[str, object]]:
-    """(FROM clause, WHERE clause, parameters) for the filters."""
+    """(FROM clause, WHERE clause, parameters) for the filters; `extra` are constant
+    clauses added to them (their parameters are the caller's)."""
     source, t, i = _DRIVERS[_driver(f)]
     params: dict[str, object] = {}
-    clauses: list[str] = []
+    clauses: list[str] = list(extra)
     values: dict[str, object] = {
         "query": f.normalised_query or None, "narrative": f.narrative, "actor": f.actor,
         "group": f.group, "platform": f.platform, "source": f.source, "lang": f.lang,
@@ -207,6 +208,14 @@ def _where(f: SearchFilters, after: Cursor | None = None
         where = sql.SQL("WHERE ") + sql.SQL("\n  AND ").join(
             sql.SQL(c) for c in clauses)
     return sql.SQL(source), where, params
+
+
+def filter_sql(f: SearchFilters, extra: tuple[str, ...] = ()
+               ) -> tuple[sql.Composable, sql.Composable, dict[str, object]]:
+    """(FROM clause, WHERE clause, parameters) of the filters, for other readers of the
+    same search (alert rules: monitor/alerts/), so that a query matches there exactly as it
+    does in the console. The FROM clause names posts p, sources s and actors a."""
+    return _where(f, extra=extra)
 
 
 def _ordered_select(f: SearchFilters, source: sql.Composable,

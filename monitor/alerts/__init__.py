@@ -1,0 +1,28 @@
+"""Alerts within minutes (issue 15): rules stored in PostgreSQL (storage/alerts.py), evaluated
+every alerts_interval_s on what is new since each rule's watermark (monitor/alerts/cycle.py,
+evaluate.py, health_rule.py), one incident per key whose growth makes new versions, each
+version recorded per channel and then sent (monitor/alerts/deliver.py: at-least-once with an
+idempotency key; see there for the exact boundary).
+
+Watermarks: a rule reads rows up to a server time SETTLE seconds back
+(storage/alert_queries.py), so a page still being committed is read next time; a transaction
+open longer than that when a rule runs can be passed over.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from monitor.alerts.cycle import evaluate_rules
+from monitor.alerts.deliver import send_due
+from monitor.settings import Config
+from storage.database import Database
+
+
+def run_alerts(config: Config, db: Database, now: datetime) -> dict[str, Any]:
+    """One daemon run: evaluate every enabled rule, then send what is due."""
+    found = evaluate_rules(config, db, now)
+    sent = send_due(config, db, now)
+    return {"rules": found.rules, "versions": found.versions, "recorded": found.recorded,
+            "sent": sent.sent, "failed": sent.failed, "held": sent.held}

@@ -1,0 +1,111 @@
+"""Evaluating convergence and saved-search rules on what is new since their watermarks.
+
+- search: posts after the rule's last post id that the console's search finds; one incident
+  per UTC day ("search:2021-11-07") whose count grows as more posts match.
+- convergence: the (event, narrative) pairs that new tags or labels touch (or events created
+  since), measured with storage.convergence_event.adoption_measures over [T0, T0 + W]; an
+  incident per pair ("event:12:sedition") once k actors from g camps adopted it (and, when
+  the rule says so, placebo_p is at most its bound); it grows into new versions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from monitor.alerts.findings import Evaluation, Finding
+from monitor.alerts.message import clean_line, excerpt
+from storage import alert_queries as q
+from storage.alerts import AlertRule
+from storage.console_search import SearchFilters
+from storage.convergence_attribution import rivals
+from storage.convergence_common import Window, analysis_settings
+from storage.convergence_event import adoption_measures
+from storage.convergence_significance import significance
+from storage.database import Conn
+from storage.rows import JsonObject
+
+LISTED = 10  # posts an incident lists
+
+
+def _str(params: JsonObject, name: str) -> str | None:
+    found = params.get(name)
+    return str(found) if found not in (None, "") else None
+
+
+def evaluate_search(conn: Conn, rule: AlertRule, upto: datetime,
+                    today: str, previous: JsonObject | None) -> Evaluation:
+    p = rule.params
+    batch = q.post_range(conn, rule.seen_post_id, upto)
+    hi = batch["upto_id"]
+    if hi is None:
+        return Evaluation([], rule.seen_post_id, upto)
+    if _str(p, "narrative") and batch["first_untagged"] is not None:
+        hi = batch["first_untagged"] - 1  # wait for the tagger from there on
+    if hi <= rule.seen_post_id:
+        return Evaluation([], rule.seen_post_id, upto)
+    filters = SearchFilters(query=_str(p, "query") or "", narrative=_str(p, "narrative"),
+                            actor=_str(p, "actor"), group=_str(p, "group"),
+                            platform=_str(p, "platform"), lang=_str(p, "lang"))
+    matches = q.search_matches(conn, filters, rule.seen_post_id, hi)
+    if not matches:
+        return Evaluation([], hi, upto)
+    before = previous or {}
+    count = int(str(before.get("count", 0))) + len(matches)
+    listed: list[Any] = [
+        {"post_id": m["id"], "platform": m["platform"], "handle": m["handle"],
+         "actor": m["actor"], "group": m["group"], "lang": m["lang"], "url": m["url"],
+         "posted_at": m["posted_at"].isoformat(), "text": excerpt(m["text"])}
+        for m in reversed(matches)]
+    old = before.get("posts")
+    posts = (listed + (old if isinstance(old, list) else []))[:LISTED]
+    what = clean_line(_str(p, "query") or "the filters", 80)
+    summary = f"{count} new post(s) match {what!r} today"
+    return Evaluation([Finding(f"search:{today}", summary,
+                               {"count": count, "posts": posts, "day": today})], hi, upto)
+
+
+def _measure(conn: Conn, pair: q.AffectedPair, k: int, window: timedelta) -> dict[str, Any]:
+    t0 = pair["occurred_at"]
+    frame = Window(t0, t0, t0 + window)
+    with analysis_settings(conn):
+        found = adoption_measures(conn, frame, pair["narrative"], k,
+                                  rivals=rivals(conn, pair["event_id"], frame), max_listed=1)
+    return found[0] if found else {"adopters": []}
+
+
+def evaluate_convergence(conn: Conn, rule: AlertRule, upto: datetime) -> Evaluation:
+    p = rule.params
+    k, groups = int(str(p["k"])), int(str(p["groups"]))
+    window = timedelta(hours=float(str(p["window_hours"])))
+    since = rule.seen_until or upto
+    statuses = [str(s) for s in p["statuses"]] if isinstance(p["statuses"], list) else []
+    findings: list[Finding] = []
+    for pair in q.affected_pairs(conn, since=since, upto=upto, narrative=_str(p, "narrative"),
+                                 statuses=statuses, window=window):
+        measure = _measure(conn, pair, k, window)
+        adopters = measure["adopters"]
+        camps = sorted({str(a["group"]) for a in adopters if a.get("group")})
+        if len(adopters) < k or len(camps) < groups:
+            continue
+        detail: dict[str, Any] = {
+            "event": {"id": pair["event_id"], "name": pair["event_name"],
+                      "occurred_at": pair["occurred_at"].isoformat(), "status": pair["status"]},
+            "narrative": pair["narrative"], "actors": len(adopters), "camps": camps,
+            "adopters": [{"actor": a["actor"], "group": a["group"], "lag_hours": a["lag_hours"],
+                          "url": a["url"]} for a in adopters[:LISTED]],
+            "window_hours": window.total_seconds() / 3600}
+        bound = p.get("placebo_p")
+        if bound is not None:
+            sig = significance(conn, pair["event_id"], pair["occurred_at"],
+                               {pair["narrative"]: int(measure["adopters_by_window"]["24h"])})
+            placebo_p = sig[pair["narrative"]]["placebo_p"]
+            if placebo_p is None or placebo_p > float(str(bound)):
+                continue
+            detail["placebo_p"] = placebo_p
+        summary = (f"{pair['narrative']}: {len(adopters)} actors from {len(camps)} camps "
+                   f"within {detail['window_hours']:g} h of "
+                   f"{clean_line(pair['event_name'], 80)}")
+        findings.append(Finding(f"event:{pair['event_id']}:{pair['narrative']}", summary,
+                                detail))
+    return Evaluation(findings, rule.seen_post_id, upto)

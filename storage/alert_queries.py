@@ -1,0 +1,129 @@
+"""What alert rules read: only rows newer than a rule's watermarks, never a full scan.
+
+- Saved searches read posts by id after the rule's `seen_post_id` (primary key range), with
+  the console's own filters and full-text matching (storage.console_search.filter_sql).
+- Convergence rules read tags and labels written after `seen_until` (indexes of migration
+  120) and events created since, and turn them into the (event, narrative) pairs whose
+  adoption may have changed; only those pairs are measured again.
+
+Watermarks move to `upto`, a server time a few seconds back (SETTLE), so a row written by a
+transaction still open when the rule runs is not passed over: posts and tags take the time
+their transaction began, and collection and tagging commit a page at a time. A transaction
+open longer than SETTLE when the rule runs can still be missed (documented in
+monitor/alerts/__init__.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TypedDict
+
+from psycopg import sql
+
+from storage.console_search import SearchFilters, filter_sql
+from storage.database import Conn
+from storage.rows import fetch_all, fetch_row, value
+
+SETTLE = timedelta(seconds=10)
+BATCH = 5000  # posts a saved search reads per evaluation at most (the rest: next minute)
+
+
+class PostRange(TypedDict):
+    upto_id: int | None
+    first_untagged: int | None
+
+
+class MatchedPost(TypedDict):
+    id: int
+    platform: str
+    handle: str
+    actor: str | None
+    group: str | None
+    lang: str | None
+    url: str | None
+    posted_at: datetime
+    text: str
+
+
+class AffectedPair(TypedDict):
+    event_id: int
+    event_name: str
+    occurred_at: datetime
+    status: str
+    narrative: str
+
+
+def server_now(conn: Conn) -> datetime:
+    return value(conn, datetime, "SELECT now() AS now")
+
+
+def latest_post_id(conn: Conn) -> int:
+    return value(conn, int, "SELECT coalesce(max(id), 0) AS id FROM posts")
+
+
+def post_range(conn: Conn, after_id: int, upto: datetime) -> PostRange:
+    """The next batch of settled posts after `after_id`: its last id, and its first post not
+    tagged yet (a rule that filters on narratives waits for the tagger there)."""
+    return fetch_row(
+        conn, PostRange,
+        """SELECT max(id) AS upto_id,
+                  min(id) FILTER (WHERE NOT EXISTS (SELECT 1 FROM post_tagging t
+                                                    WHERE t.post_id = b.id)) AS first_untagged
+           FROM (SELECT id FROM posts
+                 WHERE id > %(after)s AND first_seen_at <= %(upto)s
+                 ORDER BY id LIMIT %(batch)s) b""",
+        {"after": after_id, "upto": upto, "batch": BATCH})
+
+
+_MATCHES = sql.SQL("""SELECT p.id, p.platform, s.handle, a.name AS actor, a.group_key AS "group",
+       p.lang, p.url, p.posted_at, p.text
+{source}
+{where}
+ORDER BY p.id""")
+
+
+def search_matches(conn: Conn, f: SearchFilters, after_id: int, upto_id: int) -> list[MatchedPost]:
+    """Posts with ids in (after_id, upto_id] that the console's search `f` finds."""
+    source, where, params = filter_sql(f, extra=("p.id > %(after_id)s",
+                                                 "p.id <= %(upto_id)s"))
+    query = _MATCHES.format(source=source, where=where)
+    found = fetch_all(conn, MatchedPost, query,
+                      {**params, "after_id": after_id, "upto_id": upto_id})
+    # One post may come twice through narrative_posts (two narratives): keep it once.
+    return list({p["id"]: p for p in found}.values())
+
+
+# Adoption posts (actor sources, DESIGN §4) whose tag or label is new, and the events whose
+# window [T0, T0 + W] holds them; plus events created since, with every narrative.
+_AFFECTED = """
+WITH touched AS (
+    SELECT post_id, narrative FROM tags
+    WHERE tagged_at > %(since)s AND tagged_at <= %(upto)s
+    UNION
+    SELECT post_id, narrative FROM labels
+    WHERE created_at > %(since)s AND created_at <= %(upto)s
+), adopted AS (
+    SELECT DISTINCT a.narrative, a.posted_at
+    FROM touched t
+    JOIN narrative_adoptions a ON a.post_id = t.post_id AND a.narrative = t.narrative
+    WHERE %(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text
+)
+SELECT DISTINCT e.id AS event_id, e.name AS event_name, e.occurred_at, e.status, ad.narrative
+FROM adopted ad
+JOIN events e ON e.status = ANY(%(statuses)s)
+             AND e.occurred_at <= ad.posted_at
+             AND e.occurred_at >= ad.posted_at - %(window)s
+UNION
+SELECT e.id, e.name, e.occurred_at, e.status, n.key
+FROM events e JOIN narratives n ON %(narrative)s::text IS NULL OR n.key = %(narrative)s::text
+WHERE e.status = ANY(%(statuses)s) AND e.created_at > %(since)s AND e.created_at <= %(upto)s
+  AND e.occurred_at >= %(upto)s - %(window)s - interval '1 day'
+ORDER BY 1, 5
+"""
+
+
+def affected_pairs(conn: Conn, *, since: datetime, upto: datetime, narrative: str | None,
+                   statuses: list[str], window: timedelta) -> list[AffectedPair]:
+    return fetch_all(conn, AffectedPair, _AFFECTED,
+                     {"since": since, "upto": upto, "narrative": narrative,
+                      "statuses": statuses, "window": window})

@@ -1,0 +1,152 @@
+"""Alert rules evaluated on what is new: a convergence that grows alerts once and then
+updates, a saved search with Arabic and a ZWJ inside a word, a blind source."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor.alerts.cycle import evaluate_rules
+from monitor.alerts.manage import create_rule
+from monitor.alerts.rules import RuleError
+from monitor.settings import Config
+from storage import alerts as rows
+from storage.database import Database
+from storage.rows import JsonObject
+from tests.alert_support import alert_config
+from tests.convergence_scenarios import T0, add_event, add_narrative, hours_after, tag
+from tests.factories import add_source, at, post, write
+
+HOOK: list[JsonObject] = [{"type": "webhook", "name": "desk", "url": "http://127.0.0.1:9/hook"}]
+NOW = at("2021-11-07T12:00:00Z")
+CAMPS = ["iraqi_militia", "militia_media", "iran_official"]
+
+
+@pytest.fixture
+def config(db: Database, tmp_path: Path) -> Config:
+    return alert_config(db.url, tmp_path)
+
+
+def _deliveries(db: Database, name: str) -> list[rows.Delivery]:
+    with db.connection() as conn:
+        rule = rows.rule_by_name(conn, name)
+        assert rule is not None
+        return rows.deliveries_of(conn, rule.id)
+
+
+def _incidents(db: Database, name: str) -> list[rows.Incident]:
+    with db.connection() as conn:
+        rule = rows.rule_by_name(conn, name)
+        assert rule is not None
+        return rows.incidents(conn, rule.id)
+
+
+def test_a_convergence_growing_from_2_to_6_actors_alerts_once_then_updates(
+        db: Database, config: Config) -> None:
+    add_narrative(db, "sedition")
+    event = add_event(db, "Drone attack on the PM", T0)
+    for i in range(6):
+        add_source(db, "telegram", f"actor{i}", f"Actor {i}", CAMPS[i % 3])
+        write(db, post(f"actor{i}", "1", hours_after(1 + i), f"statement {i}"))
+    create_rule(db, "sedition-3", "convergence", {"narrative": "sedition", "k": 3,
+                                                  "groups": 2, "window_hours": 24}, HOOK)
+
+    for i in range(2):
+        tag(db, f"actor{i}", "1", "sedition", 0.9)
+    assert evaluate_rules(config, db, NOW, settle=timedelta(0)).versions == 0
+    assert _incidents(db, "sedition-3") == []
+
+    tag(db, "actor2", "1", "sedition", 0.9)
+    first = evaluate_rules(config, db, NOW, settle=timedelta(0))
+    assert (first.versions, first.recorded) == (1, 1)
+    [incident] = _incidents(db, "sedition-3")
+    assert incident.incident_key == f"event:{event}:sedition"
+    assert incident.summary.startswith("sedition: 3 actors from 3 camps within 24 h")
+    assert evaluate_rules(config, db, NOW, settle=timedelta(0)).versions == 0  # nothing new
+
+    for i in range(3, 6):
+        tag(db, f"actor{i}", "1", "sedition", 0.9)
+    later = evaluate_rules(config, db, NOW + timedelta(minutes=1), settle=timedelta(0))
+    assert later.versions == 1
+    [incident] = _incidents(db, "sedition-3")
+    assert incident.version == 2
+    assert "6 actors from 3 camps" in incident.summary
+    versions = [(d.version, d.status) for d in _deliveries(db, "sedition-3")]
+    assert versions == [(1, "superseded"), (2, "pending")]  # one incident, growth updates it
+    body = json.loads(_deliveries(db, "sedition-3")[-1].body)
+    assert body["incident"]["version"] == 2 and body["detail"]["actors"] == 6
+
+
+def test_too_few_camps_never_alerts(db: Database, config: Config) -> None:
+    add_narrative(db, "false_flag")
+    add_event(db, "Drone attack", T0)
+    for i in range(4):
+        add_source(db, "telegram", f"m{i}", f"Militia {i}", "iraqi_militia")
+        write(db, post(f"m{i}", "1", hours_after(2), "text"))
+    create_rule(db, "ff", "convergence", {"k": 3, "groups": 2}, HOOK)
+    for i in range(4):
+        tag(db, f"m{i}", "1", "false_flag", 0.9)
+    assert evaluate_rules(config, db, NOW, settle=timedelta(0)).versions == 0
+
+
+def test_a_saved_search_matches_arabic_with_a_zwj_inside_a_word(
+        db: Database, config: Config) -> None:
+    add_source(db, "telegram", "sabereen", "Sabereen", "militia_media")
+    write(db, post("sabereen", "1", "2021-11-07T01:00:00Z", "الحشد الشعبي قبل القاعدة"))
+    create_rule(db, "hashd", "search", {"query": "الحشد الشعبي", "platform": "telegram"}, HOOK)
+    # Written after the rule: only these are new. A ZWJ sits inside «الحشد».
+    write(db, post("sabereen", "2", "2021-11-07T02:00:00Z", "بيان الح\u200dشد الشعبي اليوم"),
+          post("sabereen", "3", "2021-11-07T02:05:00Z", "خبر عن الطقس"))
+    found = evaluate_rules(config, db, NOW, settle=timedelta(0))
+    assert found.versions == 1
+    [incident] = _incidents(db, "hashd")
+    assert incident.incident_key == "search:2021-11-07"
+    assert incident.detail["count"] == 1
+    posts = incident.detail["posts"]
+    assert isinstance(posts, list) and len(posts) == 1
+    assert "\u200d" in posts[0]["text"]  # the post's own text, as written
+
+    write(db, post("sabereen", "4", "2021-11-07T03:00:00Z", "الحشد الشعبي مرة أخرى"))
+    assert evaluate_rules(config, db, NOW, settle=timedelta(0)).versions == 1
+    [incident] = _incidents(db, "hashd")
+    assert (incident.version, incident.detail["count"]) == (2, 2)
+    assert evaluate_rules(config, db, NOW, settle=timedelta(0)).versions == 0
+
+
+def test_a_blind_source_opens_an_incident_and_recovery_resolves_it(
+        db: Database, config: Config) -> None:
+    source = add_source(db, "telegram", "watched", "Watched", "iraqi_militia")
+    create_rule(db, "blind", "health", {"platform": "telegram"}, HOOK)
+    with db.connection() as conn:
+        conn.execute("""INSERT INTO collector_state (source_id, state, last_error_at, last_error)
+                        VALUES (%(s)s, 'logged_out', now(), 'session revoked')""",
+                     {"s": source})
+    assert evaluate_rules(config, db, NOW, settle=timedelta(0)).versions == 1
+    [incident] = _incidents(db, "blind")
+    assert (incident.incident_key, incident.state) == ("source:telegram/watched", "open")
+    assert "logged_out" in incident.summary
+    assert evaluate_rules(config, db, NOW, settle=timedelta(0)).versions == 0  # still blind
+
+    with db.connection() as conn:
+        conn.execute("""UPDATE collector_state SET state = 'ok', last_success_at = %(t)s
+                        WHERE source_id = %(s)s""", {"s": source, "t": NOW})
+    assert evaluate_rules(config, db, NOW, settle=timedelta(0)).versions == 1
+    [incident] = _incidents(db, "blind")
+    assert (incident.state, incident.version) == ("resolved", 2)
+    assert incident.summary == "telegram/watched recovered"
+
+
+def test_rules_are_checked_before_they_are_stored(db: Database) -> None:
+    with pytest.raises(RuleError, match="unknown parameter"):
+        create_rule(db, "x", "search", {"qeury": "a"}, HOOK)
+    with pytest.raises(RuleError, match="secret names a key"):
+        create_rule(db, "x", "search", {"query": "a"},
+                    [{**HOOK[0], "secret": "s3cr3t value!"}])
+    with pytest.raises(RuleError, match="kind"):
+        create_rule(db, "x", "gossip", {}, HOOK)
+    create_rule(db, "x", "search", {"query": "a"}, HOOK)
+    with pytest.raises(RuleError, match="exists"):
+        create_rule(db, "x", "search", {"query": "b"}, HOOK)
