@@ -17,6 +17,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from monitor.settings import Config
+from storage import alerts as alert_rows
 from storage import digests as digest_rows
 from storage import health as health_sql
 from storage import jobs as job_sql
@@ -96,6 +97,7 @@ def status_report(config: Config, db: Database) -> dict[str, Any]:
         jobs = job_sql.last_runs(conn)
         backlog = health_sql.tagging_backlog(conn)
         recent_digests = digest_rows.recent(conn)
+        alert_deliveries = alert_rows.delivery_counts(conn)
     sources = source_statuses(config, db, now - timedelta(hours=24), now, now)
     oldest = backlog["oldest_seen_at"]
     return {
@@ -111,6 +113,7 @@ def status_report(config: Config, db: Database) -> dict[str, Any]:
                     "lag_seconds": 0.0 if oldest is None else (now - oldest).total_seconds()},
         "jobs": jobs,
         "digests": recent_digests,
+        "alerts": alert_deliveries,
     }
 
 

@@ -16,6 +16,7 @@ still start; coalesce: missed runs run once; max_instances: never two at once):
 | recheck | hourly | 30 min | edits/deletions of sources not otherwise run within the hour |
 | digest | daily at digest_time (timezone) | 12 h | late is fine, skipped is not |
 | housekeeping | every 15 minutes | 15 min | stale runs, pruning, missed-digest catch-up |
+| alerts | every alerts_interval_s (60 s) | 2 min | rules on what is new; due deliveries |
 
 The digest is owed for every date since the last one recorded (up to CATCH_UP_DAYS), so a
 daemon that was down, or a database that was, sends each missed day once when it is back.
@@ -32,6 +33,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from collectors.records import PLATFORMS
+from monitor.alerts import run_alerts
 from monitor.collecting import SourceRunResult, collect
 from monitor.digest import build_digest, deliver
 from monitor.digest.schedule import due_date, send_time, zone
@@ -179,6 +181,11 @@ async def digest_job(ctx: JobContext) -> dict[str, Any]:
     return await asyncio.to_thread(send_due_digests, ctx.config, ctx.db, ctx.now())
 
 
+async def alerts_job(ctx: JobContext) -> dict[str, Any]:
+    """Evaluate the alert rules on what is new and send what is due (monitor/alerts/)."""
+    return await asyncio.to_thread(run_alerts, ctx.config, ctx.db, ctx.now())
+
+
 async def housekeeping_job(ctx: JobContext) -> dict[str, Any]:
     return await asyncio.to_thread(housekeeping, ctx.config, ctx.db, ctx.now())
 
@@ -205,5 +212,8 @@ def default_jobs(config: Config) -> list[JobSpec]:
                 misfire_grace_time=12 * 3600),
         JobSpec("housekeeping", housekeeping_job, IntervalTrigger(minutes=15, timezone=UTC),
                 misfire_grace_time=900),
+        JobSpec("alerts", alerts_job,
+                IntervalTrigger(seconds=max(10, config.alerts_interval_s), timezone=UTC),
+                misfire_grace_time=120),
     ]
     return specs

@@ -1,4 +1,5 @@
-"""`chorus status [--json]`: per-source collection health, the daemon leader, jobs, digests."""
+"""`chorus status [--json]`: per-source collection health, the daemon leader, jobs, digests,
+alert deliveries."""
 
 from __future__ import annotations
 
@@ -44,6 +45,9 @@ def status(app: App, as_json: bool) -> None:
                 title=f"sources: {report['blind']} blind, {report['quiet']} quiet")
     tagging = report["tagging"]
     click.echo(f"tagging: {tagging['pending']} post(s) waiting, lag {_lag(tagging['lag_seconds'])}")
+    alerts = report["alerts"]
+    click.echo(f"alert deliveries: {alerts['sent']} sent, {alerts['failed']} failed, "
+               f"{alerts['pending'] + alerts['sending']} pending")
     if report["jobs"]:
         print_table(app.console, report["jobs"], ["job", "status", "started_at",
                                                   "last_success_at", "failures_24h", "error"],
