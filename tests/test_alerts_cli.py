@@ -55,7 +55,7 @@ def test_the_daemon_runs_alerts_every_alerts_interval_s(tmp_path: Path) -> None:
     config = load_config({"CHORUS_SECRETS_FILE": empty_secrets_file(tmp_path),
                           "CHORUS_ALERTS_INTERVAL_S": "30"})
     [spec] = [s for s in default_jobs(config) if s.id == "alerts"]
-    assert spec.trigger.interval.total_seconds() == 30  # type: ignore[attr-defined]
+    assert spec.trigger.interval.total_seconds() == 30
 
 
 def test_status_counts_alert_deliveries(db: Database, tmp_path: Path) -> None:
