@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export XDG_RUNTIME_DIR ?= /tmp/chorus-runtime-$(shell id -u)
 
-.PHONY: demo test lint typecheck install install-dev browser bench clean schema
+.PHONY: demo test lint typecheck install install-dev browser ocr bench clean schema
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,14 +30,22 @@ $(DEVSTAMP): $(STAMP)
 	$(PIP) install -q -e '.[dev]'
 	touch $@
 
-install: $(STAMP)
-install-dev: $(DEVSTAMP) browser
+install: $(STAMP) ocr
+install-dev: $(DEVSTAMP) browser ocr
 
 # Debian's Chromium for the browser tests; Playwright's own download does not work offline.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+# Debian's Tesseract with Arabic, Persian and English models for OCR of image posts, and the Noto
+# Arabic fonts with libraqm (Pillow's shaping) that the tests render statement cards with.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-ara tesseract-ocr-fas tesseract-ocr-eng fonts-noto-core libraqm0
+ocr:
+	@{ command -v tesseract >/dev/null 2>&1 && dpkg -s $(OCR_PACKAGES) >/dev/null 2>&1; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; fi; }
 
 demo: $(STAMP)
 	mkdir -p -m 700 $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
