@@ -14,6 +14,95 @@
 CREATE SCHEMA reader;
 
 --
+-- Name: citation_forward_origin(text, text, jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.citation_forward_origin(p_platform text, p_forwarded_from text, p_raw jsonb) RETURNS TABLE(cited_key text, cited_label text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+    SELECT k, p_forwarded_from FROM (
+        SELECT CASE
+            WHEN p_forwarded_from ~ '^channel:[0-9]{1,19}$' THEN p_forwarded_from
+            WHEN p_forwarded_from ~ '^(user|chat):' THEN NULL
+            WHEN citation_handle_key(p_platform, p_forwarded_from) IS NOT NULL
+                THEN citation_handle_key(p_platform, p_forwarded_from)
+            -- A Telegram Desktop export names the origin by its title; newer exports add
+            -- forwarded_from_id (channel123 for channels, user123 for people).
+            WHEN p_platform = 'telegram' AND p_raw ? 'forwarded_from' THEN
+                CASE WHEN p_raw ->> 'forwarded_from_id' ~ '^channel[0-9]{1,19}$'
+                         THEN 'channel:' || substr(p_raw ->> 'forwarded_from_id', 8)
+                     WHEN p_raw ->> 'forwarded_from_id' IS NOT NULL THEN NULL
+                     ELSE 'name:' || lower(left(btrim(p_forwarded_from), 200))
+                END
+        END AS k
+    ) origin
+    WHERE k IS NOT NULL AND p_forwarded_from IS NOT NULL AND btrim(p_forwarded_from) <> ''
+$_$;
+
+--
+-- Name: citation_handle_key(text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.citation_handle_key(p_platform text, p_handle text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+    SELECT CASE
+        WHEN p_platform = 'telegram' AND p_handle ~ '^[A-Za-z][A-Za-z0-9_]{3,31}$'
+             AND lower(p_handle) NOT IN ('joinchat', 'addstickers', 'addemoji', 'addtheme',
+                                         'share', 'proxy', 'socks', 'setlanguage', 'login',
+                                         'confirmphone', 'boost', 'iv', 'contact', 'addlist')
+            THEN lower(p_handle)
+        WHEN p_platform = 'twitter' AND p_handle ~ '^[A-Za-z0-9_]{1,15}$'
+             AND lower(p_handle) NOT IN ('i', 'intent', 'search', 'hashtag', 'home', 'share',
+                                         'settings', 'explore', 'notifications', 'messages',
+                                         'status', 'compose', 'login', 'signup', 'tos', 'privacy')
+            THEN lower(p_handle)
+    END
+$_$;
+
+--
+-- Name: citations_on_posts_inserted(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.citations_on_posts_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO post_citations
+    SELECT c.* FROM post_citation_rows c WHERE c.post_id IN (SELECT id FROM new_rows)
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: citations_on_posts_updated(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.citations_on_posts_updated() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    changed bigint[];
+BEGIN
+    changed := ARRAY(
+        SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+        WHERE (n.content_hash, n.links, n.forwarded_from, n.quote_of, n.kind, n.posted_at,
+               n.source_id)
+              IS DISTINCT FROM (o.content_hash, o.links, o.forwarded_from, o.quote_of, o.kind,
+                                o.posted_at, o.source_id)
+           OR (n.platform = 'twitter' AND n.raw IS DISTINCT FROM o.raw));
+    IF cardinality(changed) > 0 THEN
+        DELETE FROM post_citations WHERE post_id = ANY (changed);
+        INSERT INTO post_citations
+        SELECT c.* FROM post_citation_rows c WHERE c.post_id = ANY (changed)
+        ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+--
 -- Name: convergence_actor_daily_rows(date[]); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -544,6 +633,65 @@ CREATE FUNCTION public.convergence_tokens(t text) RETURNS text[]
             '[\u0021-\u002f\u003a-\u0040\u005b-\u005e\u0060\u007b-\u007e\u00a1-\u00bf\u00d7\u00f7\u2010-\u205e\u060c\u061b\u061f\u066a-\u066d\u06d4\u3001\u3002]',
             ' ', 'g'),
         '\s+'), ''), '{}')
+$$;
+
+--
+-- Name: post_citation_refs(text, text, text, text, text, jsonb, jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.post_citation_refs(p_platform text, p_kind text, p_text text, p_forwarded_from text, p_quote_of text, p_links jsonb, p_raw jsonb) RETURNS TABLE(kind text, cited_platform text, cited_key text, cited_label text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    WITH own AS (
+        -- The post's own words and links; none for forwarded content.
+        SELECT CASE WHEN p_kind IN ('forward', 'retweet') THEN ''
+                    ELSE coalesce(p_text, '') || ' ' || coalesce(
+                        (SELECT string_agg(l, ' ') FROM jsonb_array_elements_text(
+                            CASE WHEN jsonb_typeof(p_links) = 'array' THEN p_links
+                                 ELSE '[]'::jsonb END) AS l), '')
+               END AS body,
+               CASE WHEN p_kind IN ('forward', 'retweet') OR p_platform <> 'twitter'
+                         OR jsonb_typeof(p_raw -> 'tweet' -> 'entities' -> 'mentions') <> 'array'
+                    THEN '[]'::jsonb
+                    ELSE p_raw -> 'tweet' -> 'entities' -> 'mentions'
+               END AS mentions
+    ), found AS (
+        SELECT CASE WHEN p_platform = 'twitter' THEN 'retweet' ELSE 'forward' END AS kind,
+               p_platform AS cited_platform, o.cited_key, o.cited_label
+        FROM citation_forward_origin(p_platform, p_forwarded_from, p_raw) o
+        WHERE p_kind IN ('forward', 'retweet')
+        UNION ALL
+        SELECT 'mention', p_platform, citation_handle_key(p_platform, m[1]), m[1]
+        FROM own, regexp_matches(CASE WHEN strpos(own.body, '@') > 0 THEN own.body ELSE '' END,
+                                 '(?:^|[^A-Za-z0-9_@./])@([A-Za-z0-9_]{1,32})(?![A-Za-z0-9_])',
+                                 'g') AS m
+        UNION ALL
+        -- X's own mention entities; the one replied to is a reply.
+        SELECT CASE WHEN e ->> 'id' = p_raw -> 'tweet' ->> 'in_reply_to_user_id'
+                         AND p_raw -> 'tweet' ? 'in_reply_to_user_id' THEN 'reply'
+                    ELSE 'mention' END,
+               'twitter', citation_handle_key('twitter', e ->> 'username'), e ->> 'username'
+        FROM own, jsonb_array_elements(own.mentions) AS e
+        WHERE jsonb_typeof(e) = 'object'
+        UNION ALL
+        SELECT 'link', 'telegram', citation_handle_key('telegram', m[1]), m[1]
+        FROM own, regexp_matches(
+            CASE WHEN own.body ~* '(t|telegram)\.(me|dog)/' THEN own.body ELSE '' END,
+            '(?:^|[^A-Za-z0-9_.])(?:https?://)?(?:www\.)?(?:t|telegram)\.(?:me|dog)/(?:s/)?([A-Za-z][A-Za-z0-9_]{3,31})(?![A-Za-z0-9_])',
+            'gi') AS m
+        UNION ALL
+        SELECT CASE WHEN m[2] IS NOT NULL AND m[2] = p_quote_of THEN 'quote' ELSE 'link' END,
+               'twitter', citation_handle_key('twitter', m[1]), m[1]
+        FROM own, regexp_matches(
+            CASE WHEN own.body ~* '(twitter|x)\.com/' THEN own.body ELSE '' END,
+            '(?:^|[^A-Za-z0-9_.])(?:https?://)?(?:www\.|mobile\.)?(?:twitter|x)\.com/([A-Za-z0-9_]{1,15})(?![A-Za-z0-9_])(?:/status(?:es)?/([0-9]{1,20}))?',
+            'gi') AS m
+    )
+    SELECT DISTINCT ON (f.kind, f.cited_platform, f.cited_key)
+           f.kind, f.cited_platform, f.cited_key, f.cited_label
+    FROM found f
+    WHERE f.cited_key IS NOT NULL
+    ORDER BY f.kind, f.cited_platform, f.cited_key, f.cited_label
 $$;
 
 --
@@ -1110,6 +1258,7 @@ CREATE TABLE public.sources (
     interval_minutes integer,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    discovered jsonb,
     CONSTRAINT sources_kind_check CHECK ((kind = ANY (ARRAY['account'::text, 'channel'::text, 'search'::text]))),
     CONSTRAINT sources_platform_check CHECK ((platform = ANY (ARRAY['telegram'::text, 'twitter'::text]))),
     CONSTRAINT sources_role_check CHECK ((role = ANY (ARRAY['actor'::text, 'observer'::text])))
@@ -1183,40 +1332,6 @@ CREATE TABLE public.narratives (
 );
 
 --
--- Name: post_features; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.post_features (
-    post_id bigint NOT NULL,
-    tokens text[] NOT NULL,
-    shingles integer[] NOT NULL,
-    grams integer[] NOT NULL
-);
-
---
--- Name: post_tagging; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.post_tagging (
-    post_id bigint NOT NULL,
-    model_version text NOT NULL,
-    tagged_at timestamp with time zone DEFAULT now() NOT NULL
-);
-
---
--- Name: post_versions; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.post_versions (
-    post_id bigint NOT NULL,
-    version integer NOT NULL,
-    text text NOT NULL,
-    content_hash bytea NOT NULL,
-    edited_at timestamp with time zone,
-    seen_at timestamp with time zone DEFAULT now() NOT NULL
-);
-
---
 -- Name: posts; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1249,6 +1364,72 @@ CREATE TABLE public.posts (
     deleted_seen_at timestamp with time zone,
     search tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, normalized_text)) STORED,
     CONSTRAINT posts_kind_check CHECK ((kind = ANY (ARRAY['post'::text, 'forward'::text, 'retweet'::text, 'quote'::text, 'reply'::text])))
+);
+
+--
+-- Name: post_citation_rows; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.post_citation_rows AS
+ SELECT p.id AS post_id,
+    p.source_id,
+    p.posted_at,
+    r.kind,
+    r.cited_platform,
+    r.cited_key,
+    "left"(r.cited_label, 200) AS cited_label
+   FROM ((public.posts p
+     JOIN public.sources s ON ((s.id = p.source_id)))
+     CROSS JOIN LATERAL public.post_citation_refs(p.platform, p.kind, p.text, p.forwarded_from, p.quote_of, p.links, p.raw) r(kind, cited_platform, cited_key, cited_label))
+  WHERE ((r.cited_platform <> s.platform) OR ((r.cited_key <> lower(s.handle)) AND (r.cited_key <> COALESCE(('channel:'::text || s.platform_id), ''::text))));
+
+--
+-- Name: post_citations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.post_citations (
+    post_id bigint NOT NULL,
+    source_id bigint NOT NULL,
+    posted_at timestamp with time zone NOT NULL,
+    kind text NOT NULL,
+    cited_platform text NOT NULL,
+    cited_key text NOT NULL,
+    cited_label text NOT NULL,
+    CONSTRAINT post_citations_kind_check CHECK ((kind = ANY (ARRAY['forward'::text, 'retweet'::text, 'quote'::text, 'reply'::text, 'mention'::text, 'link'::text])))
+);
+
+--
+-- Name: post_features; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.post_features (
+    post_id bigint NOT NULL,
+    tokens text[] NOT NULL,
+    shingles integer[] NOT NULL,
+    grams integer[] NOT NULL
+);
+
+--
+-- Name: post_tagging; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.post_tagging (
+    post_id bigint NOT NULL,
+    model_version text NOT NULL,
+    tagged_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: post_versions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.post_versions (
+    post_id bigint NOT NULL,
+    version integer NOT NULL,
+    text text NOT NULL,
+    content_hash bytea NOT NULL,
+    edited_at timestamp with time zone,
+    seen_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
 --
@@ -1313,6 +1494,23 @@ CREATE TABLE public.schema_migrations (
 );
 
 --
+-- Name: source_candidate_decisions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.source_candidate_decisions (
+    cited_platform text NOT NULL,
+    cited_key text NOT NULL,
+    label text NOT NULL,
+    decision text NOT NULL,
+    source_id bigint,
+    analyst text DEFAULT ''::text NOT NULL,
+    note text DEFAULT ''::text NOT NULL,
+    evidence jsonb DEFAULT '{}'::jsonb NOT NULL,
+    decided_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT source_candidate_decisions_decision_check CHECK ((decision = ANY (ARRAY['accepted'::text, 'rejected'::text])))
+);
+
+--
 -- Name: sources_id_seq; Type: SEQUENCE; Schema: public; Owner: -
 --
 
@@ -1342,6 +1540,22 @@ CREATE TABLE public.tags (
     evidence jsonb DEFAULT '{}'::jsonb NOT NULL,
     tagged_at timestamp with time zone DEFAULT now() NOT NULL
 );
+
+--
+-- Name: watched_keys; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.watched_keys AS
+ SELECT sources.id AS source_id,
+    sources.platform,
+    lower(sources.handle) AS cited_key
+   FROM public.sources
+UNION ALL
+ SELECT sources.id AS source_id,
+    sources.platform,
+    ('channel:'::text || sources.platform_id) AS cited_key
+   FROM public.sources
+  WHERE (sources.platform_id IS NOT NULL);
 
 --
 -- Name: x_read_budget; Type: TABLE; Schema: public; Owner: -
@@ -1483,6 +1697,20 @@ CREATE VIEW reader.narratives AS
     threshold,
     updated_at
    FROM public.narratives;
+
+--
+-- Name: post_citations; Type: VIEW; Schema: reader; Owner: -
+--
+
+CREATE VIEW reader.post_citations AS
+ SELECT post_id,
+    source_id,
+    posted_at,
+    kind,
+    cited_platform,
+    cited_key,
+    cited_label
+   FROM public.post_citations;
 
 --
 -- Name: post_versions; Type: VIEW; Schema: reader; Owner: -
@@ -1874,6 +2102,13 @@ ALTER TABLE ONLY public.narratives
     ADD CONSTRAINT narratives_pkey PRIMARY KEY (key);
 
 --
+-- Name: post_citations post_citations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.post_citations
+    ADD CONSTRAINT post_citations_pkey PRIMARY KEY (post_id, kind, cited_platform, cited_key);
+
+--
 -- Name: post_features post_features_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1928,6 +2163,13 @@ ALTER TABLE ONLY public.saved_queries
 
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+--
+-- Name: source_candidate_decisions source_candidate_decisions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.source_candidate_decisions
+    ADD CONSTRAINT source_candidate_decisions_pkey PRIMARY KEY (cited_platform, cited_key);
 
 --
 -- Name: sources sources_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -2083,6 +2325,18 @@ CREATE INDEX narrative_posts_post_idx ON public.narrative_posts USING btree (pos
 CREATE INDEX narrative_posts_time_idx ON public.narrative_posts USING btree (narrative, posted_at) INCLUDE (source_id, post_id);
 
 --
+-- Name: post_citations_cited_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX post_citations_cited_idx ON public.post_citations USING btree (cited_platform, cited_key) INCLUDE (source_id, post_id, posted_at);
+
+--
+-- Name: post_citations_time_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX post_citations_time_idx ON public.post_citations USING btree (kind, posted_at) INCLUDE (source_id, cited_platform, cited_key, post_id);
+
+--
 -- Name: post_tagging_version_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2177,6 +2431,18 @@ CREATE TRIGGER narrative_posts_truncate_placebo AFTER TRUNCATE ON public.narrati
 --
 
 CREATE TRIGGER narratives_convergence_threshold AFTER UPDATE OF threshold ON public.narratives FOR EACH ROW WHEN ((old.threshold IS DISTINCT FROM new.threshold)) EXECUTE FUNCTION public.convergence_on_threshold();
+
+--
+-- Name: posts posts_citations_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER posts_citations_insert AFTER INSERT ON public.posts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.citations_on_posts_inserted();
+
+--
+-- Name: posts posts_citations_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER posts_citations_update AFTER UPDATE ON public.posts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.citations_on_posts_updated();
 
 --
 -- Name: posts posts_convergence_delete; Type: TRIGGER; Schema: public; Owner: -
@@ -2339,6 +2605,13 @@ ALTER TABLE ONLY public.narrative_posts
     ADD CONSTRAINT narrative_posts_post_id_fkey FOREIGN KEY (post_id) REFERENCES public.posts(id) ON DELETE CASCADE;
 
 --
+-- Name: post_citations post_citations_post_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.post_citations
+    ADD CONSTRAINT post_citations_post_id_fkey FOREIGN KEY (post_id) REFERENCES public.posts(id) ON DELETE CASCADE;
+
+--
 -- Name: post_features post_features_post_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2372,6 +2645,13 @@ ALTER TABLE ONLY public.posts
 
 ALTER TABLE ONLY public.posts
     ADD CONSTRAINT posts_source_id_fkey FOREIGN KEY (source_id) REFERENCES public.sources(id);
+
+--
+-- Name: source_candidate_decisions source_candidate_decisions_source_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.source_candidate_decisions
+    ADD CONSTRAINT source_candidate_decisions_source_id_fkey FOREIGN KEY (source_id) REFERENCES public.sources(id) ON DELETE SET NULL;
 
 --
 -- Name: sources sources_actor_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -2534,6 +2814,30 @@ GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_xact_lock_shared(bigint) TO cho
 REVOKE ALL ON FUNCTION pg_catalog.pg_try_advisory_xact_lock_shared(integer, integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_xact_lock_shared(integer, integer) TO pg_database_owner;
 GRANT ALL ON FUNCTION pg_catalog.pg_try_advisory_xact_lock_shared(integer, integer) TO chorus_app;
+
+--
+-- Name: FUNCTION citation_forward_origin(p_platform text, p_forwarded_from text, p_raw jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.citation_forward_origin(p_platform text, p_forwarded_from text, p_raw jsonb) TO chorus_app;
+
+--
+-- Name: FUNCTION citation_handle_key(p_platform text, p_handle text); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.citation_handle_key(p_platform text, p_handle text) TO chorus_app;
+
+--
+-- Name: FUNCTION citations_on_posts_inserted(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.citations_on_posts_inserted() TO chorus_app;
+
+--
+-- Name: FUNCTION citations_on_posts_updated(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.citations_on_posts_updated() TO chorus_app;
 
 --
 -- Name: FUNCTION convergence_actor_daily_rows(p_days date[]); Type: ACL; Schema: public; Owner: -
@@ -2720,6 +3024,12 @@ GRANT ALL ON FUNCTION public.convergence_store_features(p_post_ids bigint[], p_r
 --
 
 GRANT ALL ON FUNCTION public.convergence_tokens(t text) TO chorus_app;
+
+--
+-- Name: FUNCTION post_citation_refs(p_platform text, p_kind text, p_text text, p_forwarded_from text, p_quote_of text, p_links jsonb, p_raw jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.post_citation_refs(p_platform text, p_kind text, p_text text, p_forwarded_from text, p_quote_of text, p_links jsonb, p_raw jsonb) TO chorus_app;
 
 --
 -- Name: TABLE actor_daily; Type: ACL; Schema: public; Owner: -
@@ -2956,6 +3266,24 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.narrative_daily_split
 GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.narratives TO chorus_app;
 
 --
+-- Name: TABLE posts; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.posts TO chorus_app;
+
+--
+-- Name: TABLE post_citation_rows; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.post_citation_rows TO chorus_app;
+
+--
+-- Name: TABLE post_citations; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.post_citations TO chorus_app;
+
+--
 -- Name: TABLE post_features; Type: ACL; Schema: public; Owner: -
 --
 
@@ -2972,12 +3300,6 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.post_tagging TO choru
 --
 
 GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.post_versions TO chorus_app;
-
---
--- Name: TABLE posts; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.posts TO chorus_app;
 
 --
 -- Name: SEQUENCE posts_id_seq; Type: ACL; Schema: public; Owner: -
@@ -3004,6 +3326,12 @@ GRANT ALL ON SEQUENCE public.saved_queries_id_seq TO chorus_app;
 GRANT SELECT ON TABLE public.schema_migrations TO chorus_app;
 
 --
+-- Name: TABLE source_candidate_decisions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.source_candidate_decisions TO chorus_app;
+
+--
 -- Name: SEQUENCE sources_id_seq; Type: ACL; Schema: public; Owner: -
 --
 
@@ -3014,6 +3342,12 @@ GRANT ALL ON SEQUENCE public.sources_id_seq TO chorus_app;
 --
 
 GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.tags TO chorus_app;
+
+--
+-- Name: TABLE watched_keys; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.watched_keys TO chorus_app;
 
 --
 -- Name: TABLE x_read_budget; Type: ACL; Schema: public; Owner: -
@@ -3083,6 +3417,13 @@ GRANT SELECT ON TABLE reader.narrative_daily TO chorus_app;
 
 GRANT SELECT ON TABLE reader.narratives TO chorus_reader;
 GRANT SELECT ON TABLE reader.narratives TO chorus_app;
+
+--
+-- Name: TABLE post_citations; Type: ACL; Schema: reader; Owner: -
+--
+
+GRANT SELECT ON TABLE reader.post_citations TO chorus_reader;
+GRANT SELECT ON TABLE reader.post_citations TO chorus_app;
 
 --
 -- Name: TABLE post_versions; Type: ACL; Schema: reader; Owner: -

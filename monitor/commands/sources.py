@@ -8,12 +8,13 @@ from typing import Any
 import click
 
 from collectors.report_sources import extract
+from monitor import discovery as discovery_lib
 from monitor.app import App, pass_app
 from monitor.errors import UserError
 from monitor.output import print_json, print_table
 from monitor.seeding import sync_seeds
 from seeds.loader import GROUPS
-from storage import catalog
+from storage import catalog, discovery
 from storage.migrate import migrate
 
 
@@ -117,6 +118,79 @@ def add_cmd(app: App, platform: str, handle: str, actor_name: str, group: str, r
         print_json({"id": source_id, "created": created})
     else:
         click.echo(f"{'added' if created else 'updated'} {platform}/{handle} (id {source_id})")
+
+
+@sources_group.command("candidates")
+@click.option("--min-refs", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Only candidates cited by at least this many posts.")
+@click.option("--limit", type=click.IntRange(min=1, max=10_000), default=100, show_default=True)
+@click.option("--evidence", "with_evidence", type=click.IntRange(min=0, max=50), default=3,
+              show_default=True, help="Citing posts listed per candidate (--json).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def candidates_cmd(app: App, min_refs: int, limit: int, with_evidence: int, as_json: bool) -> None:
+    """Channels and accounts the sources cite (forwards, mentions, links, quotes), ranked."""
+    with app.db.connection() as conn:
+        found = discovery.candidates(conn, min_refs=min_refs, limit=limit)
+        if as_json:
+            print_json([{**c, "evidence": discovery.evidence(conn, c["platform"], c["key"],
+                                                             with_evidence)} for c in found])
+            return
+    print_table(app.console, [
+        {**c, "actor_names": ", ".join(c["actor_names"] or []), "kinds": ", ".join(c["kinds"]),
+         "narratives": ", ".join(c["narratives"]), "platforms": ", ".join(c["platforms"])}
+        for c in found],
+        ["platform", "label", "posts", "actors", "citing_sources", "kinds", "actor_names",
+         "narratives", "last_seen"])
+
+
+def _ref(handle: str, platform: str | None) -> discovery_lib.CandidateRef:
+    return discovery_lib.parse_ref(handle, platform)
+
+
+@sources_group.command("accept")
+@click.argument("handle")
+@click.option("--platform", type=click.Choice(["telegram", "twitter"]), default=None,
+              help="When the handle is cited on both platforms.")
+@click.option("--handle", "as_handle", default="",
+              help="The username to collect (needed for channel:ID and name:TITLE candidates).")
+@click.option("--actor", "actor_name", default=None, help="Actor (person or organisation).")
+@click.option("--group", default=None, help=f"Actor group, e.g. {', '.join(GROUPS[:4])}.")
+@click.option("--role", type=click.Choice(["actor", "observer"]), default="observer",
+              show_default=True, help="actor: posts count as adoption; observer: context only.")
+@click.option("--note", default="", help="Why (kept with the decision).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def accept_cmd(app: App, handle: str, platform: str | None, as_handle: str,
+               actor_name: str | None, group: str | None, role: str, note: str,
+               as_json: bool) -> None:
+    """Turn a cited candidate into a watched source, keeping how it was found."""
+    with app.db.connection() as conn:
+        source_id = discovery_lib.accept(
+            conn, _ref(handle, platform),
+            discovery_lib.Acceptance(handle=as_handle, role=role, actor=actor_name, group=group),
+            analyst="cli", note=note)
+    if as_json:
+        print_json({"id": source_id})
+    else:
+        click.echo(f"accepted as source {source_id}")
+
+
+@sources_group.command("reject")
+@click.argument("handle")
+@click.option("--platform", type=click.Choice(["telegram", "twitter"]), default=None,
+              help="When the handle is cited on both platforms.")
+@click.option("--note", default="", help="Why (kept with the decision).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def reject_cmd(app: App, handle: str, platform: str | None, note: str, as_json: bool) -> None:
+    """Reject a candidate: it is remembered and never proposed again."""
+    with app.db.connection() as conn:
+        decided = discovery_lib.reject(conn, _ref(handle, platform), analyst="cli", note=note)
+    if as_json:
+        print_json(decided)
+    else:
+        click.echo(f"rejected {decided['cited_platform']}/{decided['label']}")
 
 
 COMMANDS = [sources_group]
