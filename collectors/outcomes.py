@@ -8,7 +8,7 @@ source from a blind one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from collectors.records import PostRecord
@@ -56,6 +56,8 @@ class Page:
 
     `checkpoint` (a native id) moves forward only when set; `resume` is opaque state for a
     pagination left half way (None clears it); `reads` counts API reads for budgets.
+    `gaps` (Telegram) are runs of message ids the history skipped; `reported` (X) is the
+    count the response said it held, where it says one.
     """
 
     records: list[PostRecord]
@@ -63,6 +65,22 @@ class Page:
     resume: dict[str, Any] | None = None
     reads: int = 0
     rejected: list[str] = field(default_factory=list)
+    gaps: list[IdGap] = field(default_factory=list)
+    reported: int | None = None
+
+
+@dataclass(frozen=True)
+class IdGap:
+    """Message ids after_id < id < before_id that a channel's history did not return;
+    `day` is the UTC day of the message after the gap."""
+
+    after_id: int
+    before_id: int
+    day: date
+
+    @property
+    def ids(self) -> range:
+        return range(self.after_id + 1, self.before_id)
 
 
 @dataclass

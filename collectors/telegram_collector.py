@@ -10,13 +10,20 @@ import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import TypeVar
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from telethon import errors
 from telethon.tl import types
 
-from collectors.outcomes import Page, PlatformStopped, Recheck, SourceRateLimited, SourceUnavailable
+from collectors.outcomes import (
+    IdGap,
+    Page,
+    PlatformStopped,
+    Recheck,
+    SourceRateLimited,
+    SourceUnavailable,
+)
 from collectors.records import PostRecord
 from collectors.retry import DEFAULT_POLICY, AsyncSleep, RetryPolicy, retry_async
 from collectors.storable import storable_problem
@@ -105,6 +112,9 @@ class TelegramCollector:
         page_size = max(1, min(MAX_PAGE, self.settings.page_size))
         last = after_id
         peer = channel.input_peer()
+        # Ids are sequential per channel: those skipped between two returned (a post or a
+        # service message) are possible missing posts. A new channel starts at its first.
+        previous = after_id or None
         while True:
             start = last
             batch = await self._call(
@@ -118,8 +128,9 @@ class TelegramCollector:
                 return
             records, rejected = _storable(
                 message_to_record(m, channel.handle, channel_handles) for m in messages)
-            last = int(messages[-1].id)
-            yield Page(records, checkpoint=str(last), rejected=rejected)
+            gaps = _gaps(previous, messages)
+            last = previous = int(messages[-1].id)
+            yield Page(records, checkpoint=str(last), rejected=rejected, gaps=gaps)
             if len(batch) < page_size:
                 return
 
@@ -180,6 +191,18 @@ class TelegramCollector:
                 raise PlatformStopped(
                     f"Telegram no longer accepts this session ({type(exc).__name__}): "
                     f"{LOGIN_AGAIN}", state="logged_out") from None
+
+
+def _gaps(previous: int | None, messages: Sequence[Any]) -> list[IdGap]:
+    """Runs of ids missing between `previous` and the page's messages (oldest first)."""
+    gaps: list[IdGap] = []
+    for m in messages:
+        if previous is not None and int(m.id) > previous + 1:
+            when = m.date if isinstance(m.date, datetime) else None
+            gaps.append(IdGap(previous, int(m.id), (when.astimezone(UTC) if when else
+                                                    datetime.now(UTC)).date()))
+        previous = int(m.id)
+    return gaps
 
 
 def _storable(records: Iterable[PostRecord | None]) -> tuple[list[PostRecord], list[str]]:

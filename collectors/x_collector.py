@@ -208,16 +208,20 @@ class XCollector:
             state.until_id = meta.get("oldest_id") or state.until_id
             resume_here = {"newest": state.newest, "until_id": state.until_id}
             token = meta.get("next_token")
+            count = meta.get("result_count")  # what X says the page holds
+            reported = count if isinstance(count, int) and count >= 0 else None
             if token and token in state.seen_tokens:
                 log.warning("X repeated a pagination token while %s; stopping here", what)
-                yield Page(records, resume=resume_here, reads=len(tweets), rejected=rejected)
+                yield Page(records, resume=resume_here, reads=len(tweets), rejected=rejected,
+                           reported=reported)
                 return
             if token:
                 state.seen_tokens.add(token)
-                yield Page(records, resume=resume_here, reads=len(tweets), rejected=rejected)
+                yield Page(records, resume=resume_here, reads=len(tweets), rejected=rejected,
+                           reported=reported)
                 continue
             yield Page(records, checkpoint=state.newest, resume=None, reads=len(tweets),
-                       rejected=rejected)
+                       rejected=rejected, reported=reported)
             return
 
     async def recheck(

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from collectors.outcomes import (
     CollectionStopped,
+    IdGap,
     Page,
     PlatformStopped,
     Recheck,
@@ -36,13 +37,17 @@ from collectors.x_api import XNotConfigured, x_client
 from collectors.x_collector import ReadAllowance, XCollector
 from monitor.settings import Config
 from storage import collection as store
+from storage import completeness
+from storage.completeness import GapRecord
 from storage.database import Conn, Database
 from storage.posts import WriteCounts
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# Until a setting `x_recheck_interval_hours` exists, this is how often X deletions are looked for.
+# Message ids one run asks Telegram for again when its history skipped some (the rest of a
+# larger gap is recorded as missing without a re-fetch).
+REFETCH_MAX = 500
 
 TelegramClientFactory = Callable[[], TelegramApi]
 XClientFactory = Callable[[], Any]  # a tweepy.Client (or one whose session is a replay)
@@ -194,8 +199,12 @@ class _Run:
                     raise unresolved[s.id]
                 channel = channels[s.id]
                 after = resume_after(s.checkpoint)
+                gaps: list[IdGap] = []
                 async for page in collector.history(channel, after, handles):
                     await self._commit(s, page, result)
+                    gaps.extend(page.gaps)
+                if gaps:
+                    await self._refetch_gaps(collector, s, channel, gaps, handles, result)
                 known = await self._recent(s, lambda p: p.native_id.isdigit()
                                            and int(p.native_id) <= after)
                 if known:
@@ -236,6 +245,34 @@ class _Run:
             handles[channel.channel_id] = s.handle
             channels[s.id] = channel
         return channels, unresolved
+
+    async def _refetch_gaps(self, collector: TelegramCollector, s: store.WatchedSource,
+                            channel: Channel, gaps: list[IdGap], handles: dict[int, str],
+                            result: _Result) -> None:
+        """Ask for the ids history skipped, once; store what comes back and record each gap
+        with what stayed missing (monitor.completeness explains the figures)."""
+        wanted = [i for gap in gaps for i in gap.ids][:REFETCH_MAX]
+        found = await collector.recheck(channel, wanted, handles)
+        back = {int(r.native_id) for r in found.records if r.native_id.isdigit()}
+        asked = set(wanted)
+        records = [GapRecord(g.after_id, g.before_id, g.day,
+                             missing=sum(1 for i in g.ids if i not in back),
+                             recovered=sum(1 for i in g.ids if i in back),
+                             refetched=any(i in asked for i in g.ids)) for g in gaps]
+
+        def write(conn: Conn) -> WriteCounts:
+            with conn.transaction():
+                counts = store.commit_page(conn, s.id, found.records, checkpoint=None,
+                                           resume=None, fetched_at=self.now)
+                completeness.record_gaps(conn, s.id, records, self.now)
+            return counts
+        counts = await _db(self.db, write)
+        result.add(counts)
+        stayed = sum(r.missing for r in records)
+        if stayed:
+            log.warning("telegram/%s: %d message id(s) missing in %d gap(s) after a re-fetch "
+                        "(%d recovered)", s.handle, stayed, len(gaps), len(back))
+        self._progress(result)
 
     def _telethon(self) -> TelegramApi:
         return telethon_client(self.config.secret("telegram_api_id"),
@@ -334,6 +371,9 @@ class _Run:
                                        resume=page.resume, fetched_at=self.now)
             if x_month is not None and page.reads:
                 store.add_x_reads(conn, x_month, page.reads)
+            if page.reported is not None:
+                completeness.add_counts(conn, s.id, self.now.date(), reported=page.reported,
+                                        stored=len(page.records))
             return counts
         counts = await _db(self.db, write)
         for reason in page.rejected:

@@ -18,6 +18,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from monitor.settings import Config
 from storage import alerts as alert_rows
+from storage import completeness
 from storage import digests as digest_rows
 from storage import health as health_sql
 from storage import jobs as job_sql
@@ -26,6 +27,7 @@ from storage.health import SourceRow
 
 BLIND_STATES = ("rate_limited", "cap_reached", "failed", "logged_out")
 CHECK_TIMEOUT_S = 2.0
+COMPLETENESS_DAYS = 7  # days `chorus status` and the sources page sum possible gaps over
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,13 @@ def status_report(config: Config, db: Database) -> dict[str, Any]:
         backlog = health_sql.tagging_backlog(conn)
         recent_digests = digest_rows.recent(conn)
         alert_deliveries = alert_rows.delivery_counts(conn)
+        gaps = completeness.days(conn, (now - timedelta(days=COMPLETENESS_DAYS - 1)).date(),
+                                 now.date())
     sources = source_statuses(config, db, now - timedelta(hours=24), now, now)
+    missing: dict[tuple[str, str], int] = {}
+    for day in gaps:
+        key = (day["platform"], day["handle"])
+        missing[key] = missing.get(key, 0) + completeness.unseen(day)
     oldest = backlog["oldest_seen_at"]
     return {
         "now": now,
@@ -106,7 +114,11 @@ def status_report(config: Config, db: Database) -> dict[str, Any]:
             "name": leader["application_name"], "address": leader["client_addr"],
             # When it began to lead; its connection's start only if the term is not recorded.
             "since": leader["leading_since"] or leader["backend_start"]},
-        "sources": [s.as_dict() for s in sources],
+        "sources": [{**s.as_dict(), "possible_missing": missing.get((s.platform, s.handle), 0)}
+                    for s in sources],
+        # Per source and day: Telegram id gaps (possible missing posts, re-fetched ones) and
+        # X counts reported beside stored, over the last COMPLETENESS_DAYS days.
+        "completeness": gaps,
         "blind": sum(s.condition == "blind" for s in sources),
         "quiet": sum(s.condition == "quiet" for s in sources),
         "tagging": {"pending": backlog["pending"],

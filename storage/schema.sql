@@ -884,6 +884,55 @@ CREATE SEQUENCE public.classifier_heads_id_seq
 ALTER SEQUENCE public.classifier_heads_id_seq OWNED BY public.classifier_heads.id;
 
 --
+-- Name: collection_counts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.collection_counts (
+    source_id bigint NOT NULL,
+    day date NOT NULL,
+    reported integer DEFAULT 0 NOT NULL,
+    stored integer DEFAULT 0 NOT NULL,
+    CONSTRAINT collection_counts_reported_check CHECK ((reported >= 0)),
+    CONSTRAINT collection_counts_stored_check CHECK ((stored >= 0))
+);
+
+--
+-- Name: collection_gaps; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.collection_gaps (
+    id bigint NOT NULL,
+    source_id bigint NOT NULL,
+    day date NOT NULL,
+    after_id bigint NOT NULL,
+    before_id bigint NOT NULL,
+    missing integer NOT NULL,
+    recovered integer DEFAULT 0 NOT NULL,
+    found_at timestamp with time zone NOT NULL,
+    refetched_at timestamp with time zone,
+    CONSTRAINT collection_gaps_check CHECK ((before_id > (after_id + 1))),
+    CONSTRAINT collection_gaps_missing_check CHECK ((missing >= 0)),
+    CONSTRAINT collection_gaps_recovered_check CHECK ((recovered >= 0))
+);
+
+--
+-- Name: collection_gaps_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.collection_gaps_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: collection_gaps_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.collection_gaps_id_seq OWNED BY public.collection_gaps.id;
+
+--
 -- Name: collection_runs; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1825,6 +1874,12 @@ ALTER TABLE ONLY public.alert_rules ALTER COLUMN id SET DEFAULT nextval('public.
 ALTER TABLE ONLY public.classifier_heads ALTER COLUMN id SET DEFAULT nextval('public.classifier_heads_id_seq'::regclass);
 
 --
+-- Name: collection_gaps id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collection_gaps ALTER COLUMN id SET DEFAULT nextval('public.collection_gaps_id_seq'::regclass);
+
+--
 -- Name: collection_runs id; Type: DEFAULT; Schema: public; Owner: -
 --
 
@@ -1967,6 +2022,27 @@ ALTER TABLE ONLY public.classifier_heads
 
 ALTER TABLE ONLY public.classifier_heads
     ADD CONSTRAINT classifier_heads_pkey PRIMARY KEY (id);
+
+--
+-- Name: collection_counts collection_counts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collection_counts
+    ADD CONSTRAINT collection_counts_pkey PRIMARY KEY (source_id, day);
+
+--
+-- Name: collection_gaps collection_gaps_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collection_gaps
+    ADD CONSTRAINT collection_gaps_pkey PRIMARY KEY (id);
+
+--
+-- Name: collection_gaps collection_gaps_source_id_after_id_before_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collection_gaps
+    ADD CONSTRAINT collection_gaps_source_id_after_id_before_id_key UNIQUE (source_id, after_id, before_id);
 
 --
 -- Name: collection_runs collection_runs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -2215,6 +2291,12 @@ CREATE INDEX alert_deliveries_rule_sent_idx ON public.alert_deliveries USING btr
 --
 
 CREATE INDEX classifier_heads_model_idx ON public.classifier_heads USING btree (model_id, created_at DESC, id DESC);
+
+--
+-- Name: collection_gaps_day_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX collection_gaps_day_idx ON public.collection_gaps USING btree (day, source_id);
 
 --
 -- Name: collection_runs_platform_idx; Type: INDEX; Schema: public; Owner: -
@@ -2519,6 +2601,20 @@ ALTER TABLE ONLY public.alert_deliveries
 
 ALTER TABLE ONLY public.alert_incidents
     ADD CONSTRAINT alert_incidents_rule_id_fkey FOREIGN KEY (rule_id) REFERENCES public.alert_rules(id) ON DELETE CASCADE;
+
+--
+-- Name: collection_counts collection_counts_source_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collection_counts
+    ADD CONSTRAINT collection_counts_source_id_fkey FOREIGN KEY (source_id) REFERENCES public.sources(id) ON DELETE CASCADE;
+
+--
+-- Name: collection_gaps collection_gaps_source_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.collection_gaps
+    ADD CONSTRAINT collection_gaps_source_id_fkey FOREIGN KEY (source_id) REFERENCES public.sources(id) ON DELETE CASCADE;
 
 --
 -- Name: collection_runs collection_runs_source_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -3096,6 +3192,24 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.classifier_heads TO c
 --
 
 GRANT ALL ON SEQUENCE public.classifier_heads_id_seq TO chorus_app;
+
+--
+-- Name: TABLE collection_counts; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.collection_counts TO chorus_app;
+
+--
+-- Name: TABLE collection_gaps; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.collection_gaps TO chorus_app;
+
+--
+-- Name: SEQUENCE collection_gaps_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.collection_gaps_id_seq TO chorus_app;
 
 --
 -- Name: TABLE collection_runs; Type: ACL; Schema: public; Owner: -

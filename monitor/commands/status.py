@@ -8,8 +8,9 @@ from typing import Any
 import click
 
 from monitor.app import App, pass_app
-from monitor.health import status_report
+from monitor.health import COMPLETENESS_DAYS, status_report
 from monitor.output import print_json, print_table
+from storage.completeness import unseen
 
 
 def _lag(seconds: float | None) -> str:
@@ -37,12 +38,18 @@ def status(app: App, as_json: bool) -> None:
     rows: list[dict[str, Any]] = [
         {**s, "source": f"{s['platform']}/{s['handle']}",
          "condition": s["condition"] + (f" ({s['reason']})" if s["reason"] else ""),
-         "lag": _lag(s["lag_seconds"]), "posts 24h": s["posts_in_period"]}
+         "lag": _lag(s["lag_seconds"]), "posts 24h": s["posts_in_period"],
+         "missing 7d": s["possible_missing"] or ""}
         for s in report["sources"]
     ]
     print_table(app.console, rows, ["source", "actor", "condition", "last_success_at", "lag",
-                                    "posts 24h", "last_error_at", "last_error"],
+                                    "posts 24h", "missing 7d", "last_error_at", "last_error"],
                 title=f"sources: {report['blind']} blind, {report['quiet']} quiet")
+    gaps = report["completeness"]
+    if gaps:
+        click.echo(f"completeness: {sum(unseen(d) for d in gaps)} possible missing post(s) in "
+                   f"{len({d['source_id'] for d in gaps})} source(s) over {COMPLETENESS_DAYS} days "
+                   f"({sum(d['recovered'] for d in gaps)} recovered by a re-fetch)")
     tagging = report["tagging"]
     click.echo(f"tagging: {tagging['pending']} post(s) waiting, lag {_lag(tagging['lag_seconds'])}")
     alerts = report["alerts"]

@@ -24,6 +24,7 @@ from monitor.digest.model import (
     ConvergingNarrative,
     CopyCluster,
     Digest,
+    MissingLine,
     SourceLine,
 )
 from monitor.digest.reports import CHART_DAYS, Reports, read_reports
@@ -38,6 +39,7 @@ from monitor.digest.sections import (
 )
 from monitor.health import source_statuses
 from monitor.settings import Config
+from storage import completeness
 from storage import digests as digest_rows
 from storage.database import Database
 
@@ -99,6 +101,11 @@ def build_digest(config: Config, db: Database, day: date, *,
         reports = read_reports(config, conn, since, until, day)
         posts = digest_rows.example_posts(
             conn, sorted(set(wanted_posts(reports)) | set(_copy_posts(reports))))
+        gaps = completeness.days(conn, since.astimezone(UTC).date(),
+                                 (until - timedelta(microseconds=1)).astimezone(UTC).date())
+    missing = sorted((MissingLine(g["platform"], g["handle"], g["day"], completeness.unseen(g),
+                                  g["recovered"]) for g in gaps if completeness.unseen(g)),
+                     key=lambda m: (-m.possible_missing, m.platform, m.handle, m.day))
     sources = [
         SourceLine(s.platform, s.handle, s.actor, s.condition, s.reason, s.last_success_at,
                    s.last_error, s.posts_in_period)
@@ -114,5 +121,5 @@ def build_digest(config: Config, db: Database, day: date, *,
         converging=converging, prepositioned=[f for e in events for f in e.prepositioned],
         copies=_copies(reports, posts), candidates=_candidates(reports), sources=sources,
         charts=[_chart(reports, day)], posts_in_period=reports.posts_in_period,
-        events=events, unanchored=without_event,
+        events=events, unanchored=without_event, missing=missing,
     )

@@ -150,6 +150,18 @@ class SourceLine:
 
 
 @dataclass(frozen=True)
+class MissingLine:
+    """A source's day with possible missing posts: Telegram ids never returned (after a
+    re-fetch) and X tweets reported but not stored (storage.completeness)."""
+
+    platform: str
+    handle: str
+    day: date
+    possible_missing: int
+    recovered: int
+
+
+@dataclass(frozen=True)
 class Chart:
     cid: str  # Content-ID without angle brackets
     title: str
@@ -174,6 +186,7 @@ class Digest:
     posts_in_period: int
     events: list[EventSection] = field(default_factory=list)  # the day's first, strongest first
     unanchored: list[ConvergingNarrative] = field(default_factory=list)  # no event
+    missing: list[MissingLine] = field(default_factory=list)  # completeness, worst first
 
     @property
     def blind(self) -> list[SourceLine]:

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from collectors.records import PLATFORMS
 from monitor.console.web import PageError, PageRequest, int_param
 from monitor.health import source_statuses
-from storage import catalog, console_dashboard, console_sources
+from storage import catalog, completeness, console_dashboard, console_sources
 from storage.console_sources import WatchlistRow
 
 ROLES = ("actor", "observer")
@@ -23,6 +23,7 @@ class _Listed(WatchlistRow):
     posts_total: int | None  # None until the cached totals are first counted
     condition: str
     reason: str
+    possible_missing: int  # storage.completeness over the last 7 days
 
 
 def sources_page(req: PageRequest, errors: list[str] | None = None,
@@ -37,6 +38,7 @@ def sources_page(req: PageRequest, errors: list[str] | None = None,
         rows = console_sources.watchlist(conn, now - timedelta(days=7))
         actors = console_sources.actor_names(conn)
         groups = console_sources.group_keys(conn)
+        missing = completeness.by_source(conn, (now - timedelta(days=6)).date(), now.date())
     totals, age = req.state.source_totals.current()
     health = {(s.platform, s.handle.lower()): s for s in
               source_statuses(req.state.config, req.state.db, now - timedelta(hours=24), now, now)}
@@ -46,7 +48,8 @@ def sources_page(req: PageRequest, errors: list[str] | None = None,
         watched = health.get((row["platform"], row["handle"].lower()))
         listed.append({**row, "posts_total": None if totals is None else totals.get(row["id"], 0),
                        "condition": watched.condition if watched else "unwatched",
-                       "reason": watched.reason if watched else ""})
+                       "reason": watched.reason if watched else "",
+                       "possible_missing": missing.get(row["id"], 0)})
         counts[listed[-1]["condition"]] += 1
     chosen = [r for r in listed
               if (not condition or r["condition"] == condition)
