@@ -35,6 +35,7 @@ class ImportSummary:
     rejected_count: int = 0
     rejected: list[RejectedRecord] = field(default_factory=list)  # the first MAX_KEPT only
     counts: WriteCounts = field(default_factory=WriteCounts)
+    images: dict[str, object] | None = None  # images kept from the import (issue 17)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -42,6 +43,7 @@ class ImportSummary:
             **self.counts.as_dict(),
             "rejected": self.rejected_count,
             "errors": [{"where": r.location, "reason": r.reason} for r in self.rejected],
+            **({"images": self.images} if self.images is not None else {}),
         }
 
 

@@ -78,6 +78,25 @@ class Settings:
     flood_wait_threshold_s: int = _setting(60, "Telegram flood waits up to this are slept through.")
     recheck_window_hours: int = _setting(48, "Re-read this recent window for edits and deletions.")
     telegram_page_size: int = _setting(100, "Messages per Telegram history request (max 100).")
+    media_dir: str = _setting(
+        "",
+        "Content-addressed store of posted images (files named by sha256, one copy however "
+        "many posts carry it); empty means data_dir/media.")
+    media_download: str = _setting(
+        "photos",
+        "Images kept from posts: off, photos, or images (photos and documents that are "
+        "images). Video is never downloaded.")
+    media_max_bytes: int = _setting(
+        20 * 1024 * 1024, "Images larger than this many bytes are refused (not downloaded).")
+    media_max_pixels: int = _setting(
+        50_000_000, "Images with more pixels than this are refused (decompression bombs).")
+    ocr_interval_s: int = _setting(
+        300, "Daemon: seconds between runs of the OCR job over images not yet read.")
+    ocr_batch_size: int = _setting(16, "OCR: images read per committed batch.")
+    image_copy_max_distance: int = _setting(
+        6,
+        "Convergence: two images whose 64-bit perceptual hashes differ in at most this many "
+        "bits are the same card (image copies).")
     x_monthly_read_budget: int = _setting(10000, "X posts read per month before collection stops.")
     x_recheck_interval_hours: float = _setting(
         6.0,
@@ -357,3 +376,9 @@ def embedded_data_dir(config: Config) -> Path:
     """Where the embedded PostgreSQL keeps its data: embedded_dir, else data_dir/pgdata."""
     explicit = config.embedded_dir
     return Path(explicit).expanduser() if explicit else chorus_data_dir(config) / "pgdata"
+
+
+def media_store_dir(config: Config) -> Path:
+    """Where posted images are kept: media_dir, else data_dir/media."""
+    explicit = config.media_dir
+    return Path(explicit).expanduser() if explicit else chorus_data_dir(config) / "media"

@@ -1271,6 +1271,85 @@ CREATE SEQUENCE public.leader_terms_id_seq
 ALTER SEQUENCE public.leader_terms_id_seq OWNED BY public.leader_terms.id;
 
 --
+-- Name: media; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.media (
+    id bigint NOT NULL,
+    sha256 text NOT NULL,
+    mime_type text NOT NULL,
+    size_bytes bigint NOT NULL,
+    width integer NOT NULL,
+    height integer NOT NULL,
+    phash bigint NOT NULL,
+    stored_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT media_height_check CHECK ((height > 0)),
+    CONSTRAINT media_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT media_size_bytes_check CHECK ((size_bytes > 0)),
+    CONSTRAINT media_width_check CHECK ((width > 0))
+);
+
+--
+-- Name: media_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.media_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: media_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.media_id_seq OWNED BY public.media.id;
+
+--
+-- Name: media_ocr; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.media_ocr (
+    media_id bigint NOT NULL,
+    languages text NOT NULL,
+    text text NOT NULL,
+    normalised text NOT NULL,
+    confidence real,
+    error text,
+    ocr_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: media_refusals; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.media_refusals (
+    id bigint NOT NULL,
+    post_id bigint,
+    location text NOT NULL,
+    reason text NOT NULL,
+    refused_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: media_refusals_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.media_refusals_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: media_refusals_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.media_refusals_id_seq OWNED BY public.media_refusals.id;
+
+--
 -- Name: narrative_posts; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1456,6 +1535,16 @@ CREATE TABLE public.post_features (
     tokens text[] NOT NULL,
     shingles integer[] NOT NULL,
     grams integer[] NOT NULL
+);
+
+--
+-- Name: post_media; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.post_media (
+    post_id bigint NOT NULL,
+    media_id bigint NOT NULL,
+    "position" smallint DEFAULT 0 NOT NULL
 );
 
 --
@@ -1762,6 +1851,24 @@ CREATE VIEW reader.post_citations AS
    FROM public.post_citations;
 
 --
+-- Name: post_media_text; Type: VIEW; Schema: reader; Owner: -
+--
+
+CREATE VIEW reader.post_media_text AS
+ SELECT pm.post_id,
+    m.id AS media_id,
+    m.sha256,
+    m.mime_type,
+    m.width,
+    m.height,
+    o.languages,
+    o.text,
+    o.confidence
+   FROM ((public.post_media pm
+     JOIN public.media m ON ((m.id = pm.media_id)))
+     LEFT JOIN public.media_ocr o ON ((o.media_id = m.id)));
+
+--
 -- Name: post_versions; Type: VIEW; Schema: reader; Owner: -
 --
 
@@ -1920,6 +2027,18 @@ ALTER TABLE ONLY public.labels ALTER COLUMN id SET DEFAULT nextval('public.label
 --
 
 ALTER TABLE ONLY public.leader_terms ALTER COLUMN id SET DEFAULT nextval('public.leader_terms_id_seq'::regclass);
+
+--
+-- Name: media id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.media ALTER COLUMN id SET DEFAULT nextval('public.media_id_seq'::regclass);
+
+--
+-- Name: media_refusals id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.media_refusals ALTER COLUMN id SET DEFAULT nextval('public.media_refusals_id_seq'::regclass);
 
 --
 -- Name: posts id; Type: DEFAULT; Schema: public; Owner: -
@@ -2150,6 +2269,34 @@ ALTER TABLE ONLY public.leader_terms
     ADD CONSTRAINT leader_terms_pkey PRIMARY KEY (id);
 
 --
+-- Name: media_ocr media_ocr_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.media_ocr
+    ADD CONSTRAINT media_ocr_pkey PRIMARY KEY (media_id);
+
+--
+-- Name: media media_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.media
+    ADD CONSTRAINT media_pkey PRIMARY KEY (id);
+
+--
+-- Name: media_refusals media_refusals_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.media_refusals
+    ADD CONSTRAINT media_refusals_pkey PRIMARY KEY (id);
+
+--
+-- Name: media media_sha256_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.media
+    ADD CONSTRAINT media_sha256_key UNIQUE (sha256);
+
+--
 -- Name: narrative_daily narrative_daily_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2190,6 +2337,13 @@ ALTER TABLE ONLY public.post_citations
 
 ALTER TABLE ONLY public.post_features
     ADD CONSTRAINT post_features_pkey PRIMARY KEY (post_id);
+
+--
+-- Name: post_media post_media_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.post_media
+    ADD CONSTRAINT post_media_pkey PRIMARY KEY (post_id, media_id);
 
 --
 -- Name: post_tagging post_tagging_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -2377,6 +2531,18 @@ CREATE INDEX labels_post_idx ON public.labels USING btree (post_id, narrative, c
 CREATE INDEX leader_terms_backend_idx ON public.leader_terms USING btree (backend_pid, started_at DESC);
 
 --
+-- Name: media_ocr_ocr_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX media_ocr_ocr_at_idx ON public.media_ocr USING btree (ocr_at);
+
+--
+-- Name: media_phash_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX media_phash_idx ON public.media USING btree (phash);
+
+--
 -- Name: narrative_daily_day_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2417,6 +2583,12 @@ CREATE INDEX post_citations_cited_idx ON public.post_citations USING btree (cite
 --
 
 CREATE INDEX post_citations_time_idx ON public.post_citations USING btree (kind, posted_at) INCLUDE (source_id, cited_platform, cited_key, post_id);
+
+--
+-- Name: post_media_media_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX post_media_media_idx ON public.post_media USING btree (media_id);
 
 --
 -- Name: post_tagging_version_idx; Type: INDEX; Schema: public; Owner: -
@@ -2673,6 +2845,20 @@ ALTER TABLE ONLY public.labels
     ADD CONSTRAINT labels_post_id_fkey FOREIGN KEY (post_id) REFERENCES public.posts(id) ON DELETE CASCADE;
 
 --
+-- Name: media_ocr media_ocr_media_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.media_ocr
+    ADD CONSTRAINT media_ocr_media_id_fkey FOREIGN KEY (media_id) REFERENCES public.media(id) ON DELETE CASCADE;
+
+--
+-- Name: media_refusals media_refusals_post_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.media_refusals
+    ADD CONSTRAINT media_refusals_post_id_fkey FOREIGN KEY (post_id) REFERENCES public.posts(id) ON DELETE CASCADE;
+
+--
 -- Name: narrative_daily narrative_daily_narrative_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2713,6 +2899,20 @@ ALTER TABLE ONLY public.post_citations
 
 ALTER TABLE ONLY public.post_features
     ADD CONSTRAINT post_features_post_id_fkey FOREIGN KEY (post_id) REFERENCES public.posts(id) ON DELETE CASCADE;
+
+--
+-- Name: post_media post_media_media_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.post_media
+    ADD CONSTRAINT post_media_media_id_fkey FOREIGN KEY (media_id) REFERENCES public.media(id);
+
+--
+-- Name: post_media post_media_post_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.post_media
+    ADD CONSTRAINT post_media_post_id_fkey FOREIGN KEY (post_id) REFERENCES public.posts(id) ON DELETE CASCADE;
 
 --
 -- Name: post_tagging post_tagging_post_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -3344,6 +3544,36 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.leader_terms TO choru
 GRANT ALL ON SEQUENCE public.leader_terms_id_seq TO chorus_app;
 
 --
+-- Name: TABLE media; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.media TO chorus_app;
+
+--
+-- Name: SEQUENCE media_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.media_id_seq TO chorus_app;
+
+--
+-- Name: TABLE media_ocr; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.media_ocr TO chorus_app;
+
+--
+-- Name: TABLE media_refusals; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.media_refusals TO chorus_app;
+
+--
+-- Name: SEQUENCE media_refusals_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.media_refusals_id_seq TO chorus_app;
+
+--
 -- Name: TABLE narrative_posts; Type: ACL; Schema: public; Owner: -
 --
 
@@ -3402,6 +3632,12 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.post_citations TO cho
 --
 
 GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.post_features TO chorus_app;
+
+--
+-- Name: TABLE post_media; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.post_media TO chorus_app;
 
 --
 -- Name: TABLE post_tagging; Type: ACL; Schema: public; Owner: -
@@ -3538,6 +3774,13 @@ GRANT SELECT ON TABLE reader.narratives TO chorus_app;
 
 GRANT SELECT ON TABLE reader.post_citations TO chorus_reader;
 GRANT SELECT ON TABLE reader.post_citations TO chorus_app;
+
+--
+-- Name: TABLE post_media_text; Type: ACL; Schema: reader; Owner: -
+--
+
+GRANT SELECT ON TABLE reader.post_media_text TO chorus_reader;
+GRANT SELECT ON TABLE reader.post_media_text TO chorus_app;
 
 --
 -- Name: TABLE post_versions; Type: ACL; Schema: reader; Owner: -

@@ -30,8 +30,20 @@ def report_summary(summary: ImportSummary, as_json: bool) -> None:
         c = summary.counts
         click.echo(f"read {summary.read}, inserted {c.inserted}, updated {c.updated}, "
                    f"unchanged {c.unchanged}, rejected {summary.rejected_count}")
+        _report_images(summary.images)
     if summary.rejected_count:
         sys.exit(1)
+
+
+def _report_images(images: dict[str, object] | None) -> None:
+    """Images refused are reported; they never fail an import whose posts were stored."""
+    if images is None:
+        return
+    refusals = images.get("refusals")
+    for refusal in refusals if isinstance(refusals, list) else []:
+        click.echo(f"image refused {refusal['where']}: {refusal['reason']}", err=True)
+    click.echo(f"images: kept {images['kept']} new, on {images['linked']} posts, "
+               f"refused {images['refused']}")
 
 
 def require_migrated(db: Database) -> None:

@@ -14,6 +14,7 @@ from monitor.app import App, pass_app
 from monitor.commands.imports import progress_bar, report_summary, require_migrated
 from monitor.errors import UserError
 from monitor.importing import import_stream
+from monitor.media_ingest import ExportImage, import_export_images, noting_images
 from storage import collection
 
 
@@ -40,13 +41,18 @@ def telegram_export_cmd(app: App, path: Path, handle: str | None, as_json: bool)
     require_migrated(app.db)
     with app.db.connection() as conn:
         known = collection.channel_handles(conn)
+    images: list[ExportImage] = []
     with progress_bar(sys.stderr.isatty(), "importing") as progress, \
             path.open(encoding="utf-8", newline="") as stream:
         task = progress.add_task(f"importing {path.name}", total=None)
         summary = import_stream(
-            app.db, read_telegram_export(stream, handles_by_channel_id=known, handle=handle),
+            app.db, noting_images(read_telegram_export(stream, handles_by_channel_id=known,
+                                                       handle=handle),
+                                  app.config.media_download, images),
             kind="telegram-export", path=path,
             on_progress=lambda n: progress.update(task, completed=n))
+    # The photos/ folder beside result.json: images are kept after their posts are stored.
+    summary.images = import_export_images(app.db, app.config, path.parent, images).as_dict()
     report_summary(summary, as_json)
 
 
