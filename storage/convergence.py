@@ -24,8 +24,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-import psycopg
-
 from storage.convergence_attribution import NO_RIVALS, Rivals, rivals
 from storage.convergence_candidates import (
     confirm_candidate,
@@ -53,6 +51,7 @@ from storage.convergence_event import adoption_measures
 from storage.convergence_leadlag import lead_lag
 from storage.convergence_series import daily_series, dirty_days, rebuild_rollups, refresh_rollups
 from storage.convergence_significance import significance
+from storage.database import Conn
 from storage.snapshot import exported_snapshot, following_snapshot
 
 __all__ = [
@@ -77,7 +76,7 @@ ORDER BY occurred_at, id
 """
 
 
-def find_event(conn: psycopg.Connection[Any], ref: int | str) -> dict[str, Any]:
+def find_event(conn: Conn, ref: int | str) -> dict[str, Any]:
     """An event by id or (case-insensitive) name; ConvergenceError when there is none."""
     text = str(ref).strip()
     rows = fetch(conn, _EVENT_BY_ID, {"id": int(text)}) if text.isdigit() else []
@@ -89,14 +88,14 @@ def find_event(conn: psycopg.Connection[Any], ref: int | str) -> dict[str, Any]:
 
 
 def event_report(
-    conn: psycopg.Connection[Any],
+    conn: Conn,
     event_id: int | str,
     *,
     narrative: str | None = None,
     k: int = 3,
     pre_days: float = 7,
     post_hours: float = 72,
-    helpers: Sequence[psycopg.Connection[Any]] = (),
+    helpers: Sequence[Conn] = (),
 ) -> dict[str, Any]:
     """The convergence report of DESIGN §5 for one event (id or name).
 
@@ -147,13 +146,13 @@ def event_report(
 
 
 def period_report(
-    conn: psycopg.Connection[Any],
+    conn: Conn,
     since: datetime,
     until: datetime,
     *,
     narrative: str | None = None,
     k: int = 3,
-    helpers: Sequence[psycopg.Connection[Any]] = (),
+    helpers: Sequence[Conn] = (),
 ) -> dict[str, Any]:
     """The same measures for a period without an event: T0 is `since`, adoption counts
     posts in [since, until), lags are hours after `since`, nothing is pre-positioned.
@@ -186,8 +185,8 @@ def period_report(
 
 
 def _narrative_reports(
-    conn: psycopg.Connection[Any], window: Window, narrative: str | None, k: int,
-    helpers: Sequence[psycopg.Connection[Any]] = (), competing: Rivals = NO_RIVALS,
+    conn: Conn, window: Window, narrative: str | None, k: int,
+    helpers: Sequence[Conn] = (), competing: Rivals = NO_RIVALS,
 ) -> list[dict[str, Any]]:
     if narrative is not None:
         check_narratives(conn, [narrative])
@@ -212,7 +211,7 @@ def _narrative_reports(
     return _shaped(measures, copies, phrases)
 
 
-def _measures(conn: psycopg.Connection[Any], window: Window, narrative: str | None, k: int,
+def _measures(conn: Conn, window: Window, narrative: str | None, k: int,
               competing: Rivals) -> list[dict[str, Any]]:
     """Adoption measures; for an event, each with its significance against placebo times."""
     measures = adoption_measures(conn, window, narrative, k, rivals=competing)
@@ -241,8 +240,8 @@ def _shaped(measures: list[dict[str, Any]], copies: Copies,
     return shaped
 
 
-def _in_snapshot(helper: psycopg.Connection[Any], snapshot: str,
-                 part: Callable[[psycopg.Connection[Any], Window, str | None], T],
+def _in_snapshot(helper: Conn, snapshot: str,
+                 part: Callable[[Conn, Window, str | None], T],
                  window: Window, narrative: str | None) -> T:
     with following_snapshot(helper, snapshot, ANALYSIS_SETTINGS):
         return part(helper, window, narrative)

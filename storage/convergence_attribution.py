@@ -30,9 +30,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, LiteralString
 
-import psycopg
-
 from storage.convergence_common import Window, fetch, iso
+from storage.database import Conn
 
 OPEN = timedelta(hours=72)
 
@@ -122,7 +121,7 @@ class Rivals:
 NO_RIVALS = Rivals(None, ())
 
 
-def rivals(conn: psycopg.Connection[Any], event_id: int, window: Window) -> Rivals:
+def rivals(conn: Conn, event_id: int, window: Window) -> Rivals:
     """The report's event and every confirmed event that could take one of its posts."""
     rows = fetch(conn, _RIVALS, {"event_id": event_id, "since": window.pre_start - OPEN,
                                  "until": window.post_end})

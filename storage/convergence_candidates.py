@@ -27,6 +27,7 @@ from storage.convergence_common import (
     utc_day,
 )
 from storage.convergence_series import refresh_rollups
+from storage.database import Conn
 
 _SPIKES = """
 WITH actor_ids AS (
@@ -101,7 +102,7 @@ _EXISTING = "SELECT id, status FROM events WHERE name = %(name)s"
 
 
 def propose_candidate_events(
-    conn: psycopg.Connection[Any],
+    conn: Conn,
     since: date | datetime,
     until: date | datetime,
     *,
@@ -153,7 +154,7 @@ def _merge_consecutive(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _describe(
-    conn: psycopg.Connection[Any], burst: dict[str, Any]
+    conn: Conn, burst: dict[str, Any]
 ) -> tuple[dict[str, Any], datetime]:
     day: date = burst["days"][0]
     actor_ids = [int(i["actor_id"]) for i in burst["first_day_involved"]]
@@ -173,7 +174,7 @@ def _describe(
 
 
 def _store(
-    conn: psycopg.Connection[Any], proposal: dict[str, Any], at: datetime
+    conn: Conn, proposal: dict[str, Any], at: datetime
 ) -> dict[str, Any]:
     name = f"Candidate burst {proposal['days'][0]}"
     names = ", ".join(i["actor"] for i in proposal["involved"][:5])
@@ -188,7 +189,7 @@ def _store(
 
 
 def _decide(
-    conn: psycopg.Connection[Any], event_id: int, status: str,
+    conn: Conn, event_id: int, status: str,
     name: str | None, at: datetime | None,
 ) -> dict[str, Any]:
     try:
@@ -215,7 +216,7 @@ def _decide(
 
 
 def confirm_candidate(
-    conn: psycopg.Connection[Any], event_id: int, *,
+    conn: Conn, event_id: int, *,
     name: str | None = None, at: datetime | None = None,
 ) -> dict[str, Any]:
     """Turn a candidate into a confirmed event, optionally renamed and re-timed."""
@@ -224,6 +225,6 @@ def confirm_candidate(
     return _decide(conn, event_id, "confirmed", name.strip() if name else None, at)
 
 
-def dismiss_candidate(conn: psycopg.Connection[Any], event_id: int) -> dict[str, Any]:
+def dismiss_candidate(conn: Conn, event_id: int) -> dict[str, Any]:
     """Mark a candidate as dismissed; it is not proposed again under the same name."""
     return _decide(conn, event_id, "dismissed", None, None)

@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import psycopg
-
 from storage.convergence_common import fetch
+from storage.database import Conn
 
 # One row per cluster member: its narrative, post id and cluster (smallest post id).
 _ASSEMBLE = """
@@ -79,7 +78,7 @@ def components(links: Iterable[tuple[int, int]]) -> dict[int, int]:
     return {node: find(node) for node in parent}
 
 
-def assemble(conn: psycopg.Connection[Any],
+def assemble(conn: Conn,
              links: dict[str, list[tuple[int, int]]]) -> dict[str, dict[str, Any]]:
     """Per narrative with clusters of two or more actors: {'coordinated': clusters by two or
     more re-authoring actors, 'forward_cascades': clusters reaching two actors only through

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, LiteralString
 
-import psycopg
 from psycopg import sql
 from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
+
+from storage.database import Conn
 
 # Fixed adoption windows of DESIGN §4, in hours after T0.
 ADOPTION_WINDOWS: tuple[int, ...] = (1, 6, 24, 72)
@@ -69,7 +70,7 @@ def iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def check_narratives(conn: psycopg.Connection[Any], keys: list[str] | None) -> list[str]:
+def check_narratives(conn: Conn, keys: list[str] | None) -> list[str]:
     """The narrative keys a request covers (all when keys is None); unknown keys are errors."""
     known = [str(r["key"]) for r in fetch(conn, "SELECT key FROM narratives ORDER BY key", {})]
     if keys is None:
@@ -83,7 +84,7 @@ def check_narratives(conn: psycopg.Connection[Any], keys: list[str] | None) -> l
 
 
 def fetch(
-    conn: psycopg.Connection[Any], query: LiteralString, params: dict[str, Any]
+    conn: Conn, query: LiteralString, params: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """Rows as dicts whatever the connection's row factory."""
     with conn.cursor(row_factory=dict_row) as cur:
@@ -92,7 +93,7 @@ def fetch(
 
 
 @contextlib.contextmanager
-def analysis_settings(conn: psycopg.Connection[Any]) -> Iterator[None]:
+def analysis_settings(conn: Conn) -> Iterator[None]:
     """ANALYSIS_SETTINGS for the block, then the caller's values again.
 
     Session-level, so it also works on autocommit connections; a transaction that fails
@@ -115,7 +116,7 @@ def _with_unit(setting: str, unit: str | None) -> str:
     return f"{setting}{unit}" if unit and setting.isdigit() else setting
 
 
-def _apply(conn: psycopg.Connection[Any], values: dict[str, str]) -> None:
+def _apply(conn: Conn, values: dict[str, str]) -> None:
     # SET with a quoted identifier and literal: nothing from outside is spliced into SQL.
     for name, value in values.items():
         conn.execute(sql.SQL("SET {} = {}").format(sql.Identifier(name), sql.Literal(value)))

@@ -23,11 +23,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import psycopg
-
 from storage.convergence_attribution import NO_RIVALS, Rivals, answered
 from storage.convergence_common import Window, fetch
 from storage.convergence_prepositioned import converged, prepositioned
+from storage.database import Conn
 
 _MEASURES = """
 WITH cand AS MATERIALIZED (
@@ -126,7 +125,7 @@ GROUP BY np.narrative
 
 
 def adoption_measures(
-    conn: psycopg.Connection[Any], window: Window, narrative: str | None, k: int,
+    conn: Conn, window: Window, narrative: str | None, k: int,
     *, rivals: Rivals = NO_RIVALS, max_listed: int = 50,
 ) -> list[dict[str, Any]]:
     """Per narrative: adopters (lead–lag order), windows, groups, time to k, first mover,

@@ -12,8 +12,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import psycopg
-
 from storage.convergence_common import (
     ConvergenceError,
     analysis_settings,
@@ -21,6 +19,7 @@ from storage.convergence_common import (
     fetch,
     utc,
 )
+from storage.database import Conn
 
 _LEAD_LAG = """
 WITH ev AS (
@@ -62,7 +61,7 @@ ORDER BY count(*) FILTER (WHERE r.position = 1) DESC,
 
 
 def lead_lag(
-    conn: psycopg.Connection[Any],
+    conn: Conn,
     since: datetime,
     until: datetime,
     *,

@@ -23,10 +23,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import psycopg
-
 from storage.convergence_attribution import Rivals, answered
 from storage.convergence_common import Window, fetch
+from storage.database import Conn
 
 # "Converges after the event", for pre-positioning that matters: adopters >= k or this score.
 CONVERGED_SCORE = 0.5
@@ -118,7 +117,7 @@ def converged(entry: dict[str, Any], k: int) -> bool:
 
 
 def prepositioned(
-    conn: psycopg.Connection[Any], window: Window, narrative: str | None, rivals: Rivals,
+    conn: Conn, window: Window, narrative: str | None, rivals: Rivals,
     converged_keys: list[str], *, max_listed: int = 50,
 ) -> dict[str, dict[str, Any]]:
     """Per narrative with posts before the event: {'items': those that matter, 'others',

@@ -15,8 +15,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import psycopg
-
 from storage.convergence_common import (
     ConvergenceError,
     analysis_settings,
@@ -24,6 +22,7 @@ from storage.convergence_common import (
     fetch,
     utc_day,
 )
+from storage.database import Conn
 
 BASELINE_DAYS = 28  # also written into _SERIES's window frame
 UNUSUAL_Z = 3.0
@@ -103,7 +102,7 @@ ORDER BY sc.narrative, sc.day
 
 
 def daily_series(
-    conn: psycopg.Connection[Any],
+    conn: Conn,
     since: date | datetime,
     until: date | datetime,
     *,
@@ -154,14 +153,14 @@ def daily_series(
     return result
 
 
-def refresh_rollups(conn: psycopg.Connection[Any]) -> int:
+def refresh_rollups(conn: Conn) -> int:
     """Recompute the rollups of the days marked dirty since the last refresh; returns how
     many days were refreshed (0 when nothing changed). Safe to run concurrently."""
     rows = fetch(conn, "SELECT convergence_refresh() AS days", {})
     return int(rows[0]["days"])
 
 
-def rebuild_rollups(conn: psycopg.Connection[Any]) -> int:
+def rebuild_rollups(conn: Conn) -> int:
     """Rebuild narrative membership, post features and every rollup from posts, tags and
     labels (after a bulk load with triggers disabled, or as a repair); returns the number of
     (post, narrative) rows."""
@@ -169,7 +168,7 @@ def rebuild_rollups(conn: psycopg.Connection[Any]) -> int:
     return int(rows[0]["n"])
 
 
-def dirty_days(conn: psycopg.Connection[Any]) -> int:
+def dirty_days(conn: Conn) -> int:
     """How many distinct days wait for a refresh."""
     rows = fetch(conn, "SELECT count(DISTINCT day) AS n FROM convergence_dirty_days", {})
     return int(rows[0]["n"])

@@ -40,6 +40,7 @@ from typing import Any
 import psycopg
 
 from storage.convergence_common import fetch
+from storage.database import Conn
 
 PLACEBO_DRAWS = 200
 TRAILING = timedelta(days=90)
@@ -156,7 +157,7 @@ def placebo_instants(event_id: int, t0: datetime, first_post: datetime | None,
     return Placebo(tuple(usable))
 
 
-def significance(conn: psycopg.Connection[Any], event_id: int, t0: datetime,
+def significance(conn: Conn, event_id: int, t0: datetime,
                  observed: dict[str, int]) -> dict[str, dict[str, Any]]:
     """Per narrative of `observed` (narrative -> adopters within 24 h): the significance
     entry {observed_24h, expected_24h, placebo_p, lift, placebo_windows, note}."""
@@ -170,7 +171,7 @@ def significance(conn: psycopg.Connection[Any], event_id: int, t0: datetime,
     return {key: _summary(value, counts.get(key, [])) for key, value in observed.items()}
 
 
-def _counts(conn: psycopg.Connection[Any], event_id: int, placebo: Placebo,
+def _counts(conn: Conn, event_id: int, placebo: Placebo,
             narratives: list[str]) -> dict[str, list[int]]:
     params = placebo.params(event_id, narratives)
     found = {r["narrative"]: list(r["counts"]) for r in fetch(conn, _CACHED, params)}
@@ -180,7 +181,7 @@ def _counts(conn: psycopg.Connection[Any], event_id: int, placebo: Placebo,
     return found
 
 
-def _computed(conn: psycopg.Connection[Any], params: dict[str, Any]) -> dict[str, list[int]]:
+def _computed(conn: Conn, params: dict[str, Any]) -> dict[str, list[int]]:
     """Count and cache in one statement (one snapshot for both); where this connection may
     not write (a read-only transaction or role), count without caching."""
     try:
@@ -191,7 +192,7 @@ def _computed(conn: psycopg.Connection[Any], params: dict[str, Any]) -> dict[str
     return {r["narrative"]: list(r["counts"]) for r in rows}
 
 
-def _prune(conn: psycopg.Connection[Any]) -> None:
+def _prune(conn: Conn) -> None:
     """Drop the log entries older than LOG_KEPT, and first the cached rows they make stale."""
     # A role that may not write leaves it to the next report that may.
     with contextlib.suppress(psycopg.errors.InsufficientPrivilege), conn.transaction():

@@ -10,12 +10,10 @@ diacritics, case) and then tokenised in SQL like every post's matching features
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-import psycopg
 
 from classifiers.normalise import normalise, normalise_for_matching
 from storage.convergence_common import fetch
+from storage.database import Conn
 
 _STORE = """
 INSERT INTO event_keywords (event_id, lang, keyword, form)
@@ -50,7 +48,7 @@ def checked(keywords: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
     return out
 
 
-def store_keywords(conn: psycopg.Connection[Any], event_id: int,
+def store_keywords(conn: Conn, event_id: int,
                    keywords: Mapping[str, Iterable[str]]) -> int:
     """Add keywords to an event (those it has already are kept); returns how many were new."""
     pairs = [(lang, text) for lang, values in checked(keywords).items() for text in values]
@@ -63,7 +61,7 @@ def store_keywords(conn: psycopg.Connection[Any], event_id: int,
         return cur.rowcount
 
 
-def keywords_of(conn: psycopg.Connection[Any],
+def keywords_of(conn: Conn,
                 event_ids: Iterable[int]) -> dict[int, dict[str, list[str]]]:
     """Each event's keywords by language (events without any are absent)."""
     found: dict[int, dict[str, list[str]]] = {}
