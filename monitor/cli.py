@@ -17,7 +17,7 @@ from storage.database import DatabaseError
 # IMPORT_COMMANDS (sub-commands of `chorus import`).
 COMMAND_MODULES = (
     "db", "config", "sources", "events", "imports", "platform_imports", "collect", "telegram", "classify",
-    "convergence", "digest", "alerts", "daemon", "status", "console", "demo", "models",
+    "convergence", "digest", "alerts", "daemon", "status", "console", "demo", "models", "network",
 )
 
 

@@ -1,0 +1,130 @@
+"""The citation network in SQL: weighted edges between sources (and the channels they cite
+that nobody watches yet), aggregated in PostgreSQL from post_citations and narrative_posts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypedDict
+
+from storage.database import Conn
+from storage.rows import fetch_all
+
+# Graph layers and the citation kinds each is made of; co-adoption comes from narratives.
+LAYERS: dict[str, tuple[str, ...]] = {
+    "forward": ("forward",),
+    "amplify": ("retweet", "quote"),
+    "mention": ("mention", "link", "reply"),
+    "coadoption": (),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    since: datetime
+    until: datetime
+    narrative: str | None = None
+    evidence: int = 5  # evidence posts kept per edge
+
+
+class EdgeRow(TypedDict):
+    from_source: int
+    to_source: int | None  # None: a cited channel or account nobody watches
+    cited_platform: str
+    cited_key: str
+    label: str
+    kind: str
+    weight: int
+    first_at: datetime
+    last_at: datetime
+    evidence: list[int]
+
+
+class NodeRow(TypedDict):
+    id: int
+    platform: str
+    handle: str
+    role: str
+    actor_id: int | None
+    actor: str | None
+    camp: str | None
+    posts: int
+
+
+_CITATION_EDGES = """
+WITH e AS (
+    SELECT c.source_id, c.cited_platform, c.cited_key, c.kind, count(*)::bigint AS weight,
+           min(c.posted_at) AS first_at, max(c.posted_at) AS last_at,
+           min(c.cited_label) AS label,
+           (array_agg(c.post_id ORDER BY c.posted_at DESC, c.post_id DESC))[1:%(evidence)s]
+               AS evidence
+    FROM post_citations c
+    WHERE c.kind = ANY (%(kinds)s) AND c.posted_at >= %(since)s AND c.posted_at < %(until)s
+      AND (%(narrative)s::text IS NULL
+           OR EXISTS (SELECT 1 FROM narrative_posts np
+                      WHERE np.post_id = c.post_id AND np.narrative = %(narrative)s))
+    GROUP BY c.source_id, c.cited_platform, c.cited_key, c.kind
+)
+SELECT e.source_id AS from_source, w.source_id AS to_source, e.cited_platform, e.cited_key,
+       e.label, e.kind, e.weight, e.first_at, e.last_at, e.evidence
+FROM e
+LEFT JOIN watched_keys w ON w.platform = e.cited_platform AND w.cited_key = e.cited_key
+WHERE w.source_id IS DISTINCT FROM e.source_id
+"""
+
+# Two actors adopting one narrative within the hour: each actor's first post carrying it on
+# each UTC day, paired with another actor's first post up to an hour later. The edge runs
+# from the later (who echoed) to the earlier (who was echoed), like a citation.
+_COADOPTION_EDGES = """
+WITH firsts AS (
+    SELECT DISTINCT ON (np.narrative, s.actor_id, convergence_day(np.posted_at))
+           np.narrative, np.source_id, s.actor_id, np.posted_at, np.post_id
+    FROM narrative_posts np
+    JOIN sources s ON s.id = np.source_id
+    WHERE s.role = 'actor' AND s.actor_id IS NOT NULL
+      AND np.posted_at >= %(since)s AND np.posted_at < %(until)s
+      AND (%(narrative)s::text IS NULL OR np.narrative = %(narrative)s)
+    ORDER BY np.narrative, s.actor_id, convergence_day(np.posted_at), np.posted_at, np.post_id
+)
+SELECT b.source_id AS from_source, a.source_id AS to_source, src.platform AS cited_platform,
+       lower(src.handle) AS cited_key, src.handle AS label, 'coadoption' AS kind,
+       count(*)::bigint AS weight, min(b.posted_at) AS first_at, max(b.posted_at) AS last_at,
+       (array_agg(b.post_id ORDER BY b.posted_at DESC, b.post_id DESC))[1:%(evidence)s]
+           AS evidence
+FROM firsts a
+JOIN firsts b ON b.narrative = a.narrative AND b.actor_id <> a.actor_id
+             AND b.posted_at >= a.posted_at AND b.posted_at < a.posted_at + interval '1 hour'
+JOIN sources src ON src.id = a.source_id
+GROUP BY b.source_id, a.source_id, src.platform, src.handle
+"""
+
+
+def edges(conn: Conn, layers: tuple[str, ...], scope: Scope) -> list[EdgeRow]:
+    """The edges of the chosen layers within the scope."""
+    unknown = set(layers) - set(LAYERS)
+    if unknown:
+        raise ValueError(f"unknown layers: {', '.join(sorted(unknown))}")
+    params = {"since": scope.since, "until": scope.until, "narrative": scope.narrative,
+              "evidence": scope.evidence}
+    kinds = [kind for layer in layers for kind in LAYERS[layer]]
+    found: list[EdgeRow] = []
+    if kinds:
+        found += fetch_all(conn, EdgeRow, _CITATION_EDGES, {**params, "kinds": kinds})
+    if "coadoption" in layers:
+        found += fetch_all(conn, EdgeRow, _COADOPTION_EDGES, params)
+    return found
+
+
+def nodes(conn: Conn, source_ids: list[int], scope: Scope) -> list[NodeRow]:
+    """The watched sources among the graph's nodes, with their actor, camp and posts."""
+    return fetch_all(
+        conn, NodeRow,
+        """SELECT s.id, s.platform, s.handle, s.role, s.actor_id, a.name AS actor,
+                  a.group_key AS camp,
+                  (SELECT count(*) FROM posts p WHERE p.source_id = s.id
+                     AND p.posted_at >= %(since)s AND p.posted_at < %(until)s) AS posts
+           FROM sources s
+           LEFT JOIN actors a ON a.id = s.actor_id
+           WHERE s.id = ANY (%(ids)s)
+           ORDER BY s.id""",
+        {"ids": source_ids, "since": scope.since, "until": scope.until})
