@@ -93,20 +93,29 @@ def search_matches(conn: Conn, f: SearchFilters, after_id: int, upto_id: int) ->
     return list({p["id"]: p for p in found}.values())
 
 
-# Adoption posts (actor sources, DESIGN §4) whose tag or label is new, and the events whose
-# window [T0, T0 + W] holds them; plus events created since, with every narrative.
-_AFFECTED = """
+# (post, narrative) pairs whose tag or label was written in (since, upto].
+_TOUCHED = """
 WITH touched AS (
     SELECT post_id, narrative FROM tags
     WHERE tagged_at > %(since)s AND tagged_at <= %(upto)s
     UNION
     SELECT post_id, narrative FROM labels
     WHERE created_at > %(since)s AND created_at <= %(upto)s
-), adopted AS (
+)"""
+
+# Adoption posts (actor sources, DESIGN §4) whose tag or label is new, and the events whose
+# window [T0, T0 + W] holds them; plus events created since, with every narrative.
+_AFFECTED = _TOUCHED + """, adopted AS (
     SELECT DISTINCT a.narrative, a.posted_at
     FROM touched t
     JOIN narrative_adoptions a ON a.post_id = t.post_id AND a.narrative = t.narrative
     WHERE %(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text
+    UNION
+    -- A rejection takes the post out of the adoptions: its pair may have shrunk.
+    SELECT l.narrative, p.posted_at
+    FROM labels l JOIN posts p ON p.id = l.post_id
+    WHERE l.created_at > %(since)s AND l.created_at <= %(upto)s
+      AND (%(narrative)s::text IS NULL OR l.narrative = %(narrative)s::text)
 )
 SELECT DISTINCT e.id AS event_id, e.name AS event_name, e.occurred_at, e.status, ad.narrative
 FROM adopted ad
@@ -119,7 +128,7 @@ FROM events e JOIN narratives n ON %(narrative)s::text IS NULL OR n.key = %(narr
 WHERE e.status = ANY(%(statuses)s) AND e.created_at > %(since)s AND e.created_at <= %(upto)s
   AND e.occurred_at >= %(upto)s - %(window)s - interval '1 day'
 ORDER BY 1, 5
-"""
+"""  # noqa: S608 - constant SQL
 
 
 def affected_pairs(conn: Conn, *, since: datetime, upto: datetime, narrative: str | None,
@@ -127,3 +136,42 @@ def affected_pairs(conn: Conn, *, since: datetime, upto: datetime, narrative: st
     return fetch_all(conn, AffectedPair, _AFFECTED,
                      {"since": since, "upto": upto, "narrative": narrative,
                       "statuses": statuses, "window": window})
+
+
+class WatchedPost(TypedDict):
+    narrative: str
+    post_id: int
+    posted_at: datetime
+    actor: str
+    group: str | None
+    platform: str
+    handle: str
+    url: str | None
+    actors_so_far: int  # distinct actors with the narrative in (posted_at - window, upto]
+
+
+# Adoption posts whose tag or label is new (as _AFFECTED), posted within the window, each
+# with how many actors took the narrative up around it so far (narrative_posts_time_idx).
+_WATCHED = _TOUCHED + """, fresh AS (
+    SELECT DISTINCT a.narrative, a.post_id, a.posted_at, a.actor, a.group_key AS "group",
+           a.platform, a.handle, a.url
+    FROM touched t
+    JOIN narrative_adoptions a ON a.post_id = t.post_id AND a.narrative = t.narrative
+    WHERE (%(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text)
+      AND a.posted_at > %(now)s - %(window)s
+)
+SELECT f.*, (SELECT count(DISTINCT x.actor_id) FROM narrative_adoptions x
+             WHERE x.narrative = f.narrative AND x.posted_at > f.posted_at - %(window)s
+               AND x.posted_at <= %(now)s)::int AS actors_so_far
+FROM fresh f
+ORDER BY f.posted_at, f.post_id
+"""  # noqa: S608 - constant SQL
+
+
+def watched_posts(conn: Conn, *, since: datetime, upto: datetime, now: datetime,
+                  narrative: str | None, window: timedelta) -> list[WatchedPost]:
+    """Tags and labels in (since, upto] (server time); posts within `window` before `now`
+    (the caller's clock)."""
+    return fetch_all(conn, WatchedPost, _WATCHED,
+                     {"since": since, "upto": upto, "now": now, "narrative": narrative,
+                      "window": window})

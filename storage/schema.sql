@@ -830,7 +830,7 @@ CREATE TABLE public.alert_rules (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT alert_rules_channels_check CHECK ((jsonb_typeof(channels) = 'array'::text)),
     CONSTRAINT alert_rules_check CHECK (((quiet_start IS NULL) = (quiet_end IS NULL))),
-    CONSTRAINT alert_rules_kind_check CHECK ((kind = ANY (ARRAY['convergence'::text, 'search'::text, 'health'::text]))),
+    CONSTRAINT alert_rules_kind_check CHECK ((kind = ANY (ARRAY['convergence'::text, 'search'::text, 'prepositioning'::text, 'health'::text]))),
     CONSTRAINT alert_rules_max_per_hour_check CHECK ((max_per_hour > 0)),
     CONSTRAINT alert_rules_name_check CHECK ((name ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$'::text)),
     CONSTRAINT alert_rules_params_check CHECK ((jsonb_typeof(params) = 'object'::text))

@@ -13,9 +13,23 @@ from pathlib import Path
 from typing import Any
 
 from monitor.settings import Config, load_config
+from storage import alerts as rows
+from storage.database import Database
+from storage.rows import JsonObject
+from tests.factories import at
 from tests.secrets_support import empty_secrets_file
 
 WEBHOOK_SECRET = "desk-signing-key-9f3a"
+HOOK: list[JsonObject] = [{"type": "webhook", "name": "desk", "url": "http://127.0.0.1:9/hook"}]
+NOW = at("2021-11-07T12:00:00Z")
+CAMPS = ["iraqi_militia", "militia_media", "iran_official"]
+
+
+def incidents_of(db: Database, name: str) -> list[rows.Incident]:
+    with db.connection() as conn:
+        rule = rows.rule_by_name(conn, name)
+        assert rule is not None
+        return rows.incidents(conn, rule.id)
 
 
 @dataclass

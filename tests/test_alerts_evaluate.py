@@ -15,14 +15,9 @@ from monitor.alerts.rules import RuleError
 from monitor.settings import Config
 from storage import alerts as rows
 from storage.database import Database
-from storage.rows import JsonObject
-from tests.alert_support import alert_config
+from tests.alert_support import CAMPS, HOOK, NOW, alert_config, incidents_of
 from tests.convergence_scenarios import T0, add_event, add_narrative, hours_after, tag
-from tests.factories import add_source, at, post, write
-
-HOOK: list[JsonObject] = [{"type": "webhook", "name": "desk", "url": "http://127.0.0.1:9/hook"}]
-NOW = at("2021-11-07T12:00:00Z")
-CAMPS = ["iraqi_militia", "militia_media", "iran_official"]
+from tests.factories import add_source, post, write
 
 
 @pytest.fixture
@@ -35,13 +30,6 @@ def _deliveries(db: Database, name: str) -> list[rows.Delivery]:
         rule = rows.rule_by_name(conn, name)
         assert rule is not None
         return rows.deliveries_of(conn, rule.id)
-
-
-def _incidents(db: Database, name: str) -> list[rows.Incident]:
-    with db.connection() as conn:
-        rule = rows.rule_by_name(conn, name)
-        assert rule is not None
-        return rows.incidents(conn, rule.id)
 
 
 def test_a_convergence_growing_from_2_to_6_actors_alerts_once_then_updates(
@@ -57,12 +45,12 @@ def test_a_convergence_growing_from_2_to_6_actors_alerts_once_then_updates(
     for i in range(2):
         tag(db, f"actor{i}", "1", "sedition", 0.9)
     assert evaluate_rules(config, db, NOW, settle=timedelta(0)).versions == 0
-    assert _incidents(db, "sedition-3") == []
+    assert incidents_of(db, "sedition-3") == []
 
     tag(db, "actor2", "1", "sedition", 0.9)
     first = evaluate_rules(config, db, NOW, settle=timedelta(0))
     assert (first.versions, first.recorded) == (1, 1)
-    [incident] = _incidents(db, "sedition-3")
+    [incident] = incidents_of(db, "sedition-3")
     assert incident.incident_key == f"event:{event}:sedition"
     assert incident.summary.startswith("sedition: 3 actors from 3 camps within 24 h")
     assert evaluate_rules(config, db, NOW, settle=timedelta(0)).versions == 0  # nothing new
@@ -71,7 +59,7 @@ def test_a_convergence_growing_from_2_to_6_actors_alerts_once_then_updates(
         tag(db, f"actor{i}", "1", "sedition", 0.9)
     later = evaluate_rules(config, db, NOW + timedelta(minutes=1), settle=timedelta(0))
     assert later.versions == 1
-    [incident] = _incidents(db, "sedition-3")
+    [incident] = incidents_of(db, "sedition-3")
     assert incident.version == 2
     assert "6 actors from 3 camps" in incident.summary
     versions = [(d.version, d.status) for d in _deliveries(db, "sedition-3")]
@@ -102,7 +90,7 @@ def test_a_saved_search_matches_arabic_with_a_zwj_inside_a_word(
           post("sabereen", "3", "2021-11-07T02:05:00Z", "خبر عن الطقس"))
     found = evaluate_rules(config, db, NOW, settle=timedelta(0))
     assert found.versions == 1
-    [incident] = _incidents(db, "hashd")
+    [incident] = incidents_of(db, "hashd")
     assert incident.incident_key == "search:2021-11-07"
     assert incident.detail["count"] == 1
     posts = incident.detail["posts"]
@@ -111,7 +99,7 @@ def test_a_saved_search_matches_arabic_with_a_zwj_inside_a_word(
 
     write(db, post("sabereen", "4", "2021-11-07T03:00:00Z", "الحشد الشعبي مرة أخرى"))
     assert evaluate_rules(config, db, NOW, settle=timedelta(0)).versions == 1
-    [incident] = _incidents(db, "hashd")
+    [incident] = incidents_of(db, "hashd")
     assert (incident.version, incident.detail["count"]) == (2, 2)
     assert evaluate_rules(config, db, NOW, settle=timedelta(0)).versions == 0
 
@@ -125,7 +113,7 @@ def test_a_blind_source_opens_an_incident_and_recovery_resolves_it(
                         VALUES (%(s)s, 'logged_out', now(), 'session revoked')""",
                      {"s": source})
     assert evaluate_rules(config, db, NOW, settle=timedelta(0)).versions == 1
-    [incident] = _incidents(db, "blind")
+    [incident] = incidents_of(db, "blind")
     assert (incident.incident_key, incident.state) == ("source:telegram/watched", "open")
     assert "logged_out" in incident.summary
     assert evaluate_rules(config, db, NOW, settle=timedelta(0)).versions == 0  # still blind
@@ -134,7 +122,7 @@ def test_a_blind_source_opens_an_incident_and_recovery_resolves_it(
         conn.execute("""UPDATE collector_state SET state = 'ok', last_success_at = %(t)s
                         WHERE source_id = %(s)s""", {"s": source, "t": NOW})
     assert evaluate_rules(config, db, NOW, settle=timedelta(0)).versions == 1
-    [incident] = _incidents(db, "blind")
+    [incident] = incidents_of(db, "blind")
     assert (incident.state, incident.version) == ("resolved", 2)
     assert incident.summary == "telegram/watched recovered"
 

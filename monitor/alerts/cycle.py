@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from monitor.alerts import evaluate, health_rule, message
+from monitor.alerts import evaluate, health_rule, message, watch_rule
 from monitor.alerts.findings import Evaluation
 from monitor.alerts.rules import channels_of, quiet_until
 from monitor.settings import Config
@@ -41,7 +41,11 @@ def _evaluate(config: Config, db: Database, conn: Conn, rule: AlertRule, now: da
         return evaluate.evaluate_search(conn, rule, upto, today,
                                         previous.detail if previous else None)
     if rule.kind == "convergence":
-        return evaluate.evaluate_convergence(conn, rule, upto)
+        return evaluate.evaluate_convergence(conn, rule, upto,
+                                             rows.incidents(conn, rule.id, state="open"))
+    if rule.kind == "prepositioning":
+        return watch_rule.evaluate_watch(conn, rule, upto, now,
+                                         rows.incidents(conn, rule.id, state="open"))
     return health_rule.evaluate_health(config, db, rule, now,
                                        rows.incidents(conn, rule.id, state="open"))
 

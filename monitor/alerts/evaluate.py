@@ -16,7 +16,7 @@ from typing import Any
 from monitor.alerts.findings import Evaluation, Finding
 from monitor.alerts.message import clean_line, excerpt
 from storage import alert_queries as q
-from storage.alerts import AlertRule
+from storage.alerts import AlertRule, Incident
 from storage.console_search import SearchFilters
 from storage.convergence_attribution import rivals
 from storage.convergence_common import Window, analysis_settings
@@ -74,19 +74,29 @@ def _measure(conn: Conn, pair: q.AffectedPair, k: int, window: timedelta) -> dic
     return found[0] if found else {"adopters": []}
 
 
-def evaluate_convergence(conn: Conn, rule: AlertRule, upto: datetime) -> Evaluation:
+def evaluate_convergence(conn: Conn, rule: AlertRule, upto: datetime,
+                         open_incidents: list[Incident] | None = None) -> Evaluation:
     p = rule.params
     k, groups = int(str(p["k"])), int(str(p["groups"]))
     window = timedelta(hours=float(str(p["window_hours"])))
     since = rule.seen_until or upto
     statuses = [str(s) for s in p["statuses"]] if isinstance(p["statuses"], list) else []
     findings: list[Finding] = []
+    opened = {i.incident_key for i in open_incidents or []}
     for pair in q.affected_pairs(conn, since=since, upto=upto, narrative=_str(p, "narrative"),
                                  statuses=statuses, window=window):
         measure = _measure(conn, pair, k, window)
         adopters = measure["adopters"]
         camps = sorted({str(a["group"]) for a in adopters if a.get("group")})
+        key = f"event:{pair['event_id']}:{pair['narrative']}"
         if len(adopters) < k or len(camps) < groups:
+            if key in opened:  # it shrank under the bound (labels rejected tags): retract
+                findings.append(Finding(
+                    key, f"{pair['narrative']}: retracted, now {len(adopters)} actors from "
+                    f"{len(camps)} camps after {clean_line(pair['event_name'], 80)}",
+                    {"narrative": pair["narrative"], "actors": len(adopters), "camps": camps,
+                     "event": {"id": pair["event_id"], "name": pair["event_name"]}},
+                    state="resolved"))
             continue
         detail: dict[str, Any] = {
             "event": {"id": pair["event_id"], "name": pair["event_name"],
@@ -106,6 +116,5 @@ def evaluate_convergence(conn: Conn, rule: AlertRule, upto: datetime) -> Evaluat
         summary = (f"{pair['narrative']}: {len(adopters)} actors from {len(camps)} camps "
                    f"within {detail['window_hours']:g} h of "
                    f"{clean_line(pair['event_name'], 80)}")
-        findings.append(Finding(f"event:{pair['event_id']}:{pair['narrative']}", summary,
-                                detail))
+        findings.append(Finding(key, summary, detail))
     return Evaluation(findings, rule.seen_post_id, upto)

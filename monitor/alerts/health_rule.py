@@ -1,7 +1,11 @@
 """Health rules: a source, or every source of a platform, goes blind (monitor.health: rate
 limited, read cap reached, failed, logged out, never collected, or no success for
-blind_after_minutes). Sources are few, so every evaluation reads their state; an incident
-opens when one goes blind and resolves (a new version: "recovered") when it sees again."""
+blind_after_minutes); a source's day has a large gap of possible missing posts
+(storage.completeness); or a source stays silent far longer than its own history
+(storage.source_rhythm: `silence_factor` times a high percentile of its gaps between posts
+over `silence_days`). Sources are few, so every evaluation reads their state; a blind or
+silent incident resolves (a new version: "recovered") when the source sees or speaks again.
+A gap incident stays: it is a record of that day, and it grows as the day's gap grows."""
 
 from __future__ import annotations
 
@@ -10,48 +14,144 @@ from datetime import datetime, timedelta
 from monitor.alerts.findings import Evaluation, Finding
 from monitor.health import SourceStatus, source_statuses
 from monitor.settings import Config
+from storage import completeness, source_rhythm
 from storage.alerts import AlertRule, Incident
 from storage.database import Database
+from storage.rows import JsonObject
+
+CHECKS = ("blind", "gaps", "silence")
+RESOLVING = ("source:", "platform:", "silent:")  # keys that recover; gap keys stay
 
 
-def _wanted(rule: AlertRule, s: SourceStatus) -> bool:
-    platform, source = rule.params.get("platform"), rule.params.get("source")
-    if platform and s.platform != platform:
+def _wanted(rule: AlertRule, platform: str, handle: str) -> bool:
+    want_platform, source = rule.params.get("platform"), rule.params.get("source")
+    if want_platform and platform != want_platform:
         return False
-    return not source or s.handle.lower() == str(source).lower()
+    return not source or handle.lower() == str(source).lower()
 
 
-def evaluate_health(config: Config, db: Database, rule: AlertRule, now: datetime,
-                    open_incidents: list[Incident]) -> Evaluation:
-    statuses = [s for s in source_statuses(config, db, now - timedelta(hours=24), now, now)
-                if _wanted(rule, s)]
-    blind: dict[str, Finding] = {}
+def _checks(rule: AlertRule) -> list[str]:
+    checks = rule.params.get("checks")
+    return [str(c) for c in checks] if isinstance(checks, list) else list(CHECKS)
+
+
+def _blind(rule: AlertRule, statuses: list[SourceStatus]) -> list[Finding]:
+    found: list[Finding] = []
     if rule.params.get("scope") == "platform":
         for platform in sorted({s.platform for s in statuses}):
             mine = [s for s in statuses if s.platform == platform]
             if all(s.condition == "blind" for s in mine):
                 reasons = sorted({s.reason for s in mine})
-                blind[f"platform:{platform}"] = Finding(
+                found.append(Finding(
                     f"platform:{platform}",
                     f"{platform}: all {len(mine)} source(s) blind ({', '.join(reasons)})",
-                    {"platform": platform, "reasons": reasons, "sources": len(mine)})
-    else:
-        for s in statuses:
-            if s.condition != "blind":
-                continue
-            key = f"source:{s.platform}/{s.handle}"
-            blind[key] = Finding(key, f"{s.platform}/{s.handle} is blind ({s.reason})",
-                                 {"platform": s.platform, "handle": s.handle, "actor": s.actor,
-                                  "reason": s.reason, "state": s.state,
-                                  "last_success_at": s.last_success_at.isoformat()
-                                  if s.last_success_at else None})
-    findings = list(blind.values())
+                    {"platform": platform, "reasons": reasons, "sources": len(mine)}))
+        return found
+    for s in statuses:
+        if s.condition != "blind":
+            continue
+        key = f"source:{s.platform}/{s.handle}"
+        found.append(Finding(key, f"{s.platform}/{s.handle} is blind ({s.reason})",
+                             {"platform": s.platform, "handle": s.handle, "actor": s.actor,
+                              "reason": s.reason, "state": s.state,
+                              "last_success_at": s.last_success_at.isoformat()
+                              if s.last_success_at else None}))
+    return found
+
+
+def _gaps(db: Database, rule: AlertRule, now: datetime) -> list[Finding]:
+    """A source's day (today or yesterday, UTC) with at least `gap_posts` possible missing."""
+    bound = int(str(rule.params.get("gap_posts", 50)))
+    with db.connection() as conn:
+        days = completeness.days(conn, (now - timedelta(days=1)).date(), now.date())
+    found: list[Finding] = []
+    for day in days:
+        missing = completeness.unseen(day)
+        if missing < bound or not _wanted(rule, day["platform"], day["handle"]):
+            continue
+        subject = f"{day['platform']}/{day['handle']}"
+        found.append(Finding(
+            f"gap:{subject}:{day['day'].isoformat()}",
+            f"{subject}: {missing} possible missing post(s) on {day['day'].isoformat()}",
+            {"platform": day["platform"], "handle": day["handle"],
+             "day": day["day"].isoformat(), "possible_missing": missing,
+             "recovered": day["recovered"], "gaps": day["gaps"],
+             "reported": day["reported"], "stored": day["stored"]}))
+    return found
+
+
+def _silences(db: Database, rule: AlertRule, now: datetime) -> list[Finding]:
+    p = rule.params
+    factor = float(str(p.get("silence_factor", 3.0)))
+    min_posts = int(str(p.get("silence_min_posts", 10)))
+    days = int(str(p.get("silence_days", 30)))
+    percentile = float(str(p.get("silence_percentile", 0.95)))
+    platform, source = p.get("platform"), p.get("source")
+    with db.connection() as conn:
+        rows = source_rhythm.rhythms(conn, now, days=days, percentile=percentile,
+                                     platform=str(platform) if platform else None,
+                                     handle=str(source) if source else None)
+    found: list[Finding] = []
+    for r in rows:
+        typical = r["typical_gap_s"]
+        if r["posts"] < min_posts or not typical:
+            continue
+        silent_s = (now - r["latest_post_at"]).total_seconds()
+        if silent_s <= factor * typical:
+            continue
+        subject = f"{r['platform']}/{r['handle']}"
+        # The summary names only what stays put while the silence lasts (one alert, not
+        # one a minute); the figures go in the detail.
+        found.append(Finding(
+            f"silent:{subject}",
+            f"{subject} silent since {r['latest_post_at']:%Y-%m-%d %H:%M} UTC, over "
+            f"{factor:g}x its usual gap between posts",
+            {"platform": r["platform"], "handle": r["handle"], "actor": r["actor"],
+             "latest_post_at": r["latest_post_at"].isoformat(),
+             "silent_hours": round(silent_s / 3600, 2),
+             "typical_gap_hours": round(typical / 3600, 2), "percentile": percentile,
+             "posts": r["posts"], "days": days, "factor": factor}))
+    return found
+
+
+def evaluate_health(config: Config, db: Database, rule: AlertRule, now: datetime,
+                    open_incidents: list[Incident]) -> Evaluation:
+    checks = _checks(rule)
+    findings: list[Finding] = []
+    if "blind" in checks:
+        statuses = [s for s in source_statuses(config, db, now - timedelta(hours=24), now, now)
+                    if _wanted(rule, s.platform, s.handle)]
+        findings += _blind(rule, statuses)
+    if "gaps" in checks:
+        findings += _gaps(db, rule, now)
+    if "silence" in checks:
+        findings += _silences(db, rule, now)
+    current = {f.key for f in findings}
     findings += [Finding(i.incident_key, _subject(i.incident_key) + " recovered",
                          dict(i.detail), state="resolved")
-                 for i in open_incidents if i.incident_key not in blind]
+                 for i in open_incidents
+                 if i.incident_key not in current and i.incident_key.startswith(RESOLVING)]
     return Evaluation(findings, rule.seen_post_id, now)
 
 
 def _subject(key: str) -> str:
     """`source:telegram/x` -> `telegram/x`; `platform:telegram` -> `telegram`."""
     return key.partition(":")[2]
+
+
+def check_health_params(out: JsonObject) -> None:
+    """Defaults and bounds of a health rule's parameters (monitor.alerts.rules calls it)."""
+    out.setdefault("scope", "source")
+    checks = out.setdefault("checks", list(CHECKS))
+    if not isinstance(checks, list) or not checks or any(c not in CHECKS for c in checks):
+        raise ValueError(f"checks are among {', '.join(CHECKS)}")
+    if int(str(out.setdefault("gap_posts", 50))) < 1:
+        raise ValueError("gap_posts must be at least 1")
+    if float(str(out.setdefault("silence_factor", 3.0))) <= 1:
+        raise ValueError("silence_factor must be over 1")
+    if not 0.5 <= float(str(out.setdefault("silence_percentile", 0.95))) < 1:
+        raise ValueError("silence_percentile must be in [0.5, 1)")
+    if int(str(out.setdefault("silence_min_posts", 10))) < 3:
+        raise ValueError("silence_min_posts must be at least 3")
+    if not 1 <= int(str(out.setdefault("silence_days", 30))) <= 365:
+        raise ValueError("silence_days must be in [1, 365]")

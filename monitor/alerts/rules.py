@@ -11,11 +11,12 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from collectors.records import PLATFORMS
+from monitor.alerts.health_rule import check_health_params
 from monitor.errors import UserError
 from storage.alerts import AlertRule
 from storage.rows import JsonObject
 
-KINDS = ("convergence", "search", "health")
+KINDS = ("convergence", "search", "prepositioning", "health")
 EVENT_STATUSES = ("confirmed", "candidate")
 FORMATS = ("generic", "slack")
 _SECRET_NAME = re.compile(r"^[a-z0-9_]{1,64}$")
@@ -27,7 +28,10 @@ _PARAMS: dict[str, dict[str, type]] = {
                     "statuses": list, "placebo_p": float},
     "search": {"query": str, "narrative": str, "actor": str, "group": str, "platform": str,
                "lang": str},
-    "health": {"scope": str, "platform": str, "source": str},
+    "prepositioning": {"narrative": str, "k": int, "window_hours": float},
+    "health": {"scope": str, "platform": str, "source": str, "checks": list, "gap_posts": int,
+               "silence_factor": float, "silence_percentile": float,
+               "silence_min_posts": int, "silence_days": int},
 }
 
 
@@ -96,8 +100,19 @@ def check_params(kind: str, params: dict[str, Any]) -> JsonObject:
             raise RuleError("search rule: give a query or at least one filter")
         if out.get("platform") and out["platform"] not in PLATFORMS:
             raise RuleError(f"search rule: platform is one of {', '.join(PLATFORMS)}")
+    elif kind == "prepositioning":
+        out.setdefault("k", 3)
+        out.setdefault("window_hours", 72.0)
+        if int(str(out["k"])) < 2:
+            raise RuleError("prepositioning rule: k (actors that make it converged) is at "
+                            "least 2")
+        if not 0 < float(str(out["window_hours"])) <= 24 * 30:
+            raise RuleError("prepositioning rule: window_hours must be in (0, 720]")
     else:
-        out.setdefault("scope", "source")
+        try:
+            check_health_params(out)
+        except ValueError as exc:
+            raise RuleError(f"health rule: {exc}") from None
         if out["scope"] not in ("source", "platform"):
             raise RuleError("health rule: scope is source (each blind source) or platform "
                             "(every source of a platform blind)")

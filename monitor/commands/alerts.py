@@ -29,12 +29,17 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 @click.argument("name")
 @click.option("--kind", type=click.Choice(KINDS), required=True,
               help="convergence (k actors from g camps within W hours of an event), search "
-                   "(new posts matching a query and filters) or health (a source or platform "
-                   "goes blind).")
+                   "(new posts matching a query and filters), prepositioning (an actor posts "
+                   "a narrative that has not converged yet: watch it) or health (a source or "
+                   "platform goes blind, a large gap of possible missing posts, or a source "
+                   "silent far longer than its own history).")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Repeatable. convergence: narrative, k, groups, window_hours, statuses "
                    "(confirmed,candidate), placebo_p; search: query, narrative, actor, group, "
-                   "platform, lang; health: scope (source|platform), platform, source.")
+                   "platform, lang; prepositioning: narrative, k (default 3), window_hours "
+                   "(72); health: scope (source|platform), platform, source, checks "
+                   "(blind,gaps,silence), gap_posts (50), silence_factor (3), "
+                   "silence_percentile (0.95), silence_min_posts (10), silence_days (30).")
 @click.option("--channel", "channels", multiple=True, required=True,
               metavar="webhook:NAME=URL[,format=slack][,secret=KEY] | email:ADDR[;ADDR]",
               help="Repeatable. A webhook is signed with the secret webhook_secret_KEY (KEY "
