@@ -17,6 +17,7 @@ still start; coalesce: missed runs run once; max_instances: never two at once):
 | digest | daily at digest_time (timezone) | 12 h | late is fine, skipped is not |
 | housekeeping | every 15 minutes | 15 min | stale runs, pruning, missed-digest catch-up |
 | alerts | every alerts_interval_s (60 s) | 2 min | rules on what is new; due deliveries |
+| ocr | every ocr_interval_s (300 s) | 5 min | text of images not read yet; stops between images |
 
 The digest is owed for every date since the last one recorded (up to CATCH_UP_DAYS), so a
 daemon that was down, or a database that was, sends each missed day once when it is back.
@@ -186,6 +187,14 @@ async def alerts_job(ctx: JobContext) -> dict[str, Any]:
     return await asyncio.to_thread(run_alerts, ctx.config, ctx.db, ctx.now())
 
 
+async def ocr_job(ctx: JobContext) -> dict[str, Any]:
+    """Read the images kept since the last run (monitor/reading_images.py)."""
+    from monitor.reading_images import read_pending_images
+
+    counts = await asyncio.to_thread(read_pending_images, ctx.config, ctx.db, stop=ctx.stop)
+    return counts.as_dict()
+
+
 async def housekeeping_job(ctx: JobContext) -> dict[str, Any]:
     return await asyncio.to_thread(housekeeping, ctx.config, ctx.db, ctx.now())
 
@@ -215,5 +224,8 @@ def default_jobs(config: Config) -> list[JobSpec]:
         JobSpec("alerts", alerts_job,
                 IntervalTrigger(seconds=max(10, config.alerts_interval_s), timezone=UTC),
                 misfire_grace_time=120),
+        JobSpec("ocr", ocr_job,
+                IntervalTrigger(seconds=max(10, config.ocr_interval_s), timezone=UTC),
+                misfire_grace_time=300),
     ]
     return specs
