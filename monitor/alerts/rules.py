@@ -4,6 +4,7 @@ before anything is stored (the database keeps params as jsonb and trusts this mo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -118,6 +119,18 @@ def check_params(kind: str, params: dict[str, Any]) -> JsonObject:
                             "(every source of a platform blind)")
         if out.get("platform") and out["platform"] not in PLATFORMS:
             raise RuleError(f"health rule: platform is one of {', '.join(PLATFORMS)}")
+    return out
+
+
+def parse_params(values: Iterable[str]) -> dict[str, str]:
+    """`NAME=VALUE` items (the CLI's --param, the console's lines) as a mapping."""
+    out: dict[str, str] = {}
+    for value in values:
+        name, sep, given = value.partition("=")
+        if not sep or not name.strip():
+            raise RuleError(f"parameter {value[:80]!r}: use NAME=VALUE, e.g. k=3 or "
+                            "query=الحشد")
+        out[name.strip()] = given.strip()
     return out
 
 

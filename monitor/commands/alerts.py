@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from monitor.alerts.manage import create_rule, describe, list_rules, remove_rule, send_test
-from monitor.alerts.rules import KINDS, RuleError, parse_channel
+from monitor.alerts.rules import KINDS, parse_channel, parse_params
 from monitor.app import App, pass_app
 from monitor.output import print_json, print_table
 
@@ -13,16 +13,6 @@ from monitor.output import print_json, print_table
 @click.group("alerts")
 def alerts_group() -> None:
     """Alert rules: convergence, saved search and source health, sent by webhook or email."""
-
-
-def _params(values: tuple[str, ...]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for value in values:
-        name, sep, given = value.partition("=")
-        if not sep or not name.strip():
-            raise RuleError(f"--param {value!r}: use NAME=VALUE, e.g. k=3 or query=الحشد")
-        out[name.strip()] = given.strip()
-    return out
 
 
 @alerts_group.command("add")
@@ -56,7 +46,7 @@ def add_cmd(app: App, name: str, kind: str, params: tuple[str, ...],
             channels: tuple[str, ...], quiet: str | None, timezone: str, max_per_hour: int,
             as_json: bool) -> None:
     """Add a rule; it alerts on what arrives from now on."""
-    rule = create_rule(app.db, name, kind, _params(params),
+    rule = create_rule(app.db, name, kind, parse_params(params),
                        [parse_channel(c) for c in channels], quiet=quiet, timezone=timezone,
                        max_per_hour=max_per_hour)
     if as_json:

@@ -19,7 +19,18 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from monitor.console.pages import auth, dashboard, event, narrative, ops, post, search, sources, sql
+from monitor.console.pages import (
+    alerts,
+    auth,
+    dashboard,
+    event,
+    narrative,
+    ops,
+    post,
+    search,
+    sources,
+    sql,
+)
 from monitor.console.security import SecurityHeaders
 from monitor.console.sessions import Sessions
 from monitor.console.state import ConsoleState
@@ -59,6 +70,9 @@ def _routes() -> list[Route | Mount]:
         Route("/posts/{post_id}/labels", page(post.label_post), methods=["POST"]),
         Route("/sources", page(sources.sources_page)),
         Route("/sources", page(sources.add_source), methods=["POST"]),
+        Route("/alerts", page(alerts.alerts_page)),
+        Route("/alerts", page(alerts.add_rule), methods=["POST"]),
+        Route("/alerts/rules/{name}/delete", page(alerts.delete_rule), methods=["POST"]),
         Route("/sql", page(sql.sql_page)),
         Route("/sql", page(sql.run_sql), methods=["POST"]),
         Route("/sql/saved/{query_id}/delete", page(sql.delete_saved), methods=["POST"]),
