@@ -9,6 +9,7 @@ from pathlib import Path
 
 from classifiers.encoder import ModelLoadError
 from classifiers.head import HeadError
+from classifiers.image_text import PostWithImages, mark_provenance, with_image_text
 from classifiers.loading import AnyHead, load_head
 from classifiers.pipeline import Post, StopSignal, TaggingCounts, run_tagging
 from classifiers.tagger import Tagger, TagResult, load_tagger
@@ -101,13 +102,17 @@ def tag_pending_posts(
 
     def fetch(after: int, size: int) -> Sequence[Post]:
         with db.connection() as conn:
-            return tagging.pending_posts(conn, version, after=after, limit=size,
-                                         include_stale=backfill)
+            pending = tagging.pending_posts(conn, version, after=after, limit=size,
+                                            include_stale=backfill)
+        # Text read from the post's images is tagged with the caption (issue 17).
+        return [with_image_text(p.id, p.text, p.lang, p.image_text) for p in pending]
 
     def write(batch: Sequence[tuple[Post, list[TagResult]]]) -> None:
         rows = [
             tagging.PostTags(post.id, [
-                tagging.TagRow(t.narrative, t.score, t.method, t.evidence) for t in results
+                tagging.TagRow(t.narrative, t.score, t.method, t.evidence)
+                for t in (mark_provenance(post, results) if isinstance(post, PostWithImages)
+                          else results)
             ])
             for post, results in batch
         ]

@@ -107,7 +107,12 @@ def anything_to_tag(conn: Conn) -> bool:
                                             WHERE t.post_id = p.id))
                OR EXISTS (SELECT 1 FROM post_tagging t
                           JOIN post_versions v ON v.post_id = t.post_id
-                                              AND v.seen_at > t.tagged_at) AS waiting""")
+                                              AND v.seen_at > t.tagged_at)
+               -- text read from a post's image since it was tagged (issue 17)
+               OR EXISTS (SELECT 1 FROM post_tagging t
+                          JOIN post_media pm ON pm.post_id = t.post_id
+                          JOIN media_ocr o ON o.media_id = pm.media_id
+                                          AND o.ocr_at > t.tagged_at) AS waiting""")
 
 
 def posts_by_platform(conn: Conn) -> dict[str, int]:

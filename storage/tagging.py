@@ -22,6 +22,7 @@ class PendingPost:
     id: int
     text: str
     lang: str | None
+    image_text: str = ""  # text read from the post's images (media_ocr), in position order
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,10 @@ class _Missing(TypedDict):
 
 
 _PENDING = """
-SELECT p.id, p.text, p.lang
+SELECT p.id, p.text, p.lang,
+       coalesce((SELECT string_agg(o.text, E'\\n' ORDER BY pm.position, pm.media_id)
+                 FROM post_media pm JOIN media_ocr o ON o.media_id = pm.media_id
+                 WHERE pm.post_id = p.id AND o.text <> ''), '') AS image_text
 FROM posts p
 LEFT JOIN post_tagging pt ON pt.post_id = p.id
 WHERE p.id > %(after)s
@@ -77,6 +81,8 @@ WHERE p.id > %(after)s
      OR (%(include_stale)s AND pt.model_version <> %(version)s)
      OR EXISTS (SELECT 1 FROM post_versions v
                 WHERE v.post_id = p.id AND v.seen_at > pt.tagged_at)
+     OR EXISTS (SELECT 1 FROM post_media pm JOIN media_ocr o ON o.media_id = pm.media_id
+                WHERE pm.post_id = p.id AND o.ocr_at > pt.tagged_at)
   )
 ORDER BY p.id
 LIMIT %(limit)s
