@@ -60,6 +60,26 @@ def test_collection_without_credentials_leaves_sources_blind(
                         "alishamkhani_ir": ("blind", "failed")}
 
 
+def test_a_blind_platform_is_said_again_when_its_reason_changes(
+        caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once per state: the same stop again is quiet, a new reason or a stop after a good read
+    is news (issue 20, point 5)."""
+    from collectors.outcomes import PlatformStopped
+
+    monkeypatch.setattr(collecting, "_BLIND_SAID", {})
+    logged_out = PlatformStopped("Telegram session is logged out", "logged_out")
+    unreachable = PlatformStopped("cannot reach Telegram: timed out", "failed")
+    with caplog.at_level(logging.INFO, logger="monitor.collecting"):
+        for stop in (logged_out, logged_out, unreachable, unreachable, logged_out):
+            collecting._report_blind("telegram", stop)
+        collecting._BLIND_SAID.pop("telegram")  # what a run that read through does
+        collecting._report_blind("telegram", logged_out)
+    said = [r.getMessage().split(":")[0] for r in caplog.records
+            if r.levelno == logging.WARNING]
+    assert said == ["telegram is blind (logged_out)", "telegram is blind (failed)",
+                    "telegram is blind (logged_out)", "telegram is blind (logged_out)"]
+
+
 def test_recheck_runs_only_sources_their_schedule_would_not_reach(db: Database,
                                                                    tmp_path: Path) -> None:
     import asyncio
