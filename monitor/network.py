@@ -83,6 +83,7 @@ def build(conn: Conn, layers: tuple[str, ...], scope: store.Scope,
             graph.add_node(rolled.id, **_attributes(rolled))
         graph.nodes[rolled.id]["posts"] += info.posts
         graph.nodes[rolled.id]["sources"] += 1
+    weights: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
         cited = (infos[f"s{row['to_source']}"] if row["to_source"] is not None
                  else _candidate_node(row))
@@ -92,7 +93,9 @@ def build(conn: Conn, layers: tuple[str, ...], scope: store.Scope,
             graph.add_node(head.id, **_attributes(head))
         if head.id == tail.id and level != "camp":
             continue  # one actor's sources citing each other
-        _add_weight(graph, tail.id, head.id, row)
+        _add_weight(weights, tail.id, head.id, row)
+    graph.add_edges_from((tail, head, {**data, "evidence": ",".join(dict.fromkeys(data["evidence"]))})
+                         for (tail, head), data in weights.items())
     graph.remove_nodes_from([n for n, degree in list(graph.degree) if degree == 0])
     return graph
 
@@ -102,18 +105,19 @@ def _attributes(node: NodeInfo) -> dict[str, Any]:
             "actor": node.actor, "camp": node.camp, "posts": 0, "sources": 0}
 
 
-def _add_weight(graph: Graph, tail: str, head: str, row: store.EdgeRow) -> None:
-    if not graph.has_edge(tail, head):
-        graph.add_edge(tail, head, weight=0, first_at=row["first_at"].isoformat(),
-                       last_at=row["last_at"].isoformat(), evidence="",
-                       **dict.fromkeys(KINDS, 0))
-    data = graph.edges[tail, head]
+def _add_weight(weights: dict[tuple[str, str], dict[str, Any]], tail: str, head: str,
+                row: store.EdgeRow) -> None:
+    data = weights.get((tail, head))
+    if data is None:
+        data = weights[tail, head] = {"weight": 0, "first_at": row["first_at"],
+                                      "last_at": row["last_at"], "evidence": [],
+                                      **dict.fromkeys(KINDS, 0)}
     data["weight"] += row["weight"]
     data[row["kind"]] += row["weight"]
-    data["first_at"] = min(data["first_at"], row["first_at"].isoformat())
-    data["last_at"] = max(data["last_at"], row["last_at"].isoformat())
-    posts = [p for p in data["evidence"].split(",") if p] + [str(p) for p in row["evidence"]]
-    data["evidence"] = ",".join(list(dict.fromkeys(posts))[:10])
+    data["first_at"] = min(data["first_at"], row["first_at"])
+    data["last_at"] = max(data["last_at"], row["last_at"])
+    if len(set(data["evidence"])) < 10:
+        data["evidence"] += [str(p) for p in row["evidence"]]
 
 
 def analyse(graph: Graph) -> None:

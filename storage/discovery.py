@@ -11,36 +11,29 @@ from psycopg.types.json import Jsonb
 from storage.database import Conn
 from storage.rows import JsonObject, fetch_all, fetch_one, fetch_row
 
-# Per cited key: references, citing posts, sources and actors; never a watched source nor a
-# decided candidate. Aggregated per (key, citing source) first, so that the distinct counts
-# over a million citations are sums over a few thousand rows.
+# Per cited key, from the (key, citing source) pairs of migration 131: citing posts, sources
+# and actors; never a watched source nor a decided candidate.
 _CANDIDATES = """
-WITH per_source AS (
-    SELECT c.cited_platform, c.cited_key, c.source_id,
-           count(DISTINCT c.post_id) AS posts, min(c.posted_at) AS first_seen,
-           max(c.posted_at) AS last_seen, min(c.cited_label) AS label,
-           string_agg(DISTINCT c.kind, ',') AS kinds
-    FROM post_citations c
-    WHERE (%(platform)s::text IS NULL OR c.cited_platform = %(platform)s)
-      AND (%(key)s::text IS NULL OR c.cited_key = %(key)s)
-      AND NOT EXISTS (SELECT 1 FROM watched_keys w
-                      WHERE w.platform = c.cited_platform AND w.cited_key = c.cited_key)
-      AND NOT EXISTS (SELECT 1 FROM source_candidate_decisions d
-                      WHERE d.cited_platform = c.cited_platform AND d.cited_key = c.cited_key)
-    GROUP BY c.cited_platform, c.cited_key, c.source_id
-), ranked AS (
+WITH ranked AS (
     SELECT p.cited_platform AS platform, p.cited_key AS key, min(p.label) AS label,
            sum(p.posts)::bigint AS posts, count(*)::bigint AS citing_sources,
            count(DISTINCT s.actor_id) FILTER (WHERE s.role = 'actor')::bigint AS actors,
-           min(p.first_seen) AS first_seen, max(p.last_seen) AS last_seen,
+           min(p.first_at) AS first_seen, max(p.last_at) AS last_seen,
            array_agg(DISTINCT s.platform ORDER BY s.platform) AS platforms,
-           array(SELECT DISTINCT k FROM unnest(string_to_array(string_agg(p.kinds, ','), ',')) AS k
+           array(SELECT DISTINCT k FROM unnest(string_to_array(
+                     string_agg(array_to_string(p.kinds, ','), ','), ',')) AS k
                  ORDER BY k) AS kinds,
            array_agg(DISTINCT a.name ORDER BY a.name)
                FILTER (WHERE s.role = 'actor' AND a.name IS NOT NULL) AS actor_names
-    FROM per_source p
+    FROM citation_pairs p
     JOIN sources s ON s.id = p.source_id
     LEFT JOIN actors a ON a.id = s.actor_id
+    WHERE (%(platform)s::text IS NULL OR p.cited_platform = %(platform)s)
+      AND (%(key)s::text IS NULL OR p.cited_key = %(key)s)
+      AND NOT EXISTS (SELECT 1 FROM watched_keys w
+                      WHERE w.platform = p.cited_platform AND w.cited_key = p.cited_key)
+      AND NOT EXISTS (SELECT 1 FROM source_candidate_decisions d
+                      WHERE d.cited_platform = p.cited_platform AND d.cited_key = p.cited_key)
     GROUP BY p.cited_platform, p.cited_key
     HAVING sum(p.posts) >= %(min_refs)s
 )

@@ -35,8 +35,8 @@ class EdgeRow(TypedDict):
     label: str
     kind: str
     weight: int
-    first_at: datetime
-    last_at: datetime
+    first_at: str  # ISO 8601 UTC (convergence_iso): compared and exported as text
+    last_at: str
     evidence: list[int]
 
 
@@ -66,7 +66,8 @@ WITH e AS (
     GROUP BY c.source_id, c.cited_platform, c.cited_key, c.kind
 )
 SELECT e.source_id AS from_source, w.source_id AS to_source, e.cited_platform, e.cited_key,
-       e.label, e.kind, e.weight, e.first_at, e.last_at, e.evidence
+       e.label, e.kind, e.weight, convergence_iso(e.first_at) AS first_at,
+       convergence_iso(e.last_at) AS last_at, e.evidence
 FROM e
 LEFT JOIN watched_keys w ON w.platform = e.cited_platform AND w.cited_key = e.cited_key
 WHERE w.source_id IS DISTINCT FROM e.source_id
@@ -88,7 +89,8 @@ WITH firsts AS (
 )
 SELECT b.source_id AS from_source, a.source_id AS to_source, src.platform AS cited_platform,
        lower(src.handle) AS cited_key, src.handle AS label, 'coadoption' AS kind,
-       count(*)::bigint AS weight, min(b.posted_at) AS first_at, max(b.posted_at) AS last_at,
+       count(*)::bigint AS weight, convergence_iso(min(b.posted_at)) AS first_at,
+       convergence_iso(max(b.posted_at)) AS last_at,
        (array_agg(b.post_id ORDER BY b.posted_at DESC, b.post_id DESC))[1:%(evidence)s]
            AS evidence
 FROM firsts a

@@ -61,6 +61,61 @@ CREATE FUNCTION public.citation_handle_key(p_platform text, p_handle text) RETUR
 $_$;
 
 --
+-- Name: citation_pairs_on_delete(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.citation_pairs_on_delete() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    DELETE FROM citation_pairs cp
+    USING (SELECT DISTINCT cited_platform, cited_key, source_id FROM old_rows) t
+    WHERE cp.cited_platform = t.cited_platform AND cp.cited_key = t.cited_key
+      AND cp.source_id = t.source_id;
+    INSERT INTO citation_pairs (cited_platform, cited_key, source_id, posts, first_at, last_at,
+                                kinds, label)
+    SELECT c.cited_platform, c.cited_key, c.source_id, count(DISTINCT c.post_id),
+           min(c.posted_at), max(c.posted_at), array_agg(DISTINCT c.kind ORDER BY c.kind),
+           min(c.cited_label)
+    FROM post_citations c
+    JOIN (SELECT DISTINCT cited_platform, cited_key, source_id FROM old_rows) t
+      ON t.cited_platform = c.cited_platform AND t.cited_key = c.cited_key
+     AND t.source_id = c.source_id
+    GROUP BY c.cited_platform, c.cited_key, c.source_id
+    ORDER BY c.cited_platform, c.cited_key, c.source_id;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: citation_pairs_on_insert(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.citation_pairs_on_insert() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO citation_pairs AS cp (cited_platform, cited_key, source_id, posts, first_at,
+                                      last_at, kinds, label)
+    SELECT cited_platform, cited_key, source_id, count(DISTINCT post_id), min(posted_at),
+           max(posted_at), array_agg(DISTINCT kind ORDER BY kind), min(cited_label)
+    FROM new_rows
+    GROUP BY cited_platform, cited_key, source_id
+    -- Key order: concurrent writers lock the same pairs in the same order.
+    ORDER BY cited_platform, cited_key, source_id
+    ON CONFLICT (cited_platform, cited_key, source_id) DO UPDATE SET
+        posts = cp.posts + EXCLUDED.posts,
+        first_at = least(cp.first_at, EXCLUDED.first_at),
+        last_at = greatest(cp.last_at, EXCLUDED.last_at),
+        kinds = CASE WHEN EXCLUDED.kinds <@ cp.kinds THEN cp.kinds
+                     ELSE ARRAY(SELECT DISTINCT k FROM unnest(cp.kinds || EXCLUDED.kinds) AS k
+                                ORDER BY k) END,
+        label = least(cp.label, EXCLUDED.label);
+    RETURN NULL;
+END
+$$;
+
+--
 -- Name: citations_on_posts_inserted(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -852,6 +907,21 @@ CREATE SEQUENCE public.alert_rules_id_seq
 --
 
 ALTER SEQUENCE public.alert_rules_id_seq OWNED BY public.alert_rules.id;
+
+--
+-- Name: citation_pairs; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.citation_pairs (
+    cited_platform text NOT NULL,
+    cited_key text NOT NULL,
+    source_id bigint NOT NULL,
+    posts integer NOT NULL,
+    first_at timestamp with time zone NOT NULL,
+    last_at timestamp with time zone NOT NULL,
+    kinds text[] NOT NULL,
+    label text NOT NULL
+);
 
 --
 -- Name: classifier_heads; Type: TABLE; Schema: public; Owner: -
@@ -2129,6 +2199,13 @@ ALTER TABLE ONLY public.alert_rules
     ADD CONSTRAINT alert_rules_pkey PRIMARY KEY (id);
 
 --
+-- Name: citation_pairs citation_pairs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.citation_pairs
+    ADD CONSTRAINT citation_pairs_pkey PRIMARY KEY (cited_platform, cited_key, source_id);
+
+--
 -- Name: classifier_heads classifier_heads_model_id_version_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2687,6 +2764,18 @@ CREATE TRIGGER narrative_posts_truncate_placebo AFTER TRUNCATE ON public.narrati
 CREATE TRIGGER narratives_convergence_threshold AFTER UPDATE OF threshold ON public.narratives FOR EACH ROW WHEN ((old.threshold IS DISTINCT FROM new.threshold)) EXECUTE FUNCTION public.convergence_on_threshold();
 
 --
+-- Name: post_citations post_citations_pairs_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER post_citations_pairs_delete AFTER DELETE ON public.post_citations REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.citation_pairs_on_delete();
+
+--
+-- Name: post_citations post_citations_pairs_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER post_citations_pairs_insert AFTER INSERT ON public.post_citations REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.citation_pairs_on_insert();
+
+--
 -- Name: posts posts_citations_insert; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -3124,6 +3213,18 @@ GRANT ALL ON FUNCTION public.citation_forward_origin(p_platform text, p_forwarde
 GRANT ALL ON FUNCTION public.citation_handle_key(p_platform text, p_handle text) TO chorus_app;
 
 --
+-- Name: FUNCTION citation_pairs_on_delete(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.citation_pairs_on_delete() TO chorus_app;
+
+--
+-- Name: FUNCTION citation_pairs_on_insert(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.citation_pairs_on_insert() TO chorus_app;
+
+--
 -- Name: FUNCTION citations_on_posts_inserted(); Type: ACL; Schema: public; Owner: -
 --
 
@@ -3380,6 +3481,12 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.alert_rules TO chorus
 --
 
 GRANT ALL ON SEQUENCE public.alert_rules_id_seq TO chorus_app;
+
+--
+-- Name: TABLE citation_pairs; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.citation_pairs TO chorus_app;
 
 --
 -- Name: TABLE classifier_heads; Type: ACL; Schema: public; Owner: -

@@ -127,3 +127,16 @@ def test_cli_candidates_accept_reject(db: Database) -> None:
     result = runner.invoke(cli, ["sources", "accept", "nobody_cited"], env=env)
     assert result.exit_code != 0 and "no candidate" in result.output
     assert "Traceback" not in result.output
+
+
+def test_edits_and_deletions_keep_the_counts_exact(db: Database) -> None:
+    add_source(db, "telegram", "Tura313", "Tura News", "militia_media")
+    write(db, post("Tura313", "1", "2021-11-07 01:00", "@chan_a و @chan_b t.me/chan_a"),
+          post("Tura313", "2", "2021-11-07 02:00", "@chan_a"))
+    write(db, post("Tura313", "1", "2021-11-07 01:00", "@chan_a فقط"))  # an edit
+    with db.connection() as conn:
+        found = {c["key"]: (c["posts"], c["kinds"]) for c in discovery.candidates(conn)}
+        assert found == {"chan_a": (2, ["mention"])}
+        conn.execute("DELETE FROM posts WHERE native_id = '2'")
+        found = {c["key"]: (c["posts"], str(c["last_seen"])) for c in discovery.candidates(conn)}
+    assert found == {"chan_a": (1, "2021-11-07 01:00:00+00:00")}

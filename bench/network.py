@@ -1,0 +1,257 @@
+"""Network benchmark (issue 16): discovery candidates and the 30-day forward graph, in SQL over
+post_citations, against building the same graph by loading the posts into Python.
+
+    .venv/bin/python bench/network.py [--posts 200000] [--sources 2000] [--days 730]
+                                      [--citing 0.1] [--runs 20]
+                                      [--url postgresql://postgres@127.0.0.1:5432/postgres]
+                                      [--database DBNAME] [--keep]
+
+Without --database it creates its own database and loads the convergence benchmark's data
+(bench/convergence.py `load`, which has no citations). Either way it then adds a citation
+overlay unless one is there already: `--citing` x the posts again as new posts in the last
+90 days of the data, from 300 overlay sources ("netbench*", 6 camps) written through the
+normal INSERT path, so the triggers of migration 130 extract their citations: half are
+forwards (of a source in the same camp, of a benchmark source, or of one of 3,000 channels
+nobody watches, heavy-tailed), a third mention a channel and link another. On a database
+kept by the console or convergence benchmark (--database) the overlay stays for later runs
+(deleting the posts and sources named netbench* removes it).
+
+Measured side by side in the same run:
+  candidates                 storage.discovery.candidates (min refs 2, top 100)  p50 / p95
+  30-day forward graph       monitor.network.build, every source (SQL + networkx) p50 / p95
+  the same graph in Python   the period's posts loaded, forwards resolved and counted in
+                             Python, the same networkx graph built                p50 / p95
+The two graphs are checked to be equal. Targets (5,000,000 posts): candidates and the graph
+p95 <= 2 s, and >= 10x the Python build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+import uuid
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import psycopg
+from psycopg import conninfo, sql
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.convergence import load, summary  # noqa: E402
+from monitor import network  # noqa: E402
+from storage import discovery  # noqa: E402
+from storage.database import Database  # noqa: E402
+from storage.migrate import migrate  # noqa: E402
+from storage.network import Scope  # noqa: E402
+
+OVERLAY_SOURCES = 300
+CANDIDATES = 3000
+CAMPS = ("iran_official", "iraqi_militia", "militia_media", "sadrist", "lebanese_hezbollah",
+         "news_outlet")
+
+OVERLAY_CATALOG = """
+INSERT INTO actors (name, group_key)
+SELECT 'netbench actor ' || i, (%(camps)s::text[])[1 + i %% 6]
+FROM generate_series(0, %(sources)s - 1) i
+ON CONFLICT (name) DO NOTHING;
+INSERT INTO sources (platform, handle, actor_id, role)
+SELECT 'telegram', 'netbench' || i, a.id, CASE WHEN i %% 5 = 4 THEN 'observer' ELSE 'actor' END
+FROM generate_series(0, %(sources)s - 1) i
+JOIN actors a ON a.name = 'netbench actor ' || i
+ON CONFLICT DO NOTHING
+"""
+
+# One batch of overlay posts; g runs over the batch's numbers. Source i is in camp i % 6.
+OVERLAY_POSTS = """
+INSERT INTO posts (platform, source_id, native_id, kind, url, posted_at, text,
+                   normalized_text, content_hash, norm_hash, forwarded_from)
+SELECT 'telegram', s.id, 'nb' || g, x.kind, 'https://t.me/netbench' || x.si || '/' || g,
+       %(hi)s::timestamptz - random() * interval '90 days', x.t, x.t,
+       sha256(convert_to(x.t || g, 'UTF8')), sha256(convert_to(x.t, 'UTF8')), x.ff
+FROM generate_series(%(first)s::bigint, %(last)s::bigint) g
+CROSS JOIN LATERAL (SELECT floor(random() * %(sources)s)::int AS si, random() AS r,
+                           floor(%(candidates)s * power(random(), 2.5))::int AS cand,
+                           floor(random() * 50)::int AS peer, floor(random() * 1800)::int AS src
+                    WHERE g > 0) d
+CROSS JOIN LATERAL (
+    SELECT d.si,
+           CASE WHEN d.r < 0.5 THEN 'forward' ELSE 'post' END AS kind,
+           CASE WHEN d.r < 0.25 THEN 'netbench' || ((d.si + 6 * (1 + d.peer)) %% %(sources)s)
+                WHEN d.r < 0.33 THEN 'src' || (1 + d.src)
+                WHEN d.r < 0.5 THEN 'netcand' || d.cand END AS ff,
+           CASE WHEN d.r >= 0.5 AND d.r < 0.83
+                THEN 'w' || g || ' @netcand' || d.cand || ' t.me/netbench' ||
+                     ((d.si + 1 + d.peer) %% %(sources)s) || '/7'
+                ELSE 'w' || g || ' text' END AS t
+) x
+JOIN sources s ON s.platform = 'telegram' AND lower(s.handle) = 'netbench' || x.si
+"""
+
+# The Python build reads what a collector stored: every post of the period with its kind,
+# forward origin and source; it resolves the origin against the watchlist itself.
+LOAD_PERIOD = """
+SELECT p.id, p.source_id, p.kind, p.forwarded_from, p.raw, p.posted_at
+FROM posts p WHERE p.posted_at >= %(since)s AND p.posted_at < %(until)s
+"""
+_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
+
+
+def add_overlay(url: str, share: float) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        found = conn.execute("SELECT count(*) FROM posts p JOIN sources s ON s.id = p.source_id "
+                             "WHERE s.handle LIKE 'netbench%'").fetchone()
+        if found and found[0]:
+            print(f"  citation overlay present: {found[0]:,} posts", flush=True)
+            return
+        total_row = conn.execute("SELECT count(*), max(posted_at) FROM posts").fetchone()
+        assert total_row is not None
+        total, hi = int(total_row[0]), total_row[1]
+        params: dict[str, Any] = {"camps": list(CAMPS), "sources": OVERLAY_SOURCES,
+                                  "candidates": CANDIDATES, "hi": hi}
+        for statement in OVERLAY_CATALOG.split(";\n"):
+            conn.execute(statement, params)
+        wanted, batch, began = int(total * share), 50_000, time.perf_counter()
+        for first in range(1, wanted + 1, batch):
+            conn.execute(OVERLAY_POSTS, {**params, "first": first,
+                                         "last": min(wanted, first + batch - 1)})
+        conn.execute("ANALYZE posts")
+        conn.execute("ANALYZE post_citations")
+        cites = conn.execute("SELECT count(*) FROM post_citations").fetchone()
+        print(f"  citation overlay: {wanted:,} posts, {cites[0] if cites else 0:,} citations "
+              f"in {time.perf_counter() - began:.1f} s", flush=True)
+
+
+def python_forward_graph(conn: psycopg.Connection[Any], scope: Scope) -> network.Graph:
+    """The forward graph the way a script would build it: load the period's posts, resolve
+    each forward's origin against the sources, count edges, then the same networkx graph."""
+    sources = conn.execute(
+        "SELECT s.id, s.platform, s.handle, s.role, s.platform_id, a.name, a.group_key "
+        "FROM sources s LEFT JOIN actors a ON a.id = s.actor_id").fetchall()
+    by_key = {("telegram" if r[1] == "telegram" else "twitter", r[2].lower()): r for r in sources}
+    by_key.update({(r[1], f"channel:{r[4]}"): r for r in sources if r[4] is not None})
+    by_id = {r[0]: r for r in sources}
+    edges: Counter[tuple[str, str]] = Counter()
+    labels: dict[str, str] = {}
+    posts: Counter[int] = Counter()
+    with conn.cursor(name="period") as cur:
+        cur.itersize = 20_000
+        cur.execute(LOAD_PERIOD, {"since": scope.since, "until": scope.until})
+        for _post_id, source_id, kind, origin, _raw, _at in cur:
+            posts[source_id] += 1
+            if kind != "forward" or not origin:
+                continue
+            platform = by_id[source_id][1]
+            key = origin.lower() if _USERNAME.fullmatch(origin) else (
+                origin if origin.startswith("channel:") else None)
+            if key is None:
+                continue
+            target = by_key.get((platform, key))
+            if target is not None and target[0] == source_id:
+                continue
+            head = f"s{target[0]}" if target else f"c:{platform}:{key}"
+            labels.setdefault(head, origin)
+            edges[f"s{source_id}", head] += 1
+    graph: network.Graph = nx.DiGraph()
+    for (tail, head), weight in edges.items():
+        for node in (tail, head):
+            if node not in graph:
+                row = by_id.get(int(node[1:])) if node.startswith("s") else None
+                graph.add_node(node, label=row[2] if row else labels[node],
+                               camp=(row[6] or network.NO_CAMP) if row else network.NOT_WATCHED,
+                               posts=posts[row[0]] if row else 0)
+        graph.add_edge(tail, head, weight=weight)
+    return graph
+
+
+def same_graph(ours: network.Graph, theirs: network.Graph) -> bool:
+    mine = {(a, b): d["weight"] for a, b, d in ours.edges(data=True)}
+    other = {(a, b): d["weight"] for a, b, d in theirs.edges(data=True)}
+    return mine == other and all(ours.nodes[n]["posts"] == theirs.nodes[n]["posts"]
+                                 for n in theirs.nodes)
+
+
+def measure(db: Database, runs: int) -> dict[str, dict[str, float]]:
+    with db.connection() as conn:
+        row = conn.execute("SELECT max(posted_at) AS hi FROM posts").fetchone()
+        assert row is not None
+        hi: datetime = row["hi"]
+    scope = Scope(since=hi - timedelta(days=30), until=hi + timedelta(seconds=1))
+    found, built, plain = [], [], []
+    with db.connection() as conn:
+        first = discovery.candidates(conn, min_refs=2, limit=100)  # warm the cache once
+        graph = network.build(conn, ("forward",), scope)
+        print(f"  {len(first)} candidates shown; forward graph: {graph.number_of_nodes():,} "
+              f"nodes, {graph.number_of_edges():,} edges")
+        for _ in range(runs):
+            began = time.perf_counter()
+            discovery.candidates(conn, min_refs=2, limit=100)
+            found.append((time.perf_counter() - began) * 1000)
+            began = time.perf_counter()
+            network.build(conn, ("forward",), scope)
+            built.append((time.perf_counter() - began) * 1000)
+    with psycopg.connect(db.url) as raw:
+        theirs = python_forward_graph(raw, scope)
+        print(f"  the Python build gives the same graph: {same_graph(graph, theirs)}")
+        for _ in range(max(3, runs // 4)):
+            began = time.perf_counter()
+            python_forward_graph(raw, scope)
+            plain.append((time.perf_counter() - began) * 1000)
+    return {"candidates": summary("candidates (SQL)", found),
+            "graph": summary("30-day forward graph (SQL + networkx)", built),
+            "python": summary("the same graph, posts loaded into Python", plain)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--posts", type=int, default=200_000)
+    parser.add_argument("--sources", type=int, default=2000)
+    parser.add_argument("--days", type=int, default=730)
+    parser.add_argument("--citing", type=float, default=0.1,
+                        help="overlay posts with citations, as a share of the posts")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--database", "--reuse", dest="database",
+                        help="an existing benchmark database (e.g. kept by bench/console.py)")
+    args = parser.parse_args()
+    name = args.database or f"chorus_bench_net_{uuid.uuid4().hex[:8]}"
+    if not args.database:
+        with psycopg.connect(args.url, autocommit=True) as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = conninfo.make_conninfo(args.url, dbname=name)
+    db = Database(url)
+    try:
+        migrate(db)  # a kept database gets migration 130 (and its backfill) here
+        if not args.database:
+            load(url, args)
+        add_overlay(url, args.citing)
+        with db.connection() as conn:
+            counts = conn.execute("SELECT (SELECT count(*) FROM posts) AS posts, "
+                                  "(SELECT count(*) FROM post_citations) AS cites").fetchone()
+        assert counts is not None
+        print(f"database {name}: {counts['posts']:,} posts, {counts['cites']:,} citations")
+        result = measure(db, args.runs)
+        ratio = result["python"]["p95"] / result["graph"]["p95"]
+        print("ratios (Python / ours, same run) and targets")
+        print(f"  candidates p95 {result['candidates']['p95']:.1f} ms (target <= 2000 ms)")
+        print(f"  forward graph p95 {result['graph']['p95']:.1f} ms (target <= 2000 ms); "
+              f"Python build / ours = {ratio:.1f}x (target >= 10x)")
+    finally:
+        db.close()
+        if not args.keep and not args.database:
+            with psycopg.connect(args.url, autocommit=True) as admin:
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(name)))
+        else:
+            print(f"kept database {name}")
+
+
+if __name__ == "__main__":
+    main()
