@@ -93,10 +93,6 @@ class Settings:
     ocr_interval_s: int = _setting(
         300, "Daemon: seconds between runs of the OCR job over images not yet read.")
     ocr_batch_size: int = _setting(16, "OCR: images read per committed batch.")
-    image_copy_max_distance: int = _setting(
-        6,
-        "Convergence: two images whose 64-bit perceptual hashes differ in at most this many "
-        "bits are the same card (image copies).")
     x_monthly_read_budget: int = _setting(10000, "X posts read per month before collection stops.")
     x_recheck_interval_hours: float = _setting(
         6.0,

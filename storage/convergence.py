@@ -52,6 +52,7 @@ from storage.convergence_leadlag import lead_lag
 from storage.convergence_series import daily_series, dirty_days, rebuild_rollups, refresh_rollups
 from storage.convergence_significance import significance
 from storage.database import Conn
+from storage.media_copies import image_copies
 from storage.snapshot import exported_snapshot, following_snapshot
 
 __all__ = [
@@ -190,6 +191,18 @@ def _narrative_reports(
 ) -> list[dict[str, Any]]:
     if narrative is not None:
         check_narratives(conn, [narrative])
+    shaped = _reports(conn, window, narrative, k, helpers, competing)
+    # The same card re-posted by several actors, apart from the text copies (issue 17).
+    cards = image_copies(conn, window, narrative)
+    for entry in shaped:
+        entry["image_copies"] = cards.get(entry["narrative"], [])
+    return shaped
+
+
+def _reports(
+    conn: Conn, window: Window, narrative: str | None, k: int,
+    helpers: Sequence[Conn], competing: Rivals,
+) -> list[dict[str, Any]]:
     if not helpers:
         measures = _measures(conn, window, narrative, k, competing)
         copies, phrases = copies_and_phrases(conn, window, narrative)
