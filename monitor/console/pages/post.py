@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from monitor.console.diff import word_diff
 from monitor.console.web import NotFound, PageError, PageRequest
-from storage import console_dashboard, console_posts
+from storage import console_dashboard, console_posts, media
 
 
 def _post_id(req: PageRequest) -> int:
@@ -24,6 +24,7 @@ def _detail_context(req: PageRequest, post_id: int) -> dict[str, Any]:
         if detail is None:
             raise NotFound(f"no post with id {post_id}")
         narratives = console_dashboard.narrative_keys(conn)
+        images = media.post_images(conn, post_id)
     versions = detail.versions
     diffs = [(versions[i - 1], versions[i], word_diff(versions[i - 1]["text"], versions[i]["text"]))
              for i in range(1, len(versions))]
@@ -33,7 +34,7 @@ def _detail_context(req: PageRequest, post_id: int) -> dict[str, Any]:
                 if t["narrative"] in carried and isinstance(t["evidence"], dict)]
     return {"detail": detail, "post": detail.post, "diffs": diffs, "evidence": evidence,
             "narratives": narratives, "current": detail.current_labels,
-            "carried": carried}
+            "carried": carried, "images": images}
 
 
 def post_page(req: PageRequest) -> Response:
