@@ -22,6 +22,9 @@ class TelegramApi(Protocol):
     async def get_messages(self, entity: Any, *args: Any, **kwargs: Any) -> Any:
         """As Telethon: `limit`, `min_id`, `reverse` for history; `ids` for a re-check."""
 
+    async def download_media(self, message: Any, file: Any = None, **kwargs: Any) -> Any:
+        """As Telethon: with `file=bytes`, the message's photo or document as bytes."""
+
 
 class TelegramNotConfigured(Exception):
     """API id, hash or session is missing; the message says how to provide them."""

@@ -160,6 +160,10 @@ class TelegramCollector:
             log.warning("re-check of @%s: %s", channel.handle, reason)
         return result
 
+    async def call(self, what: str, call: Callable[[], Awaitable[T]], handle: str | None) -> T:
+        """One request through the same rules as messages (collectors/telegram_photos.py)."""
+        return await self._call(what, call, handle)
+
     async def _call(
         self, what: str, call: Callable[[], Awaitable[T]], handle: str | None
     ) -> T:

@@ -48,6 +48,10 @@ class InMemoryTelegram:
     def before_request(self, kind: str, params: dict[str, Any]) -> None:
         """Called before each request; a test raises Telethon errors from here."""
 
+    def media_bytes(self, channel_id: int, message_id: int) -> bytes | None:
+        """The file a message's media downloads as (none by default)."""
+        return None
+
     # -- the TelegramApi methods ----------------------------------------------------------
 
     async def connect(self) -> None:
@@ -95,6 +99,20 @@ class InMemoryTelegram:
         chosen = [m for m in messages if m.id > min_id and (not max_id or m.id < max_id)]
         chosen.sort(key=lambda m: int(m.id), reverse=not reverse)
         return chosen if limit is None else chosen[:int(limit)]
+
+    async def download_media(self, message: Any, file: Any = None, **kwargs: Any) -> Any:
+        if file is not bytes:
+            raise TypeError("only file=bytes is supported")
+        peer = getattr(message, "peer_id", None)
+        channel_id = int(getattr(peer, "channel_id", 0))
+        handle = next((e.handle for e in self.channels() if e.channel_id == channel_id), "")
+        params = {"channel": handle, "id": int(message.id)}
+        self.requests.append(("download_media", params))
+        self.before_request("download", params)
+        media = getattr(message, "media", None)
+        if not isinstance(media, types.MessageMediaPhoto | types.MessageMediaDocument):
+            return None
+        return self.media_bytes(channel_id, int(message.id))
 
     def _channel(self, entity: Any) -> ChannelEntry:
         if not isinstance(entity, types.InputPeerChannel):

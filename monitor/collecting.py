@@ -35,6 +35,7 @@ from collectors.telegram_collector import (
 )
 from collectors.x_api import XNotConfigured, x_client
 from collectors.x_collector import ReadAllowance, XCollector
+from monitor.media_download import download_post_photos
 from monitor.settings import Config
 from storage import collection as store
 from storage import completeness
@@ -211,6 +212,8 @@ class _Run:
                     found = await collector.recheck(channel, [int(p.native_id) for p in known],
                                                     handles)
                     await self._apply_recheck(s, found, result)
+                if self.config.media_download != "off":  # after the text is stored
+                    await download_post_photos(self.config, self.db, collector, s.id, channel)
 
             return await self._each(sources, work)
         finally:

@@ -86,6 +86,8 @@ async def replay_corpus(config: Config, db: Database, path: Path,
         done_until = replay_progress.replayed_until(conn, sha)
     moment = start if done_until is None else done_until
     totals = {"steps": 0, "fetched": 0, "inserted": 0, "updated": 0, "deleted": 0, "errors": 0}
+    # The replayed photos are metadata only (no file behind them): nothing to download.
+    config = config.with_overrides(media_download="off")
     while moment < end:
         moment = min(moment + step, end)
         replay.clock.set(moment)
