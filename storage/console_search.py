@@ -50,7 +50,9 @@ LEFT JOIN actors a ON a.id = s.actor_id""", "p.posted_at", "p.id"),
 }
 
 _FILTERS: dict[str, str] = {
-    "query": "p.search @@ websearch_to_tsquery('simple', %(query)s)",
+    # The post's text or the text read from its images (migration 141).
+    "query": "(p.search @@ websearch_to_tsquery('simple', %(query)s)"
+             " OR p.image_search @@ websearch_to_tsquery('simple', %(query)s))",
     "narrative": "np.narrative = %(narrative)s",
     "actor": "a.name = %(actor)s",
     "group": "a.group_key = %(group)s",

@@ -4,6 +4,7 @@ and the OCR queue and its results."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import LiteralString
 
 from storage.database import Conn
 from storage.rows import fetch_all, fetch_one, value, value_or_none
@@ -66,6 +67,22 @@ def link_post(conn: Conn, post_id: int, media_id: int, position: int = 0) -> Non
         """INSERT INTO post_media (post_id, media_id, position)
            VALUES (%(post_id)s, %(media_id)s, %(position)s) ON CONFLICT DO NOTHING""",
         {"post_id": post_id, "media_id": media_id, "position": position})
+    _refresh_image_search(conn, "SELECT %(post_id)s::bigint", {"post_id": post_id})
+
+
+# posts.image_search (migration 141): the normalised text of all of a post's images.
+_IMAGE_SEARCH = """
+UPDATE posts p SET image_search = to_tsvector('simple', found.text)
+FROM (SELECT pm.post_id, string_agg(o.normalised, ' ' ORDER BY pm.position, pm.media_id) AS text
+      FROM post_media pm JOIN media_ocr o ON o.media_id = pm.media_id
+      WHERE pm.post_id IN ({posts}) AND o.normalised <> ''
+      GROUP BY pm.post_id) AS found
+WHERE p.id = found.post_id AND p.image_search IS DISTINCT FROM to_tsvector('simple', found.text)
+"""
+
+
+def _refresh_image_search(conn: Conn, posts: LiteralString, params: dict[str, object]) -> None:
+    conn.execute(_IMAGE_SEARCH.replace("{posts}", posts), params)
 
 
 def post_id(conn: Conn, platform: str, handle: str, native_id: str) -> int | None:
@@ -115,6 +132,8 @@ def save_ocr(conn: Conn, media_id: int, *, languages: str, text: str, normalised
                   error = EXCLUDED.error, ocr_at = now()""",
         {"media_id": media_id, "languages": languages, "text": text, "normalised": normalised,
          "confidence": confidence, "error": error})
+    _refresh_image_search(conn, "SELECT post_id FROM post_media WHERE media_id = %(media_id)s",
+                          {"media_id": media_id})
 
 
 def post_images(conn: Conn, post: int) -> list[PostImage]:

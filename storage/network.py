@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TypedDict
 
 from storage.database import Conn
-from storage.rows import fetch_all
+from storage.rows import fetch_all, value_or_none
 
 # Graph layers and the citation kinds each is made of; co-adoption comes from narratives.
 LAYERS: dict[str, tuple[str, ...]] = {
@@ -130,3 +130,9 @@ def nodes(conn: Conn, source_ids: list[int], scope: Scope) -> list[NodeRow]:
            WHERE s.id = ANY (%(ids)s)
            ORDER BY s.id""",
         {"ids": source_ids, "since": scope.since, "until": scope.until})
+
+
+def latest_post_at(conn: Conn) -> datetime | None:
+    """The newest post's time: the console's default period ends there (an archive, such as
+    the demo's 2021 episode, has nothing in the last 30 days of the calendar)."""
+    return value_or_none(conn, datetime, "SELECT max(posted_at) FROM posts")

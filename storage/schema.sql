@@ -1561,6 +1561,7 @@ CREATE TABLE public.posts (
     first_seen_at timestamp with time zone DEFAULT now() NOT NULL,
     deleted_seen_at timestamp with time zone,
     search tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, normalized_text)) STORED,
+    image_search tsvector,
     CONSTRAINT posts_kind_check CHECK ((kind = ANY (ARRAY['post'::text, 'forward'::text, 'retweet'::text, 'quote'::text, 'reply'::text])))
 );
 
@@ -2672,6 +2673,12 @@ CREATE INDEX post_media_media_idx ON public.post_media USING btree (media_id);
 --
 
 CREATE INDEX post_tagging_version_idx ON public.post_tagging USING btree (model_version);
+
+--
+-- Name: posts_image_search_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX posts_image_search_idx ON public.posts USING gin (image_search) WHERE (image_search IS NOT NULL);
 
 --
 -- Name: posts_norm_hash_idx; Type: INDEX; Schema: public; Owner: -

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from classifiers.normalise import normalise
 from monitor.console.security import CONTENT_SECURITY_POLICY
 from monitor.console.sessions import hash_password
 from monitor.media_ingest import MediaCounts, MediaLimits, keep_image
@@ -32,8 +33,9 @@ def test_images_are_served_to_a_logged_in_analyst_only(seeded_db: Database, tmp_
         keep_image(conn, store, post_id, data, "1", MediaLimits(10**7, 5 * 10**7, "photos"),
                    MediaCounts())
         [image] = media.post_images(conn, post_id)
-        media.save_ocr(conn, image.media_id, languages="ara", text="<script>alert(1)</script> بيان",
-                       normalised="", confidence=91.5)
+        read = "<script>alert(1)</script> مشروع فتنة"
+        media.save_ocr(conn, image.media_id, languages="ara", text=read,
+                       normalised=normalise(read), confidence=91.5)
     client = client_for(seeded_db, tmp_path, auth=True, media_dir=str(store.root))
     url = f"/media/{image.sha256}"
     anonymous = client.get(url)
@@ -51,5 +53,9 @@ def test_images_are_served_to_a_logged_in_analyst_only(seeded_db: Database, tmp_
         assert client.get(wrong).status_code == 404, wrong
     page = client.get(f"/posts/{post_id}").text
     assert f'<img src="{url}"' in page and "https://t.me/tura313/1\"" not in page.split("<img")[1]
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; بيان" in page and "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; مشروع فتنة" in page and "<script>alert" not in page
     assert "confidence 92%" in page
+    # The text read from the image is searchable with the post (its caption says only «بيان»).
+    found = client.get("/search", params={"q": "فتنة"}).text
+    assert f'href="/posts/{post_id}"' in found
+    assert f'href="/posts/{post_id}"' not in client.get("/search", params={"q": "حشد"}).text
