@@ -15,6 +15,7 @@ from storage import media
 from storage.convergence import event_report
 from storage.database import Database
 from storage.media_files import MediaStore
+from tests.console_corpus import client_for
 from tests.convergence_scenarios import add_event, add_narrative, tag
 from tests.factories import add_source, at, post, write
 from tests.media_support import card, jpeg
@@ -77,3 +78,10 @@ def test_a_card_posted_by_three_actors_is_one_coordinated_cluster(
     assert cluster["actors"] == 3 and sorted(cluster["groups"]) == ["iraqi_militia",
                                                                    "militia_media"]
     assert cluster["image"] is not None and store.read(cluster["image"]) is not None
+    # The event page shows the card apart from the text copies (Tura News posted the JPEG).
+    client = client_for(db, tmp_path, media_dir=str(store.root))
+    page = client.get(f"/events/{event}").text
+    section = page.split("<h3>Image copies (1)</h3>")[1].split("</ul>")[0]
+    assert f'src="/media/{cluster["image"]}"' in section
+    assert ">Tura News</a>, <a" in section and "forwarded by <a" in section
+    assert client.get(f"/media/{cluster['image']}").headers["content-type"] == "image/jpeg"
