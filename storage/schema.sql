@@ -61,6 +61,19 @@ CREATE FUNCTION public.citation_handle_key(p_platform text, p_handle text) RETUR
 $_$;
 
 --
+-- Name: citation_may_cite(text, text, text, text, jsonb, jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.citation_may_cite(p_platform text, p_kind text, p_text text, p_quote_of text, p_links jsonb, p_raw jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT p_kind IN ('forward', 'retweet') OR p_quote_of IS NOT NULL
+        OR strpos(p_text, '@') > 0 OR strpos(p_text, '/') > 0
+        OR p_links <> '[]'::jsonb
+        OR (p_platform = 'twitter' AND p_raw -> 'tweet' -> 'entities' ? 'mentions')
+$$;
+
+--
 -- Name: citation_pairs_on_delete(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -123,8 +136,17 @@ CREATE FUNCTION public.citations_on_posts_inserted() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
+    -- As post_citation_rows, over the new rows themselves.
     INSERT INTO post_citations
-    SELECT c.* FROM post_citation_rows c WHERE c.post_id IN (SELECT id FROM new_rows)
+    SELECT n.id, n.source_id, n.posted_at, r.kind, r.cited_platform, r.cited_key,
+           left(r.cited_label, 200)
+    FROM new_rows n
+    JOIN sources s ON s.id = n.source_id
+    CROSS JOIN LATERAL post_citation_refs(n.platform, n.kind, n.text, n.forwarded_from,
+                                          n.quote_of, n.links, n.raw) r
+    WHERE citation_may_cite(n.platform, n.kind, n.text, n.quote_of, n.links, n.raw)
+      AND (r.cited_platform <> s.platform
+           OR r.cited_key NOT IN (lower(s.handle), coalesce('channel:' || s.platform_id, '')))
     ON CONFLICT DO NOTHING;
     RETURN NULL;
 END
@@ -695,58 +717,93 @@ $$;
 --
 
 CREATE FUNCTION public.post_citation_refs(p_platform text, p_kind text, p_text text, p_forwarded_from text, p_quote_of text, p_links jsonb, p_raw jsonb) RETURNS TABLE(kind text, cited_platform text, cited_key text, cited_label text)
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     AS $$
-    WITH own AS (
-        -- The post's own words and links; none for forwarded content.
-        SELECT CASE WHEN p_kind IN ('forward', 'retweet') THEN ''
-                    ELSE coalesce(p_text, '') || ' ' || coalesce(
-                        (SELECT string_agg(l, ' ') FROM jsonb_array_elements_text(
-                            CASE WHEN jsonb_typeof(p_links) = 'array' THEN p_links
-                                 ELSE '[]'::jsonb END) AS l), '')
-               END AS body,
-               CASE WHEN p_kind IN ('forward', 'retweet') OR p_platform <> 'twitter'
-                         OR jsonb_typeof(p_raw -> 'tweet' -> 'entities' -> 'mentions') <> 'array'
-                    THEN '[]'::jsonb
-                    ELSE p_raw -> 'tweet' -> 'entities' -> 'mentions'
-               END AS mentions
-    ), found AS (
-        SELECT CASE WHEN p_platform = 'twitter' THEN 'retweet' ELSE 'forward' END AS kind,
-               p_platform AS cited_platform, o.cited_key, o.cited_label
-        FROM citation_forward_origin(p_platform, p_forwarded_from, p_raw) o
-        WHERE p_kind IN ('forward', 'retweet')
-        UNION ALL
-        SELECT 'mention', p_platform, citation_handle_key(p_platform, m[1]), m[1]
-        FROM own, regexp_matches(CASE WHEN strpos(own.body, '@') > 0 THEN own.body ELSE '' END,
-                                 '(?:^|[^A-Za-z0-9_@./])@([A-Za-z0-9_]{1,32})(?![A-Za-z0-9_])',
-                                 'g') AS m
-        UNION ALL
+DECLARE
+    body text := coalesce(p_text, '');
+    found_key text;
+    m text[];
+    e jsonb;
+    seen text[] := '{}';
+BEGIN
+    IF p_kind IN ('forward', 'retweet') THEN
+        -- Forwarded content is someone else's: only its origin is this post's citation.
+        FOR found_key, cited_label IN
+            SELECT o.cited_key, o.cited_label
+            FROM citation_forward_origin(p_platform, p_forwarded_from, p_raw) o
+        LOOP
+            kind := CASE WHEN p_platform = 'twitter' THEN 'retweet' ELSE 'forward' END;
+            cited_platform := p_platform;
+            cited_key := found_key;
+            RETURN NEXT;
+        END LOOP;
+        RETURN;
+    END IF;
+    IF jsonb_typeof(p_links) = 'array' AND p_links <> '[]'::jsonb THEN
+        body := body || ' ' || coalesce(
+            (SELECT string_agg(l, ' ') FROM jsonb_array_elements_text(p_links) AS l), '');
+    END IF;
+    IF strpos(body, '@') > 0 THEN
+        FOR m IN SELECT regexp_matches(
+            body, '(?:^|[^A-Za-z0-9_@./])@([A-Za-z0-9_]{1,32})(?![A-Za-z0-9_])', 'g')
+        LOOP
+            found_key := citation_handle_key(p_platform, m[1]);
+            IF found_key IS NOT NULL AND NOT ('mention ' || found_key) = ANY (seen) THEN
+                seen := seen || ('mention ' || found_key);
+                kind := 'mention'; cited_platform := p_platform; cited_key := found_key;
+                cited_label := m[1];
+                RETURN NEXT;
+            END IF;
+        END LOOP;
+    END IF;
+    IF p_platform = 'twitter'
+       AND jsonb_typeof(p_raw -> 'tweet' -> 'entities' -> 'mentions') = 'array' THEN
         -- X's own mention entities; the one replied to is a reply.
-        SELECT CASE WHEN e ->> 'id' = p_raw -> 'tweet' ->> 'in_reply_to_user_id'
-                         AND p_raw -> 'tweet' ? 'in_reply_to_user_id' THEN 'reply'
-                    ELSE 'mention' END,
-               'twitter', citation_handle_key('twitter', e ->> 'username'), e ->> 'username'
-        FROM own, jsonb_array_elements(own.mentions) AS e
-        WHERE jsonb_typeof(e) = 'object'
-        UNION ALL
-        SELECT 'link', 'telegram', citation_handle_key('telegram', m[1]), m[1]
-        FROM own, regexp_matches(
-            CASE WHEN own.body ~* '(t|telegram)\.(me|dog)/' THEN own.body ELSE '' END,
+        FOR e IN SELECT jsonb_array_elements(p_raw -> 'tweet' -> 'entities' -> 'mentions') LOOP
+            CONTINUE WHEN jsonb_typeof(e) <> 'object';
+            found_key := citation_handle_key('twitter', e ->> 'username');
+            kind := CASE WHEN e ->> 'id' = p_raw -> 'tweet' ->> 'in_reply_to_user_id'
+                         THEN 'reply' ELSE 'mention' END;
+            IF found_key IS NOT NULL AND NOT (kind || ' ' || found_key) = ANY (seen) THEN
+                seen := seen || (kind || ' ' || found_key);
+                cited_platform := 'twitter'; cited_key := found_key;
+                cited_label := e ->> 'username';
+                RETURN NEXT;
+            END IF;
+        END LOOP;
+    END IF;
+    IF strpos(body, '/') = 0 THEN
+        RETURN;
+    END IF;
+    IF body ~* '(t|telegram)\.(me|dog)/' THEN
+        FOR m IN SELECT regexp_matches(body,
             '(?:^|[^A-Za-z0-9_.])(?:https?://)?(?:www\.)?(?:t|telegram)\.(?:me|dog)/(?:s/)?([A-Za-z][A-Za-z0-9_]{3,31})(?![A-Za-z0-9_])',
-            'gi') AS m
-        UNION ALL
-        SELECT CASE WHEN m[2] IS NOT NULL AND m[2] = p_quote_of THEN 'quote' ELSE 'link' END,
-               'twitter', citation_handle_key('twitter', m[1]), m[1]
-        FROM own, regexp_matches(
-            CASE WHEN own.body ~* '(twitter|x)\.com/' THEN own.body ELSE '' END,
+            'gi')
+        LOOP
+            found_key := citation_handle_key('telegram', m[1]);
+            IF found_key IS NOT NULL AND NOT ('link ' || found_key) = ANY (seen) THEN
+                seen := seen || ('link ' || found_key);
+                kind := 'link'; cited_platform := 'telegram'; cited_key := found_key;
+                cited_label := m[1];
+                RETURN NEXT;
+            END IF;
+        END LOOP;
+    END IF;
+    IF body ~* '(twitter|x)\.com/' THEN
+        FOR m IN SELECT regexp_matches(body,
             '(?:^|[^A-Za-z0-9_.])(?:https?://)?(?:www\.|mobile\.)?(?:twitter|x)\.com/([A-Za-z0-9_]{1,15})(?![A-Za-z0-9_])(?:/status(?:es)?/([0-9]{1,20}))?',
-            'gi') AS m
-    )
-    SELECT DISTINCT ON (f.kind, f.cited_platform, f.cited_key)
-           f.kind, f.cited_platform, f.cited_key, f.cited_label
-    FROM found f
-    WHERE f.cited_key IS NOT NULL
-    ORDER BY f.kind, f.cited_platform, f.cited_key, f.cited_label
+            'gi')
+        LOOP
+            found_key := citation_handle_key('twitter', m[1]);
+            kind := CASE WHEN m[2] IS NOT NULL AND m[2] = p_quote_of THEN 'quote' ELSE 'link' END;
+            IF found_key IS NOT NULL AND NOT (kind || ' x ' || found_key) = ANY (seen) THEN
+                seen := seen || (kind || ' x ' || found_key);
+                cited_platform := 'twitter'; cited_key := found_key; cited_label := m[1];
+                RETURN NEXT;
+            END IF;
+        END LOOP;
+    END IF;
+END
 $$;
 
 --
@@ -1580,7 +1637,7 @@ CREATE VIEW public.post_citation_rows AS
    FROM ((public.posts p
      JOIN public.sources s ON ((s.id = p.source_id)))
      CROSS JOIN LATERAL public.post_citation_refs(p.platform, p.kind, p.text, p.forwarded_from, p.quote_of, p.links, p.raw) r(kind, cited_platform, cited_key, cited_label))
-  WHERE ((r.cited_platform <> s.platform) OR ((r.cited_key <> lower(s.handle)) AND (r.cited_key <> COALESCE(('channel:'::text || s.platform_id), ''::text))));
+  WHERE (public.citation_may_cite(p.platform, p.kind, p.text, p.quote_of, p.links, p.raw) AND ((r.cited_platform <> s.platform) OR ((r.cited_key <> lower(s.handle)) AND (r.cited_key <> COALESCE(('channel:'::text || s.platform_id), ''::text)))));
 
 --
 -- Name: post_citations; Type: TABLE; Schema: public; Owner: -
@@ -3218,6 +3275,12 @@ GRANT ALL ON FUNCTION public.citation_forward_origin(p_platform text, p_forwarde
 --
 
 GRANT ALL ON FUNCTION public.citation_handle_key(p_platform text, p_handle text) TO chorus_app;
+
+--
+-- Name: FUNCTION citation_may_cite(p_platform text, p_kind text, p_text text, p_quote_of text, p_links jsonb, p_raw jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.citation_may_cite(p_platform text, p_kind text, p_text text, p_quote_of text, p_links jsonb, p_raw jsonb) TO chorus_app;
 
 --
 -- Name: FUNCTION citation_pairs_on_delete(); Type: ACL; Schema: public; Owner: -
