@@ -32,9 +32,20 @@ def photo_bytes(photo: types.Photo) -> int | None:
     return max(sizes, default=None)
 
 
+def _announced(media: object) -> int | None | bool:
+    """The announced size of a photo or image document (None: not announced); False when
+    the media is neither."""
+    if isinstance(media, types.MessageMediaPhoto) and isinstance(media.photo, types.Photo):
+        return photo_bytes(media.photo)
+    if isinstance(media, types.MessageMediaDocument) and isinstance(media.document, types.Document) \
+            and str(media.document.mime_type or "").startswith("image/"):
+        return int(media.document.size)
+    return False
+
+
 async def download_photos(collector: TelegramCollector, channel: Channel, ids: Sequence[int],
                           max_bytes: int) -> AsyncIterator[PhotoDownload]:
-    """Each message's photo, or why it was not downloaded; SourceRateLimited and the other
+    """Each message's photo (or image document), or why it was not downloaded; SourceRateLimited and the other
     outcomes of `TelegramCollector._call` end the downloads (the rest wait for the next run)."""
     peer = channel.input_peer()
     client = collector.client
@@ -46,13 +57,11 @@ async def download_photos(collector: TelegramCollector, channel: Channel, ids: S
         by_id = {int(m.id): m for m in found or () if isinstance(m, types.Message)}
         for message_id in chunk:
             message = by_id.get(message_id)
-            media = getattr(message, "media", None)
-            if message is None or not isinstance(media, types.MessageMediaPhoto) \
-                    or not isinstance(media.photo, types.Photo):
-                yield PhotoDownload(message_id, None, "the message no longer carries a photo")
+            announced = _announced(getattr(message, "media", None))
+            if message is None or announced is False:
+                yield PhotoDownload(message_id, None, "the message no longer carries an image")
                 continue
-            announced = photo_bytes(media.photo)
-            if announced is not None and announced > max_bytes:
+            if isinstance(announced, int) and announced > max_bytes:
                 yield PhotoDownload(message_id, None, f"the photo has {announced:,} bytes, over "
                                                       f"the cap of {max_bytes:,}")
                 continue

@@ -29,12 +29,12 @@ PHOTOS_PER_RUN = 20  # per source: text collection of the next source is never h
 async def download_post_photos(config: Config, db: Database, collector: TelegramCollector,
                                source_id: int, channel: Channel) -> MediaCounts:
     counts = MediaCounts()
+    limits = MediaLimits.of(config)
     pending = await _in_thread(db, lambda conn: media.pending_downloads(
-        conn, source_id, limit=PHOTOS_PER_RUN))
+        conn, source_id, limit=PHOTOS_PER_RUN, documents=limits.download == "images"))
     if not pending:
         return counts
     posts = {int(p.native_id): p.post_id for p in pending if p.native_id.isdigit()}
-    limits = MediaLimits.of(config)
     store = MediaStore(media_store_dir(config))
     try:
         async for got in download_photos(collector, channel, list(posts), limits.max_bytes):

@@ -10,10 +10,12 @@ from pathlib import Path
 
 from collectors.media import MediaRefused, inspect_image
 from collectors.records import PostRecord, RejectedRecord
-from monitor.settings import Config, media_store_dir
+from monitor.settings import Config, ConfigError, media_store_dir
 from storage import media
 from storage.database import Conn, Database
 from storage.media_files import MediaStore
+
+MEDIA_DOWNLOAD = ("off", "photos", "images")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +26,9 @@ class MediaLimits:
 
     @classmethod
     def of(cls, config: Config) -> MediaLimits:
+        if config.media_download not in MEDIA_DOWNLOAD:
+            raise ConfigError(f"media_download must be one of {', '.join(MEDIA_DOWNLOAD)}, "
+                              f"not {config.media_download!r}")
         return cls(config.media_max_bytes, config.media_max_pixels, config.media_download)
 
 

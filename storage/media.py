@@ -164,15 +164,20 @@ class PendingDownload:
     native_id: str
 
 
-def pending_downloads(conn: Conn, source_id: int, *, limit: int) -> list[PendingDownload]:
-    """A source's posts with a photo neither kept nor refused yet, newest first: what the
-    next collection downloads (so a run cut short resumes with what it had not finished)."""
+def pending_downloads(conn: Conn, source_id: int, *, limit: int,
+                      documents: bool = False) -> list[PendingDownload]:
+    """A source's posts with a photo (with `documents`, or a document that is an image)
+    neither kept nor refused yet, newest first: what the next collection downloads (so a
+    run cut short resumes with what it had not finished)."""
     return fetch_all(
         conn, PendingDownload,
         """SELECT p.id AS post_id, p.native_id FROM posts p
-           WHERE p.source_id = %(source_id)s AND p.media ->> 'type' = 'photo'
+           WHERE p.source_id = %(source_id)s
+             AND (p.media ->> 'type' = 'photo'
+                  OR %(documents)s AND p.media ->> 'type' = 'document'
+                     AND p.media ->> 'mime_type' LIKE 'image/%%')
              AND p.deleted_seen_at IS NULL
              AND NOT EXISTS (SELECT 1 FROM post_media pm WHERE pm.post_id = p.id)
              AND NOT EXISTS (SELECT 1 FROM media_refusals r WHERE r.post_id = p.id)
            ORDER BY p.posted_at DESC, p.id DESC LIMIT %(limit)s""",
-        {"source_id": source_id, "limit": limit})
+        {"source_id": source_id, "limit": limit, "documents": documents})

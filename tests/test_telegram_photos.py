@@ -98,3 +98,20 @@ def test_a_flood_wait_on_photos_leaves_the_text_collected_and_resumes(db: Databa
 def _kept(db: Database) -> Sequence[Any]:
     return [r["native_id"] for r in rows(
         db, "SELECT p.native_id FROM post_media pm JOIN posts p ON p.id = pm.post_id ORDER BY 1")]
+
+
+def test_image_documents_are_kept_only_when_asked(db: Database, tmp_path: Path) -> None:
+    fake = PhotoTelegram()
+    statement = card("fa", 33).png
+    fake.files[(channel_id_for("Tura313"), 1)] = statement
+    document = types.Document(id=1, access_hash=7, file_reference=b"", date=None,
+                              mime_type="image/png", size=len(statement), dc_id=4,
+                              attributes=[types.DocumentAttributeFilename("card.png")])
+    fake.add_channel("Tura313", [message("Tura313", 1, "",
+                                         media=types.MessageMediaDocument(document=document))])
+    watch(db, "Tura313")
+    run_collect(config_for(tmp_path), db, fake)
+    assert downloads(fake) == [] and _kept(db) == []  # photos only, by default
+    images = config_for(tmp_path).with_overrides(media_download="images")
+    run_collect(images, db, fake, now=NOW + timedelta(hours=1))
+    assert downloads(fake) == [1] and _kept(db) == ["1"]
