@@ -138,5 +138,5 @@ def test_edits_and_deletions_keep_the_counts_exact(db: Database) -> None:
         found = {c["key"]: (c["posts"], c["kinds"]) for c in discovery.candidates(conn)}
         assert found == {"chan_a": (2, ["mention"])}
         conn.execute("DELETE FROM posts WHERE native_id = '2'")
-        found = {c["key"]: (c["posts"], str(c["last_seen"])) for c in discovery.candidates(conn)}
-    assert found == {"chan_a": (1, "2021-11-07 01:00:00+00:00")}
+        after = {c["key"]: (c["posts"], str(c["last_seen"])) for c in discovery.candidates(conn)}
+    assert after == {"chan_a": (1, "2021-11-07 01:00:00+00:00")}
