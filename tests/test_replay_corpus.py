@@ -409,3 +409,17 @@ def test_date_bound_routine_only_on_its_dates(
             if pattern.search(p["text"]) and not p["expected_narratives"]}
     assert days, cue
     assert first <= min(days) and max(days) <= last, (cue, min(days), max(days))
+
+
+def _readme() -> str:
+    """README.md with its line breaks folded, so a figure may wrap anywhere."""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    return " ".join(text.split())
+
+
+def test_the_readme_states_the_corpus_as_it_is(posts: list[Post]) -> None:
+    """The README's corpus figures are the corpus's (issue 14: no figure it cannot back)."""
+    early = sum(at(p) < MAIN for p in posts)
+    readme = _readme()
+    assert f"holds {len(posts):,} posts in Arabic, Persian and English" in readme
+    assert f"{len(posts) - early:,} in the episode and {early:,} from 1 September" in readme
