@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TypedDict
 
+from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from storage.database import Conn
@@ -28,9 +29,8 @@ WITH ranked AS (
     FROM citation_pairs p
     JOIN sources s ON s.id = p.source_id
     LEFT JOIN actors a ON a.id = s.actor_id
-    WHERE (%(platform)s::text IS NULL OR p.cited_platform = %(platform)s)
-      AND (%(key)s::text IS NULL OR p.cited_key = %(key)s)
-      AND NOT EXISTS (SELECT 1 FROM watched_keys w
+    WHERE {one_candidate}
+      NOT EXISTS (SELECT 1 FROM watched_keys w
                       WHERE w.platform = p.cited_platform AND w.cited_key = p.cited_key)
       AND NOT EXISTS (SELECT 1 FROM source_candidate_decisions d
                       WHERE d.cited_platform = p.cited_platform AND d.cited_key = p.cited_key)
@@ -85,10 +85,17 @@ class Decision(TypedDict):
     decided_at: datetime
 
 
+# A filter composed in, not `%(key)s IS NULL OR ...`: once psycopg prepares the statement,
+# PostgreSQL's generic plan cannot drop such a test, misjudges the rows and ran 20x slower.
+_ONE_CANDIDATE = sql.SQL("p.cited_key = %(key)s AND p.cited_platform = ANY (%(platforms)s) AND")
+
+
 def candidates(conn: Conn, *, min_refs: int = 1, limit: int = 200,
                platform: str | None = None, key: str | None = None) -> list[Candidate]:
-    return fetch_all(conn, Candidate, _CANDIDATES,
-                     {"min_refs": min_refs, "limit": limit, "platform": platform, "key": key})
+    query = sql.SQL(_CANDIDATES).format(one_candidate=_ONE_CANDIDATE if key else sql.SQL(""))
+    platforms = [platform] if platform else ["telegram", "twitter"]
+    return fetch_all(conn, Candidate, query, {"min_refs": min_refs, "limit": limit,
+                                              "key": key, "platforms": platforms})
 
 
 def evidence(conn: Conn, platform: str, key: str, limit: int = 5) -> list[Evidence]:

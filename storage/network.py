@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
+from psycopg import sql
+
 from storage.database import Conn
 from storage.rows import fetch_all, value_or_none
 
@@ -56,13 +58,11 @@ WITH e AS (
     SELECT c.source_id, c.cited_platform, c.cited_key, c.kind, count(*)::bigint AS weight,
            min(c.posted_at) AS first_at, max(c.posted_at) AS last_at,
            min(c.cited_label) AS label,
-           (array_agg(c.post_id ORDER BY c.posted_at DESC, c.post_id DESC))[1:%(evidence)s]
-               AS evidence
+           -- Any few citing posts: an ordered aggregate would sort every group.
+           (array_agg(c.post_id))[1:%(evidence)s] AS evidence
     FROM post_citations c
     WHERE c.kind = ANY (%(kinds)s) AND c.posted_at >= %(since)s AND c.posted_at < %(until)s
-      AND (%(narrative)s::text IS NULL
-           OR EXISTS (SELECT 1 FROM narrative_posts np
-                      WHERE np.post_id = c.post_id AND np.narrative = %(narrative)s))
+      {narrative_filter}
     GROUP BY c.source_id, c.cited_platform, c.cited_key, c.kind
 )
 SELECT e.source_id AS from_source, w.source_id AS to_source, e.cited_platform, e.cited_key,
@@ -84,7 +84,7 @@ WITH firsts AS (
     JOIN sources s ON s.id = np.source_id
     WHERE s.role = 'actor' AND s.actor_id IS NOT NULL
       AND np.posted_at >= %(since)s AND np.posted_at < %(until)s
-      AND (%(narrative)s::text IS NULL OR np.narrative = %(narrative)s)
+      {narrative_filter}
     ORDER BY np.narrative, s.actor_id, convergence_day(np.posted_at), np.posted_at, np.post_id
 )
 SELECT b.source_id AS from_source, a.source_id AS to_source, src.platform AS cited_platform,
@@ -101,6 +101,13 @@ GROUP BY b.source_id, a.source_id, src.platform, src.handle
 """
 
 
+# Filters composed in rather than `%(narrative)s IS NULL OR ...`, which a prepared
+# statement's generic plan cannot drop (it then misjudges the rows it will meet).
+_CITED_NARRATIVE = sql.SQL("AND EXISTS (SELECT 1 FROM narrative_posts np "
+                           "WHERE np.post_id = c.post_id AND np.narrative = %(narrative)s)")
+_ADOPTED_NARRATIVE = sql.SQL("AND np.narrative = %(narrative)s")
+
+
 def edges(conn: Conn, layers: tuple[str, ...], scope: Scope) -> list[EdgeRow]:
     """The edges of the chosen layers within the scope."""
     unknown = set(layers) - set(LAYERS)
@@ -111,9 +118,13 @@ def edges(conn: Conn, layers: tuple[str, ...], scope: Scope) -> list[EdgeRow]:
     kinds = [kind for layer in layers for kind in LAYERS[layer]]
     found: list[EdgeRow] = []
     if kinds:
-        found += fetch_all(conn, EdgeRow, _CITATION_EDGES, {**params, "kinds": kinds})
+        query = sql.SQL(_CITATION_EDGES).format(
+            narrative_filter=_CITED_NARRATIVE if scope.narrative else sql.SQL(""))
+        found += fetch_all(conn, EdgeRow, query, {**params, "kinds": kinds})
     if "coadoption" in layers:
-        found += fetch_all(conn, EdgeRow, _COADOPTION_EDGES, params)
+        query = sql.SQL(_COADOPTION_EDGES).format(
+            narrative_filter=_ADOPTED_NARRATIVE if scope.narrative else sql.SQL(""))
+        found += fetch_all(conn, EdgeRow, query, params)
     return found
 
 
