@@ -132,12 +132,17 @@ def nodes(conn: Conn, source_ids: list[int], scope: Scope) -> list[NodeRow]:
     """The watched sources among the graph's nodes, with their actor, camp and posts."""
     return fetch_all(
         conn, NodeRow,
-        """SELECT s.id, s.platform, s.handle, s.role, s.actor_id, a.name AS actor,
-                  a.group_key AS camp,
-                  (SELECT count(*) FROM posts p WHERE p.source_id = s.id
-                     AND p.posted_at >= %(since)s AND p.posted_at < %(until)s) AS posts
+        """WITH counted AS (
+               SELECT p.source_id, count(*) AS posts FROM posts p
+               WHERE p.source_id = ANY (%(ids)s)
+                 AND p.posted_at >= %(since)s AND p.posted_at < %(until)s
+               GROUP BY p.source_id
+           )
+           SELECT s.id, s.platform, s.handle, s.role, s.actor_id, a.name AS actor,
+                  a.group_key AS camp, coalesce(c.posts, 0) AS posts
            FROM sources s
            LEFT JOIN actors a ON a.id = s.actor_id
+           LEFT JOIN counted c ON c.source_id = s.id
            WHERE s.id = ANY (%(ids)s)
            ORDER BY s.id""",
         {"ids": source_ids, "since": scope.since, "until": scope.until})
