@@ -137,11 +137,16 @@ def candidates_cmd(app: App, min_refs: int, limit: int, with_evidence: int, as_j
                                                              with_evidence)} for c in found])
             return
     print_table(app.console, [
-        {**c, "actor_names": ", ".join(c["actor_names"] or []), "kinds": ", ".join(c["kinds"]),
+        {**c, "actor_names": _first(c["actor_names"] or []), "kinds": ", ".join(c["kinds"]),
          "narratives": ", ".join(c["narratives"]), "platforms": ", ".join(c["platforms"])}
         for c in found],
         ["platform", "label", "posts", "actors", "citing_sources", "kinds", "actor_names",
          "narratives", "last_seen"])
+
+
+def _first(names: list[str], shown: int = 4) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def _ref(handle: str, platform: str | None) -> discovery_lib.CandidateRef:
