@@ -48,11 +48,11 @@ from storage.convergence_copies import (
     shared_phrases,
 )
 from storage.convergence_event import adoption_measures
+from storage.convergence_images import image_copies
 from storage.convergence_leadlag import lead_lag
 from storage.convergence_series import daily_series, dirty_days, rebuild_rollups, refresh_rollups
 from storage.convergence_significance import significance
 from storage.database import Conn
-from storage.media_copies import image_copies
 from storage.snapshot import exported_snapshot, following_snapshot
 
 __all__ = [
