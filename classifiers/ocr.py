@@ -32,6 +32,11 @@ class OcrUnavailable(RuntimeError):
     """Tesseract or one of its language models is not installed (`make ocr` installs them)."""
 
 
+class OcrFailed(ValueError):
+    """This image could not be read (Tesseract failed or ran past OCR_TIMEOUT_S): recorded
+    with the image, so that one bad image never stops the job."""
+
+
 @dataclass(frozen=True, slots=True)
 class OcrResult:
     languages: str  # Tesseract's language string used for the kept reading
@@ -73,7 +78,9 @@ def _read(image: Image.Image, languages: str) -> OcrResult:
     except pytesseract.TesseractError as exc:
         if "Failed loading language" in str(exc.message):
             raise OcrUnavailable(f"Tesseract lacks a language of {languages!r} (make ocr)") from None
-        raise
+        raise OcrFailed(f"Tesseract failed: {str(exc.message)[:200]}") from None
+    except RuntimeError as exc:  # pytesseract's way of saying the timeout passed
+        raise OcrFailed(f"Tesseract did not finish within {OCR_TIMEOUT_S} s ({exc})") from None
     lines: dict[tuple[int, int, int], list[str]] = {}
     confidences: list[float] = []
     for word, conf, block, par, line in zip(data["text"], data["conf"], data["block_num"],

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
-from classifiers.ocr import OcrResult, read_image
+from classifiers.ocr import OcrFailed, OcrResult, read_image
 from classifiers.pipeline import StopSignal
 from monitor.settings import Config, media_store_dir
 from storage import media
@@ -68,3 +68,5 @@ def _read(store: MediaStore, image: media.PendingImage) -> tuple[OcrResult, str 
             return read_image(opened, post_lang=image.lang), None
     except (UnidentifiedImageError, OSError) as exc:
         return OcrResult("", "", "", None), f"the image cannot be decoded: {exc}"
+    except OcrFailed as exc:
+        return OcrResult("", "", "", None), str(exc)

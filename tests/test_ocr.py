@@ -111,3 +111,16 @@ def test_a_killed_ocr_job_resumes_without_repeating_finished_images(
     assert all(after[m] == at for m, at in before.items())  # finished images not read again
     assert [t["languages"] for t in texts] == ["ara", "fas", "eng"] * 2
     assert all(t["normalised"] for t in texts)
+
+
+def test_an_image_tesseract_cannot_finish_is_recorded_and_the_job_goes_on(
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = MediaStore(tmp_path / "media")
+    _posts_with_cards(db, store, 2)
+    config = load_config(env={"CHORUS_MEDIA_DIR": str(store.root), "CHORUS_CONFIG": ""})
+    monkeypatch.setattr("classifiers.ocr.OCR_TIMEOUT_S", 0.001)  # no card is read this fast
+    counts = read_pending_images(config, db)
+    assert (counts.images, counts.errors) == (2, 2)
+    with db.connection() as conn:
+        errors = [r["error"] for r in conn.execute("SELECT error FROM media_ocr").fetchall()]
+    assert errors == ["Tesseract did not finish within 0.001 s (Tesseract process timeout)"] * 2
