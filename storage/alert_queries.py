@@ -16,7 +16,7 @@ monitor/alerts/__init__.py).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TypedDict
+from typing import LiteralString, TypedDict
 
 from psycopg import sql
 
@@ -103,9 +103,18 @@ WITH touched AS (
     WHERE created_at > %(since)s AND created_at <= %(upto)s
 )"""
 
+# The full-query way, for bench/alerts.py's side-by-side baseline: every adoption posted in
+# (recent_since, recent_until], however long ago it was tagged.
+_RECENT = """
+WITH touched AS (
+    SELECT post_id, narrative FROM narrative_posts
+    WHERE posted_at > %(recent_since)s AND posted_at <= %(recent_until)s
+)"""
+Recent = tuple[datetime, datetime]  # (since, until) by posted_at, for the baseline
+
 # Adoption posts (actor sources, DESIGN §4) whose tag or label is new, and the events whose
 # window [T0, T0 + W] holds them; plus events created since, with every narrative.
-_AFFECTED = _TOUCHED + """, adopted AS (
+_AFFECTED = """, adopted AS (
     SELECT DISTINCT a.narrative, a.posted_at
     FROM touched t
     JOIN narrative_adoptions a ON a.post_id = t.post_id AND a.narrative = t.narrative
@@ -131,11 +140,24 @@ ORDER BY 1, 5
 """  # noqa: S608 - constant SQL
 
 
+def _touched(recent: Recent | None) -> LiteralString:
+    return _TOUCHED if recent is None else _RECENT
+
+
+def _recent(since: datetime, recent: Recent | None) -> dict[str, object]:
+    """Parameters of the rows read: new tags since `since`, or (baseline) recent posts."""
+    if recent is None:
+        return {"since": since}
+    return {"since": datetime.max.replace(tzinfo=since.tzinfo),  # no tag or label is new
+            "recent_since": recent[0], "recent_until": recent[1]}
+
+
 def affected_pairs(conn: Conn, *, since: datetime, upto: datetime, narrative: str | None,
-                   statuses: list[str], window: timedelta) -> list[AffectedPair]:
-    return fetch_all(conn, AffectedPair, _AFFECTED,
-                     {"since": since, "upto": upto, "narrative": narrative,
-                      "statuses": statuses, "window": window})
+                   statuses: list[str], window: timedelta,
+                   recent: Recent | None = None) -> list[AffectedPair]:
+    return fetch_all(conn, AffectedPair, _touched(recent) + _AFFECTED,
+                     {"upto": upto, "narrative": narrative, "statuses": statuses,
+                      "window": window, **_recent(since, recent)})
 
 
 class WatchedPost(TypedDict):
@@ -147,31 +169,47 @@ class WatchedPost(TypedDict):
     platform: str
     handle: str
     url: str | None
-    actors_so_far: int  # distinct actors with the narrative in (posted_at - window, upto]
+    actors_so_far: int  # distinct actors with the narrative in (now - window, now]
 
 
 # Adoption posts whose tag or label is new (as _AFFECTED), posted within the window, each
-# with how many actors took the narrative up around it so far (narrative_posts_time_idx).
-_WATCHED = _TOUCHED + """, fresh AS (
+# with how many actors took its narrative up within the window so far (counted once per
+# narrative, through narrative_posts_time_idx).
+_WATCHED = """, fresh AS (
     SELECT DISTINCT a.narrative, a.post_id, a.posted_at, a.actor, a.group_key AS "group",
            a.platform, a.handle, a.url
     FROM touched t
     JOIN narrative_adoptions a ON a.post_id = t.post_id AND a.narrative = t.narrative
     WHERE (%(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text)
       AND a.posted_at > %(now)s - %(window)s
+), counts AS MATERIALIZED (
+    SELECT n.narrative,
+           (SELECT count(DISTINCT x.actor_id) FROM narrative_adoptions x
+            WHERE x.narrative = n.narrative AND x.posted_at > %(now)s - %(window)s
+              AND x.posted_at <= %(now)s)::int AS actors_so_far
+    FROM (SELECT DISTINCT narrative FROM fresh) n
 )
-SELECT f.*, (SELECT count(DISTINCT x.actor_id) FROM narrative_adoptions x
-             WHERE x.narrative = f.narrative AND x.posted_at > f.posted_at - %(window)s
-               AND x.posted_at <= %(now)s)::int AS actors_so_far
-FROM fresh f
+SELECT f.*, c.actors_so_far
+FROM fresh f JOIN counts c ON c.narrative = f.narrative
 ORDER BY f.posted_at, f.post_id
 """  # noqa: S608 - constant SQL
 
 
 def watched_posts(conn: Conn, *, since: datetime, upto: datetime, now: datetime,
-                  narrative: str | None, window: timedelta) -> list[WatchedPost]:
+                  narrative: str | None, window: timedelta,
+                  recent: Recent | None = None) -> list[WatchedPost]:
     """Tags and labels in (since, upto] (server time); posts within `window` before `now`
     (the caller's clock)."""
-    return fetch_all(conn, WatchedPost, _WATCHED,
-                     {"since": since, "upto": upto, "now": now, "narrative": narrative,
-                      "window": window})
+    return fetch_all(conn, WatchedPost, _touched(recent) + _WATCHED,
+                     {"upto": upto, "now": now, "narrative": narrative, "window": window,
+                      **_recent(since, recent)})
+
+
+def search_recent(conn: Conn, f: SearchFilters, since: datetime,
+                  until: datetime) -> list[MatchedPost]:
+    """The baseline of a saved search: every post of (since, until] it finds."""
+    source, where, params = filter_sql(f, extra=("p.posted_at > %(since)s",
+                                                 "p.posted_at <= %(until)s"))
+    return fetch_all(conn, MatchedPost, _MATCHES.format(source=source, where=where),
+                     {**params, "since": since, "until": until})
+

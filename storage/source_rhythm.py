@@ -11,7 +11,7 @@ from typing import TypedDict
 from storage.database import Conn
 from storage.rows import fetch_all
 
-HISTORY = 500  # posts per source the rhythm is read from, newest first
+HISTORY = 200  # posts per source the rhythm is read from, newest first
 
 
 class Rhythm(TypedDict):

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from monitor.alerts import evaluate, health_rule, message, watch_rule
 from monitor.alerts.findings import Evaluation
 from monitor.alerts.rules import channels_of, quiet_until
+from monitor.alerts.shared import Shared
 from monitor.settings import Config
 from storage import alert_queries as q
 from storage import alerts as rows
@@ -34,20 +35,18 @@ class RunSummary:
 
 
 def _evaluate(config: Config, db: Database, conn: Conn, rule: AlertRule, now: datetime,
-              upto: datetime) -> Evaluation:
+              upto: datetime, shared: Shared) -> Evaluation:
     if rule.kind == "search":
         today = now.date().isoformat()
         previous = rows.incident_by_key(conn, rule.id, f"search:{today}")
         return evaluate.evaluate_search(conn, rule, upto, today,
-                                        previous.detail if previous else None)
+                                        previous.detail if previous else None, shared=shared)
+    opened = rows.incidents(conn, rule.id, state="open")
     if rule.kind == "convergence":
-        return evaluate.evaluate_convergence(conn, rule, upto,
-                                             rows.incidents(conn, rule.id, state="open"))
+        return evaluate.evaluate_convergence(conn, rule, upto, opened, shared=shared)
     if rule.kind == "prepositioning":
-        return watch_rule.evaluate_watch(conn, rule, upto, now,
-                                         rows.incidents(conn, rule.id, state="open"))
-    return health_rule.evaluate_health(config, db, rule, now,
-                                       rows.incidents(conn, rule.id, state="open"))
+        return watch_rule.evaluate_watch(conn, rule, upto, now, opened, shared=shared)
+    return health_rule.evaluate_health(config, db, rule, now, opened, shared=shared)
 
 
 def record_version(config: Config, conn: Conn, rule: AlertRule, incident_id: int,
@@ -78,12 +77,15 @@ def record_version(config: Config, conn: Conn, rule: AlertRule, incident_id: int
 def evaluate_rules(config: Config, db: Database, now: datetime, *,
                    settle: timedelta = q.SETTLE) -> RunSummary:
     summary = RunSummary()
+    shared = Shared()
     with db.connection() as conn:
         enabled = rows.rules(conn, enabled_only=True)
+        # One watermark for the run: every rule reads up to it and moves to it, so the
+        # rules ask the same questions and each is answered once (monitor.alerts.shared).
+        upto = q.server_now(conn) - settle
     for rule in enabled:
         with db.connection() as conn:  # one transaction per rule
-            upto = q.server_now(conn) - settle
-            result = _evaluate(config, db, conn, rule, now, upto)
+            result = _evaluate(config, db, conn, rule, now, upto, shared)
             versions = 0
             for finding in result.findings:
                 changed = rows.upsert_incident(conn, rule.id, finding.key,

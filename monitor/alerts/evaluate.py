@@ -3,7 +3,8 @@
 - search: posts after the rule's last post id that the console's search finds; one incident
   per UTC day ("search:2021-11-07") whose count grows as more posts match.
 - convergence: the (event, narrative) pairs that new tags or labels touch (or events created
-  since), measured with storage.convergence_event.adoption_measures over [T0, T0 + W]; an
+  since), their adopters over [T0, T0 + W] attributed as the event report attributes them
+  (storage.alert_adopters); an
   incident per pair ("event:12:sedition") once k actors from g camps adopted it (and, when
   the rule says so, placebo_p is at most its bound); it grows into new versions.
 """
@@ -15,12 +16,13 @@ from typing import Any
 
 from monitor.alerts.findings import Evaluation, Finding
 from monitor.alerts.message import clean_line, excerpt
+from monitor.alerts.shared import Shared
+from storage import alert_adopters
 from storage import alert_queries as q
 from storage.alerts import AlertRule, Incident
 from storage.console_search import SearchFilters
 from storage.convergence_attribution import rivals
-from storage.convergence_common import Window, analysis_settings
-from storage.convergence_event import adoption_measures
+from storage.convergence_common import Window
 from storage.convergence_significance import significance
 from storage.database import Conn
 from storage.rows import JsonObject
@@ -34,9 +36,11 @@ def _str(params: JsonObject, name: str) -> str | None:
 
 
 def evaluate_search(conn: Conn, rule: AlertRule, upto: datetime,
-                    today: str, previous: JsonObject | None) -> Evaluation:
+                    today: str, previous: JsonObject | None, *,
+                    shared: Shared | None = None) -> Evaluation:
     p = rule.params
-    batch = q.post_range(conn, rule.seen_post_id, upto)
+    batch = (shared or Shared()).get(("posts", rule.seen_post_id, upto),
+                                     lambda: q.post_range(conn, rule.seen_post_id, upto))
     hi = batch["upto_id"]
     if hi is None:
         return Evaluation([], rule.seen_post_id, upto)
@@ -65,17 +69,31 @@ def evaluate_search(conn: Conn, rule: AlertRule, upto: datetime,
                                {"count": count, "posts": posts, "day": today})], hi, upto)
 
 
-def _measure(conn: Conn, pair: q.AffectedPair, k: int, window: timedelta) -> dict[str, Any]:
+def _measure(conn: Conn, pair: q.AffectedPair, window: timedelta,
+             shared: Shared) -> dict[str, Any]:
+    """The pair's adopters as the event report counts them (storage.alert_adopters)."""
     t0 = pair["occurred_at"]
     frame = Window(t0, t0, t0 + window)
-    with analysis_settings(conn):
-        found = adoption_measures(conn, frame, pair["narrative"], k,
-                                  rivals=rivals(conn, pair["event_id"], frame), max_listed=1)
-    return found[0] if found else {"adopters": []}
+    every = shared.get(("adopters", pair["event_id"], window),
+                       lambda: alert_adopters.adopters(conn, frame,
+                                                       rivals(conn, pair["event_id"], frame)))
+    found = every.get(pair["narrative"], [])
+    lags = [round((a["posted_at"] - t0).total_seconds() / 3600, 2) for a in found]
+    return {"adopters": [{"actor": a["actor"], "group": a["group"], "url": a["url"],
+                          "lag_hours": lag} for a, lag in zip(found, lags, strict=True)],
+            "w24": sum(1 for lag in lags if lag <= 24)}
 
 
 def evaluate_convergence(conn: Conn, rule: AlertRule, upto: datetime,
-                         open_incidents: list[Incident] | None = None) -> Evaluation:
+                         open_incidents: list[Incident] | None = None,
+                         recent: q.Recent | None = None, *,
+                         shared: Shared | None = None) -> Evaluation:
+    """`recent` (bench/alerts.py's baseline): measure every pair that adoptions posted in
+    that period touch, instead of those that new tags and labels touch.
+
+    Every pair of one event is measured by one query for all narratives, shared by the
+    run's rules (storage.alert_adopters, monitor.alerts.shared)."""
+    shared = shared or Shared()
     p = rule.params
     k, groups = int(str(p["k"])), int(str(p["groups"]))
     window = timedelta(hours=float(str(p["window_hours"])))
@@ -83,12 +101,18 @@ def evaluate_convergence(conn: Conn, rule: AlertRule, upto: datetime,
     statuses = [str(s) for s in p["statuses"]] if isinstance(p["statuses"], list) else []
     findings: list[Finding] = []
     opened = {i.incident_key for i in open_incidents or []}
-    for pair in q.affected_pairs(conn, since=since, upto=upto, narrative=_str(p, "narrative"),
-                                 statuses=statuses, window=window):
-        measure = _measure(conn, pair, k, window)
+    narrative = _str(p, "narrative")
+    pairs = shared.get(
+        ("pairs", since, upto, tuple(statuses), window, recent),
+        lambda: q.affected_pairs(conn, since=since, upto=upto, narrative=None,
+                                 statuses=statuses, window=window, recent=recent))
+    for pair in pairs:
+        if narrative and pair["narrative"] != narrative:
+            continue
+        key = f"event:{pair['event_id']}:{pair['narrative']}"
+        measure = _measure(conn, pair, window, shared)
         adopters = measure["adopters"]
         camps = sorted({str(a["group"]) for a in adopters if a.get("group")})
-        key = f"event:{pair['event_id']}:{pair['narrative']}"
         if len(adopters) < k or len(camps) < groups:
             if key in opened:  # it shrank under the bound (labels rejected tags): retract
                 findings.append(Finding(
@@ -108,7 +132,7 @@ def evaluate_convergence(conn: Conn, rule: AlertRule, upto: datetime,
         bound = p.get("placebo_p")
         if bound is not None:
             sig = significance(conn, pair["event_id"], pair["occurred_at"],
-                               {pair["narrative"]: int(measure["adopters_by_window"]["24h"])})
+                               {pair["narrative"]: int(measure["w24"])})
             placebo_p = sig[pair["narrative"]]["placebo_p"]
             if placebo_p is None or placebo_p > float(str(bound)):
                 continue

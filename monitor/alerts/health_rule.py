@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from monitor.alerts.findings import Evaluation, Finding
+from monitor.alerts.shared import Shared
 from monitor.health import SourceStatus, source_statuses
 from monitor.settings import Config
 from storage import completeness, source_rhythm
@@ -59,11 +60,15 @@ def _blind(rule: AlertRule, statuses: list[SourceStatus]) -> list[Finding]:
     return found
 
 
-def _gaps(db: Database, rule: AlertRule, now: datetime) -> list[Finding]:
+def _gap_days(db: Database, now: datetime) -> list[completeness.DayCompleteness]:
+    with db.connection() as conn:
+        return completeness.days(conn, (now - timedelta(days=1)).date(), now.date())
+
+
+def _gaps(db: Database, rule: AlertRule, now: datetime, shared: Shared) -> list[Finding]:
     """A source's day (today or yesterday, UTC) with at least `gap_posts` possible missing."""
     bound = int(str(rule.params.get("gap_posts", 50)))
-    with db.connection() as conn:
-        days = completeness.days(conn, (now - timedelta(days=1)).date(), now.date())
+    days = shared.get(("gap-days", now), lambda: _gap_days(db, now))
     found: list[Finding] = []
     for day in days:
         missing = completeness.unseen(day)
@@ -80,19 +85,24 @@ def _gaps(db: Database, rule: AlertRule, now: datetime) -> list[Finding]:
     return found
 
 
-def _silences(db: Database, rule: AlertRule, now: datetime) -> list[Finding]:
+def _rhythms(db: Database, now: datetime, days: int,
+             percentile: float) -> list[source_rhythm.Rhythm]:
+    with db.connection() as conn:
+        return source_rhythm.rhythms(conn, now, days=days, percentile=percentile)
+
+
+def _silences(db: Database, rule: AlertRule, now: datetime, shared: Shared) -> list[Finding]:
     p = rule.params
     factor = float(str(p.get("silence_factor", 3.0)))
     min_posts = int(str(p.get("silence_min_posts", 10)))
     days = int(str(p.get("silence_days", 30)))
     percentile = float(str(p.get("silence_percentile", 0.95)))
-    platform, source = p.get("platform"), p.get("source")
-    with db.connection() as conn:
-        rows = source_rhythm.rhythms(conn, now, days=days, percentile=percentile,
-                                     platform=str(platform) if platform else None,
-                                     handle=str(source) if source else None)
+    rows = shared.get(("rhythms", now, days, percentile),
+                      lambda: _rhythms(db, now, days, percentile))
     found: list[Finding] = []
     for r in rows:
+        if not _wanted(rule, r["platform"], r["handle"]):
+            continue
         typical = r["typical_gap_s"]
         if r["posts"] < min_posts or not typical:
             continue
@@ -115,17 +125,20 @@ def _silences(db: Database, rule: AlertRule, now: datetime) -> list[Finding]:
 
 
 def evaluate_health(config: Config, db: Database, rule: AlertRule, now: datetime,
-                    open_incidents: list[Incident]) -> Evaluation:
+                    open_incidents: list[Incident], *,
+                    shared: Shared | None = None) -> Evaluation:
+    shared = shared or Shared()
     checks = _checks(rule)
     findings: list[Finding] = []
     if "blind" in checks:
-        statuses = [s for s in source_statuses(config, db, now - timedelta(hours=24), now, now)
+        statuses = [s for s in shared.get(("statuses", now), lambda: source_statuses(
+                        config, db, now - timedelta(hours=24), now, now))
                     if _wanted(rule, s.platform, s.handle)]
         findings += _blind(rule, statuses)
     if "gaps" in checks:
-        findings += _gaps(db, rule, now)
+        findings += _gaps(db, rule, now, shared)
     if "silence" in checks:
-        findings += _silences(db, rule, now)
+        findings += _silences(db, rule, now, shared)
     current = {f.key for f in findings}
     findings += [Finding(i.incident_key, _subject(i.incident_key) + " recovered",
                          dict(i.detail), state="resolved")

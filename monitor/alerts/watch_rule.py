@@ -14,6 +14,7 @@ from typing import Any
 
 from monitor.alerts.findings import Evaluation, Finding
 from monitor.alerts.message import clean_line
+from monitor.alerts.shared import Shared
 from storage import alert_queries as q
 from storage.alerts import AlertRule, Incident
 from storage.database import Conn
@@ -22,14 +23,19 @@ LISTED = 10
 
 
 def evaluate_watch(conn: Conn, rule: AlertRule, upto: datetime, now: datetime,
-                   open_incidents: list[Incident]) -> Evaluation:
+                   open_incidents: list[Incident], recent: q.Recent | None = None, *,
+                   shared: Shared | None = None) -> Evaluation:
+    """`recent`: as evaluate.evaluate_convergence's (the full-query baseline)."""
     p = rule.params
     k = int(str(p["k"]))
     hours = float(str(p["window_hours"]))
     narrative = p.get("narrative")
-    posts = q.watched_posts(conn, since=rule.seen_until or upto, upto=upto, now=now,
-                            narrative=str(narrative) if narrative else None,
-                            window=timedelta(hours=hours))
+    since = rule.seen_until or upto
+    posts = [post for post in (shared or Shared()).get(
+        ("watched", since, upto, now, hours, recent),
+        lambda: q.watched_posts(conn, since=since, upto=upto, now=now, narrative=None,
+                                window=timedelta(hours=hours), recent=recent))
+        if not narrative or post["narrative"] == narrative]
     opened = {i.incident_key: i for i in open_incidents}
     grouped: dict[str, list[q.WatchedPost]] = {}
     for post in posts:
