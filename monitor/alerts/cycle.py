@@ -78,28 +78,36 @@ def evaluate_rules(config: Config, db: Database, now: datetime, *,
                    settle: timedelta = q.SETTLE) -> RunSummary:
     summary = RunSummary()
     shared = Shared()
-    with db.connection() as conn:
-        enabled = rows.rules(conn, enabled_only=True)
-        # One watermark for the run: every rule reads up to it and moves to it, so the
-        # rules ask the same questions and each is answered once (monitor.alerts.shared).
-        upto = q.server_now(conn) - settle
-    for rule in enabled:
-        with db.connection() as conn:  # one transaction per rule
-            result = _evaluate(config, db, conn, rule, now, upto, shared)
-            versions = 0
-            for finding in result.findings:
-                changed = rows.upsert_incident(conn, rule.id, finding.key,
-                                               summary=finding.summary, detail=finding.detail,
-                                               state=finding.state, now=now)
-                if changed is None:
-                    continue
-                versions += 1
-                summary.recorded += record_version(config, conn, rule, changed["id"], now)
-            rows.advance(conn, rule.id, seen_post_id=result.seen_post_id,
-                         seen_until=result.seen_until, now=now)
-        summary.rules += 1
-        summary.versions += versions
-        if versions:
-            summary.by_rule[rule.name] = versions
-            log.info("alert rule %s: %d new incident version(s)", rule.name, versions)
+    with db.connection() as conn:  # one connection for the run, a transaction per rule
+        with conn.transaction():
+            enabled = rows.rules(conn, enabled_only=True)
+            # One watermark for the run: every rule reads up to it and moves to it, so the
+            # rules ask the same questions and each is answered once (monitor.alerts.shared).
+            upto = q.server_now(conn) - settle
+        for rule in enabled:
+            versions = _run_rule(config, db, conn, rule, now, upto, shared, summary)
+            summary.rules += 1
+            summary.versions += versions
+            if versions:
+                summary.by_rule[rule.name] = versions
+                log.info("alert rule %s: %d new incident version(s)", rule.name, versions)
     return summary
+
+
+def _run_rule(config: Config, db: Database, conn: Conn, rule: AlertRule, now: datetime,
+              upto: datetime, shared: Shared, summary: RunSummary) -> int:
+    """Evaluate one rule and record what it found, in one transaction; new versions."""
+    with conn.transaction():
+        result = _evaluate(config, db, conn, rule, now, upto, shared)
+        versions = 0
+        for finding in result.findings:
+            changed = rows.upsert_incident(conn, rule.id, finding.key,
+                                           summary=finding.summary, detail=finding.detail,
+                                           state=finding.state, now=now)
+            if changed is None:
+                continue
+            versions += 1
+            summary.recorded += record_version(config, conn, rule, changed["id"], now)
+        rows.advance(conn, rule.id, seen_post_id=result.seen_post_id,
+                     seen_until=result.seen_until, now=now)
+    return versions
