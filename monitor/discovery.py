@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from monitor.errors import UserError
-from storage import catalog, discovery
+from storage import catalog, discovery, probation
 from storage.database import Conn
 from storage.rows import JsonObject
 
-_USERNAME = {"telegram": re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}"),
+USERNAME = {"telegram": re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}"),
              "twitter": re.compile(r"[A-Za-z0-9_]{1,15}")}
 _LINK = re.compile(r"(?:https?://)?(?:www\.)?(?:t\.me|telegram\.me|x\.com|twitter\.com)/"
                    r"(?:s/)?([A-Za-z0-9_]+)/?$", re.IGNORECASE)
@@ -65,7 +65,7 @@ def find(conn: Conn, ref: CandidateRef) -> discovery.Candidate:
     raise UserError(f"no candidate {ref.key!r}: no stored post cites it, or it is watched already")
 
 
-def _summary(conn: Conn, candidate: discovery.Candidate) -> JsonObject:
+def summary(conn: Conn, candidate: discovery.Candidate) -> JsonObject:
     """What the decision was made on, kept with it (and on an accepted source)."""
     posts = discovery.evidence(conn, candidate["platform"], candidate["key"], limit=10)
     return {"via": "citations", "key": candidate["key"], "label": candidate["label"],
@@ -88,36 +88,77 @@ class Acceptance:
 def accept(conn: Conn, ref: CandidateRef, spec: Acceptance, analyst: str = "",
            note: str = "") -> int:
     """Turn a candidate into a source (with how it was found); returns the source id."""
+    if spec.role == "actor" and not spec.actor:
+        raise UserError("an actor source needs --actor (and --group for a new actor)")
+    held = on_probation(conn, ref)
+    if held is not None:
+        return _end_probation(conn, held, spec, analyst, note)
     candidate = find(conn, ref)
     platform = candidate["platform"]
     handle = spec.handle.strip().lstrip("@") or candidate["label"]
-    if not _USERNAME[platform].fullmatch(handle):
+    if not USERNAME[platform].fullmatch(handle):
         raise UserError(f"{candidate['label']!r} is not a {platform} username: name the source "
                         "with --handle")
-    if spec.role == "actor" and not spec.actor:
-        raise UserError("an actor source needs --actor (and --group for a new actor)")
-    if spec.actor:
-        if spec.group:
-            if not spec.group.replace("_", "").isalnum():
-                raise UserError(f"invalid group {spec.group!r}: use letters, digits and _")
-            catalog.upsert_actor(conn, catalog.ActorSpec(spec.actor, spec.group))
-    summary = _summary(conn, candidate)
-    summary.update(accepted_at=datetime.now(UTC).isoformat(), analyst=analyst)
+    _add_actor(conn, spec)
+    provenance = summary(conn, candidate)
+    provenance.update(accepted_at=datetime.now(UTC).isoformat(), analyst=analyst)
     source_id, _ = catalog.upsert_source(conn, catalog.SourceSpec(
         platform=platform, handle=handle, role=spec.role, actor=spec.actor,
         kind="channel" if platform == "telegram" else "account"))
     channel_id = int(candidate["key"][8:]) if candidate["key"].startswith("channel:") else None
-    discovery.mark_discovered(conn, source_id, summary, channel_id)
+    discovery.mark_discovered(conn, source_id, provenance, channel_id)
     discovery.record_decision(conn, platform=platform, key=candidate["key"],
                               label=candidate["label"], verdict="accepted", source_id=source_id,
-                              analyst=analyst, note=note, evidence_summary=summary)
+                              analyst=analyst, note=note, evidence_summary=provenance)
+    return source_id
+
+
+def _add_actor(conn: Conn, spec: Acceptance) -> None:
+    if spec.actor and spec.group:
+        if not spec.group.replace("_", "").isalnum():
+            raise UserError(f"invalid group {spec.group!r}: use letters, digits and _")
+        catalog.upsert_actor(conn, catalog.ActorSpec(spec.actor, spec.group))
+
+
+def on_probation(conn: Conn, ref: CandidateRef) -> discovery.Decision | None:
+    """The candidate's probation, if it is on one."""
+    for platform in [ref.platform] if ref.platform else ["telegram", "twitter"]:
+        decided = discovery.decision(conn, platform, ref.key)
+        if decided is not None and decided["decision"] == "probation":
+            return decided
+    return None
+
+
+def _end_probation(conn: Conn, held: discovery.Decision, spec: Acceptance, analyst: str,
+                   note: str) -> int:
+    """Keep a source collected on probation, with the role (and actor) the analyst gives."""
+    source_id = held["source_id"]
+    if source_id is None:
+        raise UserError(f"{held['label']}: its probation source was removed; add it again")
+    _add_actor(conn, spec)
+    catalog.upsert_source(conn, catalog.SourceSpec(
+        platform=held["cited_platform"], handle=held["label"], role=spec.role, actor=spec.actor,
+        kind="channel" if held["cited_platform"] == "telegram" else "account"))
+    discovery.record_decision(
+        conn, platform=held["cited_platform"], key=held["cited_key"], label=held["label"],
+        verdict="accepted", source_id=source_id, analyst=analyst, note=note,
+        evidence_summary={"via": "probation", "analyst": analyst})
     return source_id
 
 
 def reject(conn: Conn, ref: CandidateRef, analyst: str = "", note: str = "") -> discovery.Decision:
-    """Remember that a candidate is not wanted: it is never proposed again."""
+    """Remember that a candidate is not wanted: it is never proposed again (one on
+    probation stops being collected; what it posted stays)."""
+    held = on_probation(conn, ref)
+    if held is not None:
+        if held["source_id"] is not None:
+            probation.deactivate(conn, held["source_id"])
+        return discovery.record_decision(
+            conn, platform=held["cited_platform"], key=held["cited_key"], label=held["label"],
+            verdict="rejected", source_id=held["source_id"], analyst=analyst, note=note,
+            evidence_summary={"via": "probation", "analyst": analyst})
     candidate = find(conn, ref)
     return discovery.record_decision(
         conn, platform=candidate["platform"], key=candidate["key"], label=candidate["label"],
         verdict="rejected", source_id=None, analyst=analyst, note=note,
-        evidence_summary=_summary(conn, candidate))
+        evidence_summary=summary(conn, candidate))

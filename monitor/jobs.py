@@ -39,6 +39,7 @@ from monitor.collecting import SourceRunResult, collect
 from monitor.digest import build_digest, deliver
 from monitor.digest.schedule import due_date, send_time, zone
 from monitor.job_runner import JobContext, JobFunc, JobSpec
+from monitor.probation import start_probation
 from monitor.settings import Config
 from storage import collection as collection_sql
 from storage import convergence
@@ -127,13 +128,15 @@ def send_due_digests(config: Config, db: Database, now: datetime) -> dict[str, A
 
 def housekeeping(config: Config, db: Database, now: datetime) -> dict[str, Any]:
     """Close runs a dead process left open, forget old runs and leaderships, catch up a
-    missed digest."""
+    missed digest, put strong candidates on probation (when discovery_probation_days is set)."""
     with db.connection() as conn:
         abandoned = job_sql.abandon_stale_runs(conn, now - STALE_RUN)
         pruned = job_sql.prune_runs(conn, now - KEEP_RUNS)
         job_sql.prune_terms(conn, now - KEEP_RUNS)
     return {"abandoned_runs": abandoned, "pruned_runs": pruned,
-            "digests": send_due_digests(config, db, now)}
+            "digests": send_due_digests(config, db, now),
+            "probation": start_probation(db, now, days=config.discovery_probation_days,
+                                         min_refs=config.discovery_probation_min_refs)}
 
 
 def collect_job(platform: str) -> JobFunc:

@@ -159,6 +159,12 @@ class Settings:
         10,
         "Alerts: tries of one delivery (each try retries a few times with backoff) before "
         "it stays failed.")
+    discovery_probation_days: int = _setting(
+        0,
+        "Discovery: days a candidate cited by actors is collected as an observer before it "
+        "is shown for a decision; 0 leaves every candidate to the analyst.")
+    discovery_probation_min_refs: int = _setting(
+        5, "Discovery: citing posts a candidate needs before probation starts.")
 
 
 # Every field has a default (load_config builds Settings() first), so none is left out.

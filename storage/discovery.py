@@ -78,11 +78,12 @@ class Decision(TypedDict):
     cited_platform: str
     cited_key: str
     label: str
-    decision: str
+    decision: str  # accepted, rejected, or probation (collected as an observer until ...)
     source_id: int | None
     analyst: str
     note: str
     decided_at: datetime
+    probation_until: datetime | None
 
 
 # A filter composed in, not `%(key)s IS NULL OR ...`: once psycopg prepares the statement,
@@ -115,7 +116,8 @@ def evidence(conn: Conn, platform: str, key: str, limit: int = 5) -> list[Eviden
 def decision(conn: Conn, platform: str, key: str) -> Decision | None:
     return fetch_one(
         conn, Decision,
-        """SELECT cited_platform, cited_key, label, decision, source_id, analyst, note, decided_at
+        """SELECT cited_platform, cited_key, label, decision, source_id, analyst, note, decided_at,
+                  probation_until
            FROM source_candidate_decisions
            WHERE cited_platform = %(platform)s AND cited_key = %(key)s""",
         {"platform": platform, "key": key})
@@ -124,7 +126,8 @@ def decision(conn: Conn, platform: str, key: str) -> Decision | None:
 def decisions(conn: Conn, kind: str | None = None) -> list[Decision]:
     return fetch_all(
         conn, Decision,
-        """SELECT cited_platform, cited_key, label, decision, source_id, analyst, note, decided_at
+        """SELECT cited_platform, cited_key, label, decision, source_id, analyst, note, decided_at,
+                  probation_until
            FROM source_candidate_decisions
            WHERE %(kind)s::text IS NULL OR decision = %(kind)s
            ORDER BY decided_at DESC, cited_key""",
@@ -133,23 +136,25 @@ def decisions(conn: Conn, kind: str | None = None) -> list[Decision]:
 
 def record_decision(conn: Conn, *, platform: str, key: str, label: str, verdict: str,
                     source_id: int | None, analyst: str, note: str,
-                    evidence_summary: JsonObject) -> Decision:
+                    evidence_summary: JsonObject,
+                    probation_until: datetime | None = None) -> Decision:
     """Record (or change) the decision on a candidate."""
     return fetch_row(
         conn, Decision,
         """INSERT INTO source_candidate_decisions AS d (cited_platform, cited_key, label,
-               decision, source_id, analyst, note, evidence)
+               decision, source_id, analyst, note, evidence, probation_until)
            VALUES (%(platform)s, %(key)s, %(label)s, %(verdict)s, %(source_id)s, %(analyst)s,
-                   %(note)s, %(evidence)s)
+                   %(note)s, %(evidence)s, %(until)s)
            ON CONFLICT (cited_platform, cited_key) DO UPDATE SET
                label = EXCLUDED.label, decision = EXCLUDED.decision,
                source_id = EXCLUDED.source_id, analyst = EXCLUDED.analyst, note = EXCLUDED.note,
-               evidence = EXCLUDED.evidence, decided_at = now()
+               evidence = EXCLUDED.evidence, decided_at = now(),
+               probation_until = EXCLUDED.probation_until
            RETURNING cited_platform, cited_key, label, decision, source_id, analyst, note,
-                     decided_at""",
+                     decided_at, probation_until""",
         {"platform": platform, "key": key, "label": label, "verdict": verdict,
          "source_id": source_id, "analyst": analyst, "note": note,
-         "evidence": Jsonb(evidence_summary)})
+         "evidence": Jsonb(evidence_summary), "until": probation_until})
 
 
 def mark_discovered(conn: Conn, source_id: int, provenance: JsonObject,

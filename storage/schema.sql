@@ -1773,7 +1773,9 @@ CREATE TABLE public.source_candidate_decisions (
     note text DEFAULT ''::text NOT NULL,
     evidence jsonb DEFAULT '{}'::jsonb NOT NULL,
     decided_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT source_candidate_decisions_decision_check CHECK ((decision = ANY (ARRAY['accepted'::text, 'rejected'::text])))
+    probation_until timestamp with time zone,
+    CONSTRAINT source_candidate_decisions_decision_check CHECK ((decision = ANY (ARRAY['accepted'::text, 'rejected'::text, 'probation'::text]))),
+    CONSTRAINT source_candidate_decisions_probation_check CHECK (((decision = 'probation'::text) = (probation_until IS NOT NULL)))
 );
 
 --

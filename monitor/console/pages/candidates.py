@@ -3,12 +3,14 @@ posts that cite them, and accept or reject (as `chorus sources accept|reject`)."
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from starlette.responses import Response
 
 from monitor import discovery as discovery_lib
 from monitor.console.web import PageError, PageRequest, int_param
 from monitor.errors import UserError
-from storage import catalog, discovery
+from storage import catalog, discovery, probation
 from storage.console_sources import actor_names, group_keys
 
 ROLES = ("observer", "actor")
@@ -21,11 +23,12 @@ def candidates_page(req: PageRequest, errors: list[str] | None = None,
         found = discovery.candidates(conn, min_refs=min_refs, limit=100)
         evidence = {(c["platform"], c["key"]): discovery.evidence(conn, c["platform"], c["key"], 3)
                     for c in found}
-        decided = discovery.decisions(conn)[:50]
+        decided = [d for d in discovery.decisions(conn)[:50] if d["decision"] != "probation"]
+        held = probation.on_probation(conn, datetime.now(UTC))
         actors = actor_names(conn)
         groups = group_keys(conn)
     return req.render("candidates.html", status=status, candidates=found, evidence=evidence,
-                      decided=decided, min_refs=min_refs, roles=ROLES, actors=actors,
+                      decided=decided, held=held, min_refs=min_refs, roles=ROLES, actors=actors,
                       groups=groups, errors=errors or [])
 
 
