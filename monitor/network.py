@@ -77,23 +77,28 @@ def build(conn: Conn, layers: tuple[str, ...], scope: store.Scope,
     graph: Graph = nx.DiGraph(level=level, layers=",".join(layers),
                               since=scope.since.isoformat(), until=scope.until.isoformat(),
                               narrative=scope.narrative or "")
-    for info in infos.values():  # sources with no edge in scope are left out below
+    node_of: dict[str, str] = {}  # source or candidate key -> its node at this level
+    for key, info in infos.items():  # sources with no edge in scope are left out below
         rolled = _rolled(info, level, actor_ids)
+        node_of[key] = rolled.id
         if rolled.id not in graph:
             graph.add_node(rolled.id, **_attributes(rolled))
         graph.nodes[rolled.id]["posts"] += info.posts
         graph.nodes[rolled.id]["sources"] += 1
     weights: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
-        cited = (infos[f"s{row['to_source']}"] if row["to_source"] is not None
-                 else _candidate_node(row))
-        head = _rolled(cited, level, actor_ids)
-        tail = _rolled(infos[f"s{row['from_source']}"], level, actor_ids)
-        if head.id not in graph:
-            graph.add_node(head.id, **_attributes(head))
-        if head.id == tail.id and level != "camp":
+        to = row["to_source"]
+        cited = f"s{to}" if to is not None else f"c:{row['cited_platform']}:{row['cited_key']}"
+        head = node_of.get(cited)
+        if head is None:  # a channel nobody watches, met for the first time
+            rolled = _rolled(_candidate_node(row), level, actor_ids)
+            head = node_of[cited] = rolled.id
+            if head not in graph:
+                graph.add_node(head, **_attributes(rolled))
+        tail = node_of[f"s{row['from_source']}"]
+        if head == tail and level != "camp":
             continue  # one actor's sources citing each other
-        _add_weight(weights, tail.id, head.id, row)
+        _add_weight(weights, tail, head, row)
     graph.add_edges_from((tail, head, {**data, "evidence": ",".join(dict.fromkeys(data["evidence"]))})
                          for (tail, head), data in weights.items())
     graph.remove_nodes_from([n for n, degree in list(graph.degree) if degree == 0])
