@@ -1,11 +1,14 @@
 """Why the classifier is built the way it is: the method comparison on the dev split.
 
-    .venv/bin/python bench/classify_methods.py [--model e5] [--no-old-dev]
+    .venv/bin/python bench/classify_methods.py [--model e5] [--no-old-dev] [--no-dev2]
+                                               [--score-dev2]
 
 The dev files of tests/data/claims (Arabic, Persian, English; never the test files), 5-fold
 cross-validation stratified by language; each training fold also holds the old
-tests/data/narratives_dev.jsonl unless --no-old-dev. Thresholds are chosen inside each
-training fold (an inner 5-fold CV), so no figure is fitted on the posts it scores.
+tests/data/narratives_dev.jsonl unless --no-old-dev, and the second dev set
+tests/data/claims/dev2_*.jsonl unless --no-dev2 (with --score-dev2 its posts are scored
+too, in the folds, instead of only training). Thresholds are chosen inside each training
+fold (an inner 5-fold CV), so no figure is fitted on the posts it scores.
 Methods (each model score vetoed where the post reports or debunks and asserts no cue):
 
   cues alone        the cue layer with its stance guards, no model;
@@ -15,8 +18,9 @@ Methods (each model score vetoed where the post reports or debunks and asserts n
                     or-ed with every asserted cue;
   (c) + cues        the same over the embedding and the cue/stance features; a cue of
                     three or more words still tags alone, shorter ones are evidence;
-  (d) + gate        (c) times the any-narrative gate: the claim head shipped (chosen);
-  (d) + 2-word cues (d) with two-word cues also tagging alone.
+  (d) + gate        (c) times a linear any-narrative gate: the claim head shipped before;
+  (e) + MLP gate    (c) times the gate with one hidden layer (gate_mlp.py): shipped;
+  (e) + 2-word cues (e) with two-word cues also tagging alone.
 
 Prints micro-F1, macro-F1 per language, recall on paraphrase labels, precision of "any
 narrative versus none", and how often each hard-negative kind got a tag.
@@ -56,15 +60,20 @@ Method = Callable[[Rows, Rows], Mask]
 class Inputs:
     """Everything the methods read, computed once through the tagger's own code."""
 
-    def __init__(self, model: str | None, old_dev: bool) -> None:
+    def __init__(self, model: str | None, old_dev: bool, dev2: str) -> None:
         self.tagger = load_tagger(model)
         keys = self.tagger.keys
         gold: list[GoldPost] = []
-        for lang in ("ar", "fa", "en"):
-            gold += read_gold(DATA / "claims" / f"dev_{lang}.jsonl", keys)[0]
-        self.scored = len(gold)  # the claims posts; the old dev ones only train
+        scored = ["dev"] + (["dev2"] if dev2 == "score" else [])
+        for name in scored:
+            for lang in ("ar", "fa", "en"):
+                gold += read_gold(DATA / "claims" / f"{name}_{lang}.jsonl", keys)[0]
+        self.scored = len(gold)  # the claims posts; the others only train
         if old_dev:
             gold += read_gold(DATA / "narratives_dev.jsonl", keys)[0]
+        if dev2 == "train":
+            for lang in ("ar", "fa", "en"):
+                gold += read_gold(DATA / "claims" / f"dev2_{lang}.jsonl", keys)[0]
         self.gold = gold
         self.langs = [g.lang or "und" for g in gold]
         similarity, self.claim, analyses = self.tagger.head_inputs([g.text for g in gold])
@@ -88,7 +97,7 @@ def prototype(x: Inputs) -> Method:
     return method
 
 
-def claim(x: Inputs, *, with_cues: bool, gate: bool, alone: float) -> Method:
+def claim(x: Inputs, *, with_cues: bool, gate: str, alone: float) -> Method:
     keys = x.tagger.keys
     columns = slice(None) if with_cues else slice(0, x.width)
 
@@ -130,8 +139,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default=None)
     parser.add_argument("--no-old-dev", action="store_true")
+    parser.add_argument("--no-dev2", action="store_true")
+    parser.add_argument("--score-dev2", action="store_true")
+    parser.add_argument("--only", default=None, help="run only methods whose name has this")
     args = parser.parse_args()
-    x = Inputs(args.model, not args.no_old_dev)
+    dev2 = "score" if args.score_dev2 else "none" if args.no_dev2 else "train"
+    x = Inputs(args.model, not args.no_old_dev, dev2)
     gold, keys = x.gold[:x.scored], x.tagger.keys
     print(f"{x.scored} dev posts, {FOLDS}-fold CV by language, {x.tagger.model_version}")
     print("| method | micro-F1 | macro-F1 en / ar / fa | paraphrase recall | any precision "
@@ -139,12 +152,15 @@ def main() -> None:
     print(line("cues alone", gold, x.cues[:x.scored] > 0, keys))
     methods: dict[str, Method] = {
         "(a) prototype head, or cues": prototype(x),
-        "(b) embedding, or cues": claim(x, with_cues=False, gate=False, alone=0.5),
-        "(c) embedding + cue features": claim(x, with_cues=True, gate=False, alone=0.95),
-        "(d) (c) x any-narrative gate": claim(x, with_cues=True, gate=True, alone=0.95),
-        "(d) + 2-word cues alone": claim(x, with_cues=True, gate=True, alone=0.85),
+        "(b) embedding, or cues": claim(x, with_cues=False, gate="none", alone=0.5),
+        "(c) embedding + cue features": claim(x, with_cues=True, gate="none", alone=0.95),
+        "(d) (c) x linear gate": claim(x, with_cues=True, gate="linear", alone=0.95),
+        "(e) (c) x MLP gate": claim(x, with_cues=True, gate="mlp", alone=0.95),
+        "(e) + 2-word cues alone": claim(x, with_cues=True, gate="mlp", alone=0.85),
     }
     for name, method in methods.items():
+        if args.only and args.only not in name:
+            continue
         print(line(name, gold, cross_validate(x, method), keys), flush=True)
 
 
