@@ -30,6 +30,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -108,7 +109,8 @@ def free_port() -> int:
 
 def start_console(url: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CHORUS_DATABASE_URL": url, "HF_HUB_OFFLINE": "1",
-           "CHORUS_SECRETS_FILE": "/nonexistent/chorus-bench-secrets.toml",
+           # An empty secrets file of its own (mkstemp makes it 0600): no credentials needed.
+           "CHORUS_SECRETS_FILE": tempfile.mkstemp(suffix=".toml", prefix="chorus-bench-")[1],
            "CHORUS_CONSOLE_ANALYST": "bench"}
     process = subprocess.Popen([sys.executable, "-m", "monitor.cli", "console", "--port",
                                 str(port)], cwd=ROOT, env=env)

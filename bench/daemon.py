@@ -24,6 +24,7 @@ import asyncio
 import random
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -176,7 +177,8 @@ def main() -> None:
         load(db, args.posts, args.days, args.sources)
         print(f"loaded {args.posts:,} posts from {args.sources} sources over {args.days} days "
               f"through the write path in {time.perf_counter() - start:.1f} s")
-        config = load_config({"CHORUS_SECRETS_FILE": "/nonexistent", "CHORUS_TIMEZONE": "UTC"})
+        config = load_config({"CHORUS_SECRETS_FILE": tempfile.mkstemp(suffix=".toml")[1],
+                              "CHORUS_TIMEZONE": "UTC"})
         since, until = period(config, BUSY_DAY)
 
         def report() -> None:
