@@ -2,19 +2,20 @@
 post_citations, against building the same graph by loading the posts into Python.
 
     .venv/bin/python bench/network.py [--posts 200000] [--sources 2000] [--days 730]
-                                      [--citing 0.1] [--runs 20]
+                                      [--citing 0.1] [--runs 20] [--new-overlay]
                                       [--url postgresql://postgres@127.0.0.1:5432/postgres]
                                       [--database DBNAME] [--keep]
 
 Without --database it creates its own database and loads the convergence benchmark's data
 (bench/convergence.py `load`, which has no citations). Either way it then adds a citation
-overlay unless one is there already: `--citing` x the posts again as new posts in the last
-90 days of the data, from 300 overlay sources ("netbench*", 6 camps) written through the
-normal INSERT path, so the triggers of migration 130 extract their citations: half are
-forwards (of a source in the same camp, of a benchmark source, or of one of 3,000 channels
-nobody watches, heavy-tailed), a third mention a channel and link another. On a database
-kept by the console or convergence benchmark (--database) the overlay stays for later runs
-(deleting the posts and sources named netbench* removes it).
+overlay unless one is there already: `--citing` x the posts again as new posts spread over
+the data's whole period (as the posts are), from 300 overlay sources ("netbench*", 6 camps)
+written through the normal INSERT path, so the triggers of migration 130 extract their
+citations: half are forwards (of a source in the same camp, of a benchmark source, or of
+one of 3,000 channels nobody watches), a third mention a channel and link another. Every
+target is drawn heavy-tailed, as forwards are: a few channels take most of a camp's
+forwards. On a database kept by the console or convergence benchmark (--database) the
+overlay stays for later runs; --new-overlay replaces it.
 
 Measured side by side in the same run:
   candidates                 storage.discovery.candidates (min refs 2, top 100)  p50 / p95
@@ -73,12 +74,13 @@ OVERLAY_POSTS = """
 INSERT INTO posts (platform, source_id, native_id, kind, url, posted_at, text,
                    normalized_text, content_hash, norm_hash, forwarded_from)
 SELECT 'telegram', s.id, 'nb' || g, x.kind, 'https://t.me/netbench' || x.si || '/' || g,
-       %(hi)s::timestamptz - random() * interval '90 days', x.t, x.t,
+       %(lo)s::timestamptz + random() * (%(hi)s::timestamptz - %(lo)s::timestamptz), x.t, x.t,
        sha256(convert_to(x.t || g, 'UTF8')), sha256(convert_to(x.t, 'UTF8')), x.ff
 FROM generate_series(%(first)s::bigint, %(last)s::bigint) g
 CROSS JOIN LATERAL (SELECT floor(random() * %(sources)s)::int AS si, random() AS r,
                            floor(%(candidates)s * power(random(), 2.5))::int AS cand,
-                           floor(random() * 50)::int AS peer, floor(random() * 1800)::int AS src
+                           floor(50 * power(random(), 2))::int AS peer,
+                           floor(1800 * power(random(), 3))::int AS src
                     WHERE g > 0) d
 CROSS JOIN LATERAL (
     SELECT d.si,
@@ -103,6 +105,19 @@ FROM posts p WHERE p.posted_at >= %(since)s AND p.posted_at < %(until)s
 _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
 
 
+def drop_overlay(url: str) -> None:
+    """Remove an earlier run's overlay (its posts, then its sources and actors)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        began = time.perf_counter()
+        conn.execute("DELETE FROM posts WHERE source_id IN "
+                     "(SELECT id FROM sources WHERE handle LIKE 'netbench%')")
+        conn.execute("DELETE FROM collector_state WHERE source_id IN "
+                     "(SELECT id FROM sources WHERE handle LIKE 'netbench%')")
+        conn.execute("DELETE FROM sources WHERE handle LIKE 'netbench%'")
+        conn.execute("DELETE FROM actors WHERE name LIKE 'netbench actor %'")
+        print(f"  old citation overlay removed in {time.perf_counter() - began:.1f} s", flush=True)
+
+
 def add_overlay(url: str, share: float) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         found = conn.execute("SELECT count(*) FROM posts p JOIN sources s ON s.id = p.source_id "
@@ -110,19 +125,21 @@ def add_overlay(url: str, share: float) -> None:
         if found and found[0]:
             print(f"  citation overlay present: {found[0]:,} posts", flush=True)
             return
-        total_row = conn.execute("SELECT count(*), max(posted_at) FROM posts").fetchone()
+        total_row = conn.execute("SELECT count(*), min(posted_at), max(posted_at) FROM posts"
+                                 ).fetchone()
         assert total_row is not None
-        total, hi = int(total_row[0]), total_row[1]
+        total, lo, hi = int(total_row[0]), total_row[1], total_row[2]
         params: dict[str, Any] = {"camps": list(CAMPS), "sources": OVERLAY_SOURCES,
-                                  "candidates": CANDIDATES, "hi": hi}
+                                  "candidates": CANDIDATES, "lo": lo, "hi": hi}
         for statement in OVERLAY_CATALOG.split(";\n"):
             conn.execute(statement, params)
         wanted, batch, began = int(total * share), 50_000, time.perf_counter()
         for first in range(1, wanted + 1, batch):
             conn.execute(OVERLAY_POSTS, {**params, "first": first,
                                          "last": min(wanted, first + batch - 1)})
-        conn.execute("ANALYZE posts")
-        conn.execute("ANALYZE post_citations")
+        conn.execute("VACUUM ANALYZE posts")
+        conn.execute("VACUUM ANALYZE post_citations")
+        conn.execute("VACUUM ANALYZE citation_pairs")
         cites = conn.execute("SELECT count(*) FROM post_citations").fetchone()
         print(f"  citation overlay: {wanted:,} posts, {cites[0] if cites else 0:,} citations "
               f"in {time.perf_counter() - began:.1f} s", flush=True)
@@ -216,6 +233,8 @@ def main() -> None:
     parser.add_argument("--citing", type=float, default=0.1,
                         help="overlay posts with citations, as a share of the posts")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--new-overlay", action="store_true",
+                        help="replace the citation overlay an earlier run left")
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--database", "--reuse", dest="database",
@@ -231,6 +250,8 @@ def main() -> None:
         migrate(db)  # a kept database gets migration 130 (and its backfill) here
         if not args.database:
             load(url, args)
+        if args.new_overlay:
+            drop_overlay(url)
         add_overlay(url, args.citing)
         with db.connection() as conn:
             counts = conn.execute("SELECT (SELECT count(*) FROM posts) AS posts, "
