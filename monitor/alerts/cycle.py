@@ -98,6 +98,7 @@ def _run_rule(config: Config, db: Database, conn: Conn, rule: AlertRule, now: da
               upto: datetime, shared: Shared, summary: RunSummary) -> int:
     """Evaluate one rule and record what it found, in one transaction; new versions."""
     with conn.transaction():
+        rows.commit_lazily(conn)
         result = _evaluate(config, db, conn, rule, now, upto, shared)
         versions = 0
         for finding in result.findings:
