@@ -130,9 +130,12 @@ def write_batch(db: Database, sources: list[tuple[str, str]], round_no: int, siz
         text=" ".join(f"w{rng.randint(1, VOCABULARY)}" for _ in range(12)))
         for i, (platform, handle) in enumerate(rng.choice(sources) for _ in range(size))]
     with db.connection() as conn:
+        before = conn.execute("SELECT coalesce(max(id), 0) AS id FROM posts").fetchone()
         write_posts(conn, records)
-        ids = conn.execute("SELECT id FROM posts WHERE native_id LIKE %(p)s",
-                           {"p": f"{PREFIX}-{round_no}-%"}).fetchall()
+        # A primary-key range, not a scan of every native id.
+        ids = conn.execute("SELECT id FROM posts WHERE id > %(before)s AND native_id LIKE %(p)s",
+                           {"before": before["id"] if before else 0,
+                            "p": f"{PREFIX}-{round_no}-%"}).fetchall()
         batch = [PostTags(int(r["id"]), (TagRow(rng.choice(NARRATIVES), 0.9, "bench", {}),)
                           if rng.random() < 0.35 else ()) for r in ids]
         write_tags(conn, "bench-alerts-1", batch)
