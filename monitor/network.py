@@ -24,6 +24,8 @@ from storage.database import Conn
 Level = Literal["source", "actor", "camp"]
 LEVELS: tuple[Level, ...] = ("source", "actor", "camp")
 SEED = 16  # Louvain and sampled betweenness are seeded: the same data gives the same graph
+BETWEENNESS_SAMPLE = 200
+BETWEENNESS_MAX_EDGES = 50_000
 NOT_WATCHED = "(not watched)"
 NO_CAMP = "(no camp)"
 Graph: TypeAlias = "nx.DiGraph[str]"
@@ -140,9 +142,12 @@ def analyse(graph: Graph) -> None:
     for index, members in enumerate(ordered):
         for node in members:
             graph.nodes[node]["community"] = index
-    sample = min(len(graph), 300)
+    # Betweenness from a seeded sample of sources: exact on small graphs, an estimate on
+    # large ones, skipped on very large ones (its cost grows with sample x edges).
+    sample = min(len(graph), BETWEENNESS_SAMPLE)
     betweenness = (nx.betweenness_centrality(graph, k=sample, seed=SEED, weight=None)
-                   if len(graph) > 2 else dict.fromkeys(graph.nodes, 0.0))
+                   if 2 < len(graph) and graph.number_of_edges() <= BETWEENNESS_MAX_EDGES
+                   else dict.fromkeys(graph.nodes, 0.0))
     for node, data in graph.nodes(data=True):
         data["betweenness"] = round(betweenness.get(node, 0.0), 6)
         data["cited_in"] = int(graph.in_degree(node, weight="weight"))

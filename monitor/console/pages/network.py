@@ -20,6 +20,8 @@ from storage import catalog
 from storage import network as store
 
 MAX_EDGES = 400  # drawn; the export has them all
+# Unless the analyst ticks others: mentions and co-adoption make far larger graphs.
+DEFAULT_LAYERS = ("forward", "amplify")
 
 
 @dataclass
@@ -58,7 +60,7 @@ def _filters(req: PageRequest) -> _Filters:
     query = {k: v for k, v in (("since", params.get("since")), ("until", params.get("until")),
                                ("event", params.get("event")), ("narrative", narrative),
                                ("level", level)) if v}
-    return _Filters(scope, layers or tuple(store.LAYERS), level,
+    return _Filters(scope, layers or DEFAULT_LAYERS, level,
                     {**query, "layer": list(layers)} if layers else query)
 
 
