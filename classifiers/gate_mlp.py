@@ -23,6 +23,10 @@ EPOCHS = 200
 LEARNING_RATE = 3e-3
 WEIGHT_DECAY = 1e-2
 DROPOUT = 0.2
+# The output layer is divided by this after training: a softer gate. At 1 it scored short
+# one-sentence claims near 0.15 (few dev posts are that short); at 2 dev CV is the same
+# (micro-F1 0.678 vs 0.675, precision 0.89 vs 0.90, debunks tagged 0.30 vs 0.28).
+TEMPERATURE = 2.0
 
 
 @dataclass(frozen=True)
@@ -69,4 +73,4 @@ def fit_mlp_gate(z: Floats, y: Floats, *, seed: int = 0, hidden: int = HIDDEN,
             param *= 1 - LEARNING_RATE * WEIGHT_DECAY
             param -= LEARNING_RATE * m_hat / (np.sqrt(v_hat) + 1e-8)
     w1, b1, w2, b2 = params
-    return MlpGate(w1, b1, w2, float(b2[0]))
+    return MlpGate(w1, b1, w2 / TEMPERATURE, float(b2[0]) / TEMPERATURE)
