@@ -100,7 +100,7 @@ def test_the_shipped_head_was_fitted_on_dev_files_only(e5: Tagger) -> None:
     assert e5.head is not None and e5.head.version == shipped["version"]
     assert shipped["model_id"].split("@")[1] == e5.encoder.info.fingerprint
     sources = shipped["trained"]["source"]
-    assert sources and all(Path(s).name.startswith(("dev_", "narratives_dev")) for s in sources)
+    assert sources and all(Path(s).name.startswith(("dev_", "dev2_", "narratives_dev")) for s in sources)
     assert not any("test" in Path(s).name for s in sources)
 
 
