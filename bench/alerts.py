@@ -63,10 +63,10 @@ from monitor.alerts.manage import create_rule  # noqa: E402
 from monitor.daemon import Daemon  # noqa: E402
 from monitor.jobs import default_jobs  # noqa: E402
 from monitor.settings import Config, load_config  # noqa: E402
-from storage import alert_queries as q  # noqa: E402
-from storage import alerts as rows  # noqa: E402
-from storage.alerts import AlertRule  # noqa: E402
-from storage.console_search import SearchFilters  # noqa: E402
+from storage.alerts import queries as q  # noqa: E402
+from storage.alerts import store as rows  # noqa: E402
+from storage.alerts.store import AlertRule  # noqa: E402
+from storage.console.search import SearchFilters  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.migrate import migrate  # noqa: E402
 from storage.posts import write_posts  # noqa: E402

@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.convergence import NARRATIVES, START, load  # noqa: E402
-from storage import console_sources  # noqa: E402
+from storage.console import sources as console_sources  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.migrate import migrate  # noqa: E402
 

@@ -13,7 +13,7 @@ then measures side by side in the same run:
                                   and console call it; and alone on one connection)
   the same whole report           plain GROUP BY over posts/tags/labels p50 / p95
                                   (adoption measures, exact copies, phrases)
-  adoption measures only          storage.convergence_event             p50 / p95
+  adoption measures only          storage.convergence.event             p50 / p95
   the same adoption measures      plain GROUP BY over posts/tags/labels p50 / p95
   90-day daily series (all)       storage.convergence.daily_series      p50 / p95
   the same series                 plain GROUP BY over posts/tags/labels p50 / p95
@@ -45,9 +45,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from collectors.records import PostRecord  # noqa: E402
-from storage.convergence import daily_series, event_report, refresh_rollups  # noqa: E402
-from storage.convergence_common import Window  # noqa: E402
-from storage.convergence_event import adoption_measures  # noqa: E402
+from storage.convergence.common import Window  # noqa: E402
+from storage.convergence.event import adoption_measures  # noqa: E402
+from storage.convergence.report import daily_series, event_report, refresh_rollups  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.migrate import migrate  # noqa: E402
 from storage.posts import write_posts  # noqa: E402

@@ -47,7 +47,8 @@ from monitor.job_runner import JobContext, JobRunner, JobSpec  # noqa: E402
 from monitor.leader import Leadership  # noqa: E402
 from monitor.seeding import sync_seeds  # noqa: E402
 from monitor.settings import Config, load_config  # noqa: E402
-from storage import catalog, convergence  # noqa: E402
+from storage import catalog  # noqa: E402
+from storage.convergence import report as convergence  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.migrate import migrate  # noqa: E402
 from storage.posts import write_posts  # noqa: E402

@@ -24,7 +24,8 @@ from monitor.collecting import collect
 from monitor.seeding import sync_seeds
 from monitor.settings import Config
 from seeds.replay import corpus_file
-from storage import catalog, convergence, replay_progress
+from storage import catalog, replay_progress
+from storage.convergence import report as convergence
 from storage.database import Database
 from storage.migrate import migrate
 

@@ -17,11 +17,11 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from monitor.settings import Config
-from storage import alerts as alert_rows
 from storage import completeness
 from storage import digests as digest_rows
 from storage import health as health_sql
 from storage import jobs as job_sql
+from storage.alerts import store as alert_rows
 from storage.database import Database, DatabaseUnavailable
 from storage.health import SourceRow
 

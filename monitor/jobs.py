@@ -42,10 +42,10 @@ from monitor.job_runner import JobContext, JobFunc, JobSpec
 from monitor.probation import start_probation
 from monitor.settings import Config
 from storage import collection as collection_sql
-from storage import convergence
 from storage import digests as digest_rows
 from storage import health as health_sql
 from storage import jobs as job_sql
+from storage.convergence import report as convergence
 from storage.database import Database
 
 KEEP_RUNS = timedelta(days=30)

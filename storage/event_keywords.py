@@ -4,7 +4,7 @@ A keyword is stored as written and as a match form: folded by the project's Arab
 normalisation (classifiers.normalise.normalise: hamza, ta marbuta, Persian ye/kaf, digits,
 diacritics, case) and then tokenised in SQL like every post's matching features
 (convergence_keyword_form, migration 090), so «المنطقة الخضراء», «المنطقه الخضراء» and
-«للمنطقة الخضراء» all match one keyword. The rules that use them: storage.convergence_attribution.
+«للمنطقة الخضراء» all match one keyword. The rules that use them: storage.convergence.attribution.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from classifiers.normalise import normalise, normalise_for_matching
-from storage.convergence_common import fetch
+from storage.convergence.common import fetch
 from storage.database import Conn
 
 _STORE = """

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.settings import Config, load_config
-from storage import alerts as rows
+from storage.alerts import store as rows
 from storage.database import Database
 from storage.rows import JsonObject
 from tests.factories import at

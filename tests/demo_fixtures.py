@@ -15,7 +15,7 @@ from psycopg import conninfo
 
 from monitor.demo import StepReport, run_demo
 from monitor.settings import load_config
-from storage import convergence
+from storage.convergence import report as convergence
 from storage.database import Database
 from tests.conftest import create_database, drop_database
 from tests.demo_run import DemoRun

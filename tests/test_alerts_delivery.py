@@ -17,7 +17,7 @@ from monitor.alerts.cycle import evaluate_rules
 from monitor.alerts.deliver import send_due
 from monitor.alerts.manage import create_rule, send_test
 from monitor.settings import Config
-from storage import alerts as rows
+from storage.alerts import store as rows
 from storage.database import Database
 from storage.rows import JsonObject
 from tests.alert_support import (

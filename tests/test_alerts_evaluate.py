@@ -13,7 +13,7 @@ from monitor.alerts.cycle import evaluate_rules
 from monitor.alerts.manage import create_rule
 from monitor.alerts.rules import RuleError
 from monitor.settings import Config
-from storage import alerts as rows
+from storage.alerts import store as rows
 from storage.database import Database
 from tests.alert_support import CAMPS, HOOK, NOW, alert_config, incidents_of
 from tests.convergence_scenarios import T0, add_event, add_narrative, hours_after, tag

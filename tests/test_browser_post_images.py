@@ -14,7 +14,8 @@ from monitor.console import create_app
 from monitor.console.sessions import hash_password
 from monitor.media_ingest import MediaCounts, MediaLimits, keep_image
 from monitor.settings import load_config
-from storage import console_users, media
+from storage import media
+from storage.console import users as console_users
 from storage.database import Database
 from storage.media_files import MediaStore
 from tests.browser_support import Watched, served

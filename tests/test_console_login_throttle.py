@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from monitor.console.sessions import hash_password
 from monitor.console.throttle import MAX_DELAY_S, LoginThrottle
 from monitor.settings import ConfigError
-from storage import console_users
+from storage.console import users as console_users
 from storage.database import Database
 from tests.console_corpus import client_for, csrf_token
 from tests.test_console_cli import served_console

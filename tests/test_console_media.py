@@ -10,7 +10,8 @@ from classifiers.normalise import normalise
 from monitor.console.security import CONTENT_SECURITY_POLICY
 from monitor.console.sessions import hash_password
 from monitor.media_ingest import MediaCounts, MediaLimits, keep_image
-from storage import console_users, media
+from storage import media
+from storage.console import users as console_users
 from storage.database import Database
 from storage.media_files import MediaStore
 from tests.console_corpus import client_for, csrf_token

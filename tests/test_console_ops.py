@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from monitor.console.sessions import hash_password
-from storage import console_users
+from storage.console import users as console_users
 from storage.database import Database
 from tests.console_corpus import Corpus, client_for, csrf_token
 

@@ -15,7 +15,7 @@ from monitor.cli import cli
 from monitor.console import needs_login
 from monitor.console.security import CONTENT_SECURITY_POLICY
 from monitor.console.sessions import hash_password, verify_password
-from storage import console_users
+from storage.console import users as console_users
 from storage.database import Database
 from tests.console_corpus import XSS_TEXT, Corpus, client_for, csrf_token
 from tests.secrets_support import shared_empty_secrets_file

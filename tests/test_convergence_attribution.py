@@ -1,5 +1,5 @@
 """Which event an adoption answers when events overlap, and pre-positioning that matters
-(storage.convergence_attribution, storage.convergence_prepositioned), on the real server."""
+(storage.convergence.attribution, storage.convergence.prepositioned), on the real server."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli as main
-from storage.convergence import event_report
+from storage.convergence.report import event_report
 from storage.database import Database
 from tests.convergence_scenarios import add_event, add_narrative
 from tests.factories import add_source, at, post, write

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from storage.convergence import (
+from storage.convergence.report import (
     ConvergenceError,
     confirm_candidate,
     dismiss_candidate,

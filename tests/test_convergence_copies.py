@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from storage.convergence import event_report
+from storage.convergence.report import event_report
 from storage.database import Database
 from tests.convergence_scenarios import add_event, add_narrative, tag
 from tests.factories import add_source, at, post, write

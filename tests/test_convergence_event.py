@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from storage.convergence import ConvergenceError, event_report
+from storage.convergence.report import ConvergenceError, event_report
 from storage.database import Database
 from tests.convergence_scenarios import add_narrative, label, seed_report_episode
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.convergence import rebuild_rollups
+from storage.convergence.report import rebuild_rollups
 from storage.database import Database
 from tests.convergence_scenarios import add_narrative, post_id, tag
 from tests.factories import add_source, post, write

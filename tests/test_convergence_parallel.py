@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from storage.convergence import event_report, period_report
+from storage.convergence.report import event_report, period_report
 from storage.database import Database
 from storage.snapshot import exported_snapshot, following_snapshot
 from tests.factories import at

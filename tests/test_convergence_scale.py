@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from storage.convergence import event_report
+from storage.convergence.report import event_report
 from storage.database import Database
 from storage.rows import one
 from tests.convergence_scenarios import add_event, add_narrative

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from storage.convergence import daily_series, dirty_days, rebuild_rollups, refresh_rollups
+from storage.convergence.report import daily_series, dirty_days, rebuild_rollups, refresh_rollups
 from storage.database import Database
 from tests.convergence_scenarios import add_narrative, label, tag
 from tests.factories import add_source, post, write
@@ -140,7 +140,7 @@ def test_labels_and_role_changes_mark_their_days(db: Database, history: None) ->
 
 
 def test_bad_ranges_are_refused(db: Database, history: None) -> None:
-    from storage.convergence import ConvergenceError
+    from storage.convergence.report import ConvergenceError
 
     with db.connection() as conn:
         with pytest.raises(ConvergenceError, match="before since"):

@@ -1,4 +1,4 @@
-"""Significance against placebo windows (storage.convergence_significance), hand-built
+"""Significance against placebo windows (storage.convergence.significance), hand-built
 scenarios on the real server: a narrative every actor posts daily, a burst after a quiet
 period, too little collected time; the per-event cache and its invalidation."""
 
@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from collectors.records import PostRecord
-from storage.convergence import event_report
-from storage.convergence_significance import QUIET, TRAILING, placebo_instants
+from storage.convergence.report import event_report
+from storage.convergence.significance import QUIET, TRAILING, placebo_instants
 from storage.database import Database
 from tests.convergence_scenarios import add_event, add_narrative
 from tests.factories import add_source, at, post, write

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from storage import convergence
 from storage.catalog import EventSpec, add_event
-from storage.convergence_significance import MIN_WINDOWS
+from storage.convergence import report as convergence
+from storage.convergence.significance import MIN_WINDOWS
 from tests.demo_run import DemoRun
 
 pytest_plugins = ["tests.demo_fixtures"]

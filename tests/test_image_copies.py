@@ -12,7 +12,7 @@ from PIL import Image
 
 from monitor.media_ingest import MediaCounts, MediaLimits, keep_image
 from storage import media
-from storage.convergence import event_report
+from storage.convergence.report import event_report
 from storage.database import Database
 from storage.media_files import MediaStore
 from tests.console_corpus import client_for

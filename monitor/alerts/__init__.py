@@ -1,11 +1,11 @@
-"""Alerts within minutes (issue 15): rules stored in PostgreSQL (storage/alerts.py), evaluated
+"""Alerts within minutes (issue 15): rules stored in PostgreSQL (storage/alerts/store.py), evaluated
 every alerts_interval_s on what is new since each rule's watermark (monitor/alerts/cycle.py,
 evaluate.py, health_rule.py), one incident per key whose growth makes new versions, each
 version recorded per channel and then sent (monitor/alerts/deliver.py: at-least-once with an
 idempotency key; see there for the exact boundary).
 
 Watermarks: a rule reads rows up to a server time SETTLE seconds back
-(storage/alert_queries.py), so a page still being committed is read next time; a transaction
+(storage/alerts/queries.py), so a page still being committed is read next time; a transaction
 open longer than that when a rule runs can be passed over.
 """
 

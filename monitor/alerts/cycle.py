@@ -18,9 +18,9 @@ from monitor.alerts.findings import Evaluation
 from monitor.alerts.rules import channels_of, quiet_until
 from monitor.alerts.shared import Shared
 from monitor.settings import Config
-from storage import alert_queries as q
-from storage import alerts as rows
-from storage.alerts import AlertRule
+from storage.alerts import queries as q
+from storage.alerts import store as rows
+from storage.alerts.store import AlertRule
 from storage.database import Conn, Database
 
 log = logging.getLogger("chorus.alerts")

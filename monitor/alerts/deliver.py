@@ -30,8 +30,8 @@ from monitor.alerts.rules import channels_of
 from monitor.alerts.transport import Sleep, post_webhook, send_email
 from monitor.digest.send import DeliveryError
 from monitor.settings import Config
-from storage import alerts as rows
-from storage.alerts import AlertRule
+from storage.alerts import store as rows
+from storage.alerts.store import AlertRule
 from storage.database import Database
 
 log = logging.getLogger("chorus.alerts")

@@ -4,7 +4,7 @@
   per UTC day ("search:2021-11-07") whose count grows as more posts match.
 - convergence: the (event, narrative) pairs that new tags or labels touch (or events created
   since), their adopters over [T0, T0 + W] attributed as the event report attributes them
-  (storage.alert_adopters); an
+  (storage.alerts.adopters); an
   incident per pair ("event:12:sedition") once k actors from g camps adopted it (and, when
   the rule says so, placebo_p is at most its bound); it grows into new versions.
 """
@@ -17,13 +17,13 @@ from typing import Any
 from monitor.alerts.findings import Evaluation, Finding
 from monitor.alerts.message import clean_line, excerpt
 from monitor.alerts.shared import Shared
-from storage import alert_adopters
-from storage import alert_queries as q
-from storage.alerts import AlertRule, Incident
-from storage.console_search import SearchFilters
-from storage.convergence_attribution import rivals
-from storage.convergence_common import Window
-from storage.convergence_significance import significance
+from storage.alerts import adopters as alert_adopters
+from storage.alerts import queries as q
+from storage.alerts.store import AlertRule, Incident
+from storage.console.search import SearchFilters
+from storage.convergence.attribution import rivals
+from storage.convergence.common import Window
+from storage.convergence.significance import significance
 from storage.database import Conn
 from storage.rows import JsonObject
 
@@ -71,7 +71,7 @@ def evaluate_search(conn: Conn, rule: AlertRule, upto: datetime,
 
 def _measure(conn: Conn, pair: q.AffectedPair, window: timedelta,
              shared: Shared) -> dict[str, Any]:
-    """The pair's adopters as the event report counts them (storage.alert_adopters)."""
+    """The pair's adopters as the event report counts them (storage.alerts.adopters)."""
     t0 = pair["occurred_at"]
     frame = Window(t0, t0, t0 + window)
     every = shared.get(("adopters", pair["event_id"], window),
@@ -92,7 +92,7 @@ def evaluate_convergence(conn: Conn, rule: AlertRule, upto: datetime,
     that period touch, instead of those that new tags and labels touch.
 
     Every pair of one event is measured by one query for all narratives, shared by the
-    run's rules (storage.alert_adopters, monitor.alerts.shared)."""
+    run's rules (storage.alerts.adopters, monitor.alerts.shared)."""
     shared = shared or Shared()
     p = rule.params
     k, groups = int(str(p["k"])), int(str(p["groups"]))

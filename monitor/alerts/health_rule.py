@@ -16,7 +16,7 @@ from monitor.alerts.shared import Shared
 from monitor.health import SourceStatus, source_statuses
 from monitor.settings import Config
 from storage import completeness, source_rhythm
-from storage.alerts import AlertRule, Incident
+from storage.alerts.store import AlertRule, Incident
 from storage.database import Database
 from storage.rows import JsonObject
 

@@ -22,9 +22,9 @@ from monitor.alerts.rules import (
 from monitor.alerts.transport import Sleep
 from monitor.digest.send import DeliveryError
 from monitor.settings import Config
-from storage import alert_queries as q
-from storage import alerts as rows
-from storage.alerts import AlertRule, Incident, NewRule
+from storage.alerts import queries as q
+from storage.alerts import store as rows
+from storage.alerts.store import AlertRule, Incident, NewRule
 from storage.database import Database
 from storage.rows import JsonObject
 

@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
 
-from storage.alerts import AlertRule, Incident
+from storage.alerts.store import AlertRule, Incident
 
 SCHEMA = "chorus.alert/1"
 EXCERPT = 280  # characters of a post's text in an alert

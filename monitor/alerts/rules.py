@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from collectors.records import PLATFORMS
 from monitor.alerts.health_rule import check_health_params
 from monitor.errors import UserError
-from storage.alerts import AlertRule
+from storage.alerts.store import AlertRule
 from storage.rows import JsonObject
 
 KINDS = ("convergence", "search", "prepositioning", "health")

@@ -15,8 +15,8 @@ from typing import Any
 from monitor.alerts.findings import Evaluation, Finding
 from monitor.alerts.message import clean_line
 from monitor.alerts.shared import Shared
-from storage import alert_queries as q
-from storage.alerts import AlertRule, Incident
+from storage.alerts import queries as q
+from storage.alerts.store import AlertRule, Incident
 from storage.database import Conn
 
 LISTED = 10

@@ -8,7 +8,7 @@ import click
 
 from monitor.app import App, pass_app
 from monitor.errors import UserError
-from storage import console_users
+from storage.console import users as console_users
 from storage.migrate import status
 
 

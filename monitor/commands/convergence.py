@@ -13,8 +13,8 @@ import click
 from monitor.app import App, pass_app
 from monitor.errors import UserError
 from monitor.output import print_json, print_table
-from storage import convergence
-from storage.convergence import ConvergenceError
+from storage.convergence import report as convergence
+from storage.convergence.report import ConvergenceError
 
 
 @contextlib.contextmanager

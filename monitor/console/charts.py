@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from seeds.loader import GROUPS
-from storage.console_dashboard import NarrativeKey
-from storage.console_narratives import TimelineRow
+from storage.console.dashboard import NarrativeKey
+from storage.console.narratives import TimelineRow
 
 PALETTE_SIZE = 12
 HEAT_LEVELS = 6

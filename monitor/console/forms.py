@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from collectors.records import PLATFORMS
-from storage.console_search import SORTS, SearchFilters
+from storage.console.search import SORTS, SearchFilters
 
 MAX_QUERY_CHARS = 500
 # No post or event lies outside these years; the bounds also keep date arithmetic (heatmap

@@ -23,7 +23,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
 
-from storage import console_users
+from storage.console import users as console_users
 from storage.database import Database
 
 STATE_COOKIE = "chorus_state"

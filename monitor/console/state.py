@@ -13,7 +13,7 @@ import jinja2
 from monitor.console.sessions import Sessions
 from monitor.console.throttle import LoginThrottle
 from monitor.settings import Config
-from storage import console_sources
+from storage.console import sources as console_sources
 from storage.database import Database, DatabaseUnavailable
 from storage.readonly import ReadOnlyRunner
 

@@ -3,7 +3,7 @@
 - One event report per confirmed event whose post-window reaches into the period (it
   happened at most post_window_hours before the period's end), its post-window cut off at
   the period's end so later posts never leak in. Each report counts only the adopters whose
-  posts answer its event (storage.convergence_attribution): an event never takes a
+  posts answer its event (storage.convergence.attribution): an event never takes a
   narrative because it is the most recent one.
 - The period report (the day itself as T0), for narratives that converged with no event.
 - Candidate events (proposals for the period's UTC days and stored candidates), the
@@ -17,8 +17,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from monitor.settings import Config
-from storage import convergence
 from storage import digests as digest_rows
+from storage.convergence import report as convergence
 from storage.database import Conn
 
 CHART_DAYS = 14

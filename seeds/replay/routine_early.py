@@ -1,6 +1,6 @@
 """The early period of the routine traffic: 1 September - 23 October 2021.
 
-Significance (storage/convergence_significance.py) compares an event's adopters with
+Significance (storage/convergence/significance.py) compares an event's adopters with
 placebo windows drawn from the trailing 90 days inside the collected period, so the corpus
 reaches back to 1 September with ordinary traffic. To keep the demo's tagging cheap, each
 source posts there at EARLY_RATE of its own daily rate.

@@ -9,8 +9,8 @@ from starlette.responses import Response
 from monitor.alerts.manage import create_rule, describe, remove_rule
 from monitor.alerts.rules import KINDS, RuleError, parse_channel, parse_params
 from monitor.console.web import PageError, PageRequest
-from storage import alerts as rows
-from storage import console_alerts
+from storage.alerts import store as rows
+from storage.console import alerts as console_alerts
 
 STATUSES = ("pending", "sending", "sent", "failed", "superseded")
 MAX_FIELD = 2000  # characters in any one form field

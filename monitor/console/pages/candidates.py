@@ -11,7 +11,7 @@ from monitor import discovery as discovery_lib
 from monitor.console.web import PageError, PageRequest, int_param
 from monitor.errors import UserError
 from storage import catalog, discovery, probation
-from storage.console_sources import actor_names, group_keys
+from storage.console.sources import actor_names, group_keys
 
 ROLES = ("observer", "actor")
 

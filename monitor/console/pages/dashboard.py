@@ -12,8 +12,8 @@ from monitor.console.forms import parse_moment
 from monitor.console.templating import english_name
 from monitor.console.web import PageError, PageRequest
 from monitor.health import source_statuses
-from storage import console_dashboard
-from storage.convergence import daily_series
+from storage.console import dashboard as console_dashboard
+from storage.convergence.report import daily_series
 
 HEATMAP_DAYS = 14
 

@@ -16,8 +16,10 @@ from starlette.responses import Response
 from monitor.console.forms import parse_moment
 from monitor.console.leadlag import Nearby, lead_lag_chart
 from monitor.console.web import NotFound, PageError, PageRequest, int_param
-from storage import catalog, console_dashboard, console_events
-from storage.convergence import (
+from storage import catalog
+from storage.console import dashboard as console_dashboard
+from storage.console import events as console_events
+from storage.convergence.report import (
     ConvergenceError,
     confirm_candidate,
     dismiss_candidate,

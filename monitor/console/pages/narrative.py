@@ -10,11 +10,13 @@ from starlette.responses import Response
 from monitor.console.charts import days_between, stacked_by_group
 from monitor.console.forms import parse_moment
 from monitor.console.web import NotFound, PageError, PageRequest
-from storage import console_dashboard, console_events, console_narratives
 from storage.catalog import EventRow
-from storage.console_narratives import Adopter
-from storage.convergence_common import Window
-from storage.convergence_copies import shared_phrases
+from storage.console import dashboard as console_dashboard
+from storage.console import events as console_events
+from storage.console import narratives as console_narratives
+from storage.console.narratives import Adopter
+from storage.convergence.common import Window
+from storage.convergence.copies import shared_phrases
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366

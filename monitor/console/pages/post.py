@@ -8,7 +8,9 @@ from starlette.responses import Response
 
 from monitor.console.diff import word_diff
 from monitor.console.web import NotFound, PageError, PageRequest
-from storage import console_dashboard, console_posts, media
+from storage import media
+from storage.console import dashboard as console_dashboard
+from storage.console import posts as console_posts
 
 
 def _post_id(req: PageRequest) -> int:

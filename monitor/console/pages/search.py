@@ -12,8 +12,10 @@ from monitor.console.csvexport import csv_response
 from monitor.console.forms import parse_search, search_params
 from monitor.console.highlight import query_terms
 from monitor.console.web import PageError, PageRequest, int_param
-from storage import console_dashboard, console_search, console_sources
-from storage.console_search import FoundPost
+from storage.console import dashboard as console_dashboard
+from storage.console import search as console_search
+from storage.console import sources as console_sources
+from storage.console.search import FoundPost
 
 EXPORT_COLUMNS = ("id", "platform", "handle", "actor", "group", "posted_at", "lang", "kind",
                   "url", "narratives", "labels", "deleted", "text")

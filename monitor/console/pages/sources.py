@@ -10,8 +10,10 @@ from starlette.responses import Response
 from collectors.records import PLATFORMS
 from monitor.console.web import PageError, PageRequest, int_param
 from monitor.health import source_statuses
-from storage import catalog, completeness, console_dashboard, console_sources
-from storage.console_sources import WatchlistRow
+from storage import catalog, completeness
+from storage.console import dashboard as console_dashboard
+from storage.console import sources as console_sources
+from storage.console.sources import WatchlistRow
 
 ROLES = ("actor", "observer")
 # monitor.health's conditions, plus sources it does not watch (no actor, not a search).

@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from monitor.console.csvexport import csv_response
 from monitor.console.web import NotFound, PageError, PageRequest
-from storage import console_queries
+from storage.console import queries as console_queries
 from storage.readonly import QueryResult, ReaderUnavailable, ReadOnlyQueryError, parameter_names
 
 EXAMPLE = ("SELECT narrative, count(*) AS posts\nFROM effective_tags\n"

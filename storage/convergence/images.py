@@ -3,7 +3,7 @@ more actors in an event's post window, per narrative, shown apart from the text 
 
 Posts are the narrative's adoption posts in [t0, post_end] that carry an image; pairs whose
 images' 64-bit phashes differ in at most MAX_DISTANCE bits are linked and clustered like text
-copies (storage.convergence_clusters: union-find, forwards listed apart in each cluster). The
+copies (storage.convergence.clusters: union-find, forwards listed apart in each cluster). The
 pairs are compared within one narrative's image posts of the window (a few hundred at most in
 practice; every pair is compared)."""
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.convergence_clusters import assemble
-from storage.convergence_common import Window, fetch
+from storage.convergence.clusters import assemble
+from storage.convergence.common import Window, fetch
 from storage.database import Conn
 
 MAX_DISTANCE = 6  # of 64 bits: recompression and resizing move a phash by a few bits

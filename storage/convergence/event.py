@@ -4,8 +4,8 @@ An actor *adopts* narrative n at its earliest post carrying n in [T0, T0 + post 
 that answers this event (post carries n: model score >= the narrative's threshold or a
 current analyst confirmation, and no current analyst rejection; only sources with role
 'actor' count — see view narrative_adoptions; which event a post answers when events
-overlap: storage.convergence_attribution). Earlier posts in [T0 - pre window, T0) are
-pre-positioning (storage.convergence_prepositioned), never adopters.
+overlap: storage.convergence.attribution). Earlier posts in [T0 - pre window, T0) are
+pre-positioning (storage.convergence.prepositioned), never adopters.
 
 The convergence score (SQL function convergence_score, migration 030) is
 
@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.convergence_attribution import NO_RIVALS, Rivals, answered
-from storage.convergence_common import Window, fetch
-from storage.convergence_prepositioned import converged, prepositioned
+from storage.convergence.attribution import NO_RIVALS, Rivals, answered
+from storage.convergence.common import Window, fetch
+from storage.convergence.prepositioned import converged, prepositioned
 from storage.database import Conn
 
 _MEASURES = """
@@ -37,7 +37,7 @@ WITH cand AS MATERIALIZED (
       AND (%(narrative)s::text IS NULL OR a.narrative = %(narrative)s::text)
 ), """ + answered("cand", "post") + """, attributed AS MATERIALIZED (
     -- Every narrative post by an actor in the window, with the event it answers when
-    -- another event competes for it (storage.convergence_attribution; NULL: this one).
+    -- another event competes for it (storage.convergence.attribution; NULL: this one).
     SELECT c.*, an.answers
     FROM cand c
     LEFT JOIN answered an ON an.post_id = c.post_id
@@ -131,7 +131,7 @@ def adoption_measures(
     """Per narrative: adopters (lead–lag order), windows, groups, time to k, first mover,
     adopters_elsewhere (actors whose posts answer another event: {actor, group,
     first_post_at, lag_hours, platform, url, post_id, event}), converged, pre-positioned
-    posts (storage.convergence_prepositioned), observers and score. Narratives without
+    posts (storage.convergence.prepositioned), observers and score. Narratives without
     adopters are included. Without rivals (a period report) every post counts."""
     params = {**window.params(), **rivals.params(window), "narrative": narrative, "k": k}
     observers = {r["narrative"]: r for r in fetch(conn, _OBSERVERS, params)}

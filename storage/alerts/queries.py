@@ -1,7 +1,7 @@
 """What alert rules read: only rows newer than a rule's watermarks, never a full scan.
 
 - Saved searches read posts by id after the rule's `seen_post_id` (primary key range), with
-  the console's own filters and full-text matching (storage.console_search.filter_sql).
+  the console's own filters and full-text matching (storage.console.search.filter_sql).
 - Convergence rules read tags and labels written after `seen_until` (indexes of migration
   120) and events created since, and turn them into the (event, narrative) pairs whose
   adoption may have changed; only those pairs are measured again.
@@ -20,7 +20,7 @@ from typing import LiteralString, TypedDict
 
 from psycopg import sql
 
-from storage.console_search import SearchFilters, filter_sql
+from storage.console.search import SearchFilters, filter_sql
 from storage.database import Conn
 from storage.rows import fetch_all, fetch_row, value
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.convergence_attribution import Rivals, answered
-from storage.convergence_common import Window, fetch
+from storage.convergence.attribution import Rivals, answered
+from storage.convergence.common import Window, fetch
 from storage.database import Conn
 
 # "Converges after the event", for pre-positioning that matters: adopters >= k or this score.

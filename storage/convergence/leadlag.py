@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from storage.convergence_common import (
+from storage.convergence.common import (
     ConvergenceError,
     analysis_settings,
     check_narratives,

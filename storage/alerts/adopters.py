@@ -1,6 +1,6 @@
 """A convergence alert's adopters: the actors whose first post of a narrative in an event's
 window answers that event, attributed exactly as the event report attributes them
-(storage.convergence_attribution.answered), without the rest of the report (observers,
+(storage.convergence.attribution.answered), without the rest of the report (observers,
 pre-positioning, scores): one index range and the attribution, a few milliseconds, so that
 a rule can re-measure every touched pair every minute."""
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TypedDict
 
-from storage.convergence_attribution import Rivals, answered
-from storage.convergence_common import Window
+from storage.convergence.attribution import Rivals, answered
+from storage.convergence.common import Window
 from storage.database import Conn
 from storage.rows import fetch_all
 

@@ -6,15 +6,15 @@ nothing loads posts into Python. All results are JSON-ready: times are ISO 8601 
 with a Z, days are ISO dates.
 
 - event_report / period_report: adopters, windows, groups, time to k, first mover,
-  pre-positioning (storage.convergence_prepositioned), coordinated copies and shared
-  phrases (storage.convergence_copies, storage.convergence_clusters) and the score
-  (formula in storage.convergence_event); for an event, which event each post answers when
-  events overlap (storage.convergence_attribution) and the significance against placebo
-  windows (storage.convergence_significance).
-- daily_series, refresh_rollups, rebuild_rollups: storage.convergence_series.
+  pre-positioning (storage.convergence.prepositioned), coordinated copies and shared
+  phrases (storage.convergence.copies, storage.convergence.clusters) and the score
+  (formula in storage.convergence.event); for an event, which event each post answers when
+  events overlap (storage.convergence.attribution) and the significance against placebo
+  windows (storage.convergence.significance).
+- daily_series, refresh_rollups, rebuild_rollups: storage.convergence.series.
 - propose_candidate_events, confirm_candidate, dismiss_candidate:
-  storage.convergence_candidates.
-- lead_lag: storage.convergence_leadlag.
+  storage.convergence.candidates.
+- lead_lag: storage.convergence.leadlag.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from storage.convergence_attribution import NO_RIVALS, Rivals, rivals
-from storage.convergence_candidates import (
+from storage.convergence.attribution import NO_RIVALS, Rivals, rivals
+from storage.convergence.candidates import (
     confirm_candidate,
     dismiss_candidate,
     propose_candidate_events,
 )
-from storage.convergence_common import (
+from storage.convergence.common import (
     ANALYSIS_SETTINGS,
     ConvergenceError,
     Window,
@@ -40,18 +40,18 @@ from storage.convergence_common import (
     iso,
     utc,
 )
-from storage.convergence_copies import (
+from storage.convergence.copies import (
     Copies,
     Phrases,
     coordinated_copies,
     copies_and_phrases,
     shared_phrases,
 )
-from storage.convergence_event import adoption_measures
-from storage.convergence_images import image_copies
-from storage.convergence_leadlag import lead_lag
-from storage.convergence_series import daily_series, dirty_days, rebuild_rollups, refresh_rollups
-from storage.convergence_significance import significance
+from storage.convergence.event import adoption_measures
+from storage.convergence.images import image_copies
+from storage.convergence.leadlag import lead_lag
+from storage.convergence.series import daily_series, dirty_days, rebuild_rollups, refresh_rollups
+from storage.convergence.significance import significance
 from storage.database import Conn
 from storage.snapshot import exported_snapshot, following_snapshot
 
@@ -111,7 +111,7 @@ def event_report(
     post_id; in lead–lag order), adopters_by_window ('1h', '6h', '24h', '72h'),
     groups_24h, time_to_k_hours (None when fewer than k adopted), first_mover (the first
     adopter's entry or None), adopters_elsewhere (actors whose posts in the window all
-    answer another event, each with that `event`: storage.convergence_attribution),
+    answer another event, each with that `event`: storage.convergence.attribution),
     converged (at least k adopters or score >= 0.5), prepositioned (posts in
     [T0 - pre_days, T0) that matter: the narrative converged or the post names the event;
     earliest first, at most 50: each actor, group, platform, posted_at, hours_before,
@@ -125,7 +125,7 @@ def event_report(
     wrote it, surface_post_id), observers ({posts, sources}: shown
     apart, never counted), weighted_adopters, score in [0, 1] and significance
     (observed_24h, expected_24h, placebo_p, lift, placebo_windows, note:
-    storage.convergence_significance).
+    storage.convergence.significance).
     """
     _check_parameters(k, pre_days, post_hours)
     event = find_event(conn, event_id)

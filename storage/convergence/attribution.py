@@ -17,7 +17,7 @@ Only confirmed events compete (candidates and dismissed ones never take an adopt
 the report's own event whatever its status. The report's adopters are the actors with a post
 answering its event; actors whose posts in the window all answer another event are listed
 apart (`adopters_elsewhere`, with that event). A post before an event cannot answer it, but
-one that names it is pre-positioning that matters for it (storage.convergence_prepositioned)
+one that names it is pre-positioning that matters for it (storage.convergence.prepositioned)
 even inside an earlier event's window, where it stays an adoption of that earlier event;
 pre-positioned posts say which earlier event they answer (`answers_event`). OPEN is fixed
 rather than taken from a report's own post-window so that every report attributes a post
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, LiteralString
 
-from storage.convergence_common import Window, fetch, iso
+from storage.convergence.common import Window, fetch, iso
 from storage.database import Conn
 
 OPEN = timedelta(hours=72)

@@ -1,7 +1,7 @@
 """Coordinated-copy clusters from verified near-copy links: union-find in Python, the
 cluster rows (actors, groups, posts, forwards) assembled in PostgreSQL.
 
-The links come from storage.convergence_copies (SQL over stored features). A recursive
+The links come from storage.convergence.copies (SQL over stored features). A recursive
 closure in SQL grows with the square of a cluster's size (every post reaches every other:
 25 million rows for 5,000 near-identical posts); union-find is linear in the links.
 A cluster is named by its smallest post id, as before.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from storage.convergence_common import fetch
+from storage.convergence.common import fetch
 from storage.database import Conn
 
 # One row per cluster member: its narrative, post id and cluster (smallest post id).

@@ -18,7 +18,7 @@ from typing import Any
 
 import psycopg
 
-from storage.convergence_common import (
+from storage.convergence.common import (
     ConvergenceError,
     analysis_settings,
     fetch,
@@ -26,7 +26,7 @@ from storage.convergence_common import (
     utc,
     utc_day,
 )
-from storage.convergence_series import refresh_rollups
+from storage.convergence.series import refresh_rollups
 from storage.database import Conn
 
 _SPIKES = """

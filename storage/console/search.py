@@ -20,7 +20,7 @@ from typing import Literal, TypedDict
 from psycopg import sql
 
 from classifiers.normalise import normalise
-from storage.console_posts import PostSummary
+from storage.console.posts import PostSummary
 from storage.database import Conn
 from storage.rows import JsonObject, fetch_all, value
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from storage.convergence_common import (
+from storage.convergence.common import (
     ConvergenceError,
     analysis_settings,
     check_narratives,

@@ -8,7 +8,7 @@ rather than re-tokenising texts.
 Coordinated copies: posts whose texts are near identical — Jaccard similarity of their
 word-bigram sets at least COPY_SIMILARITY — and posted within COPY_WITHIN of each other are
 linked; linked posts form clusters (connected components, by union-find in Python:
-storage.convergence_clusters). A cluster is a coordinated copy when its re-authored posts
+storage.convergence.clusters). A cluster is a coordinated copy when its re-authored posts
 come from two or more distinct actors. Telegram forwards and retweets are listed apart
 inside each cluster; clusters that reach two actors only through forwards are reported
 separately as forward cascades. Candidate pairs come from prefix filtering (each post's
@@ -37,8 +37,8 @@ from typing import Any
 
 import psycopg
 
-from storage.convergence_clusters import assemble
-from storage.convergence_common import COPY_SIMILARITY, COPY_WITHIN, Window, fetch
+from storage.convergence.clusters import assemble
+from storage.convergence.common import COPY_SIMILARITY, COPY_WITHIN, Window, fetch
 from storage.phrase_surface import surface_form
 
 # Candidate pairs per post and shared prefix hash (see _COPIES_STEPS): bounds the search on

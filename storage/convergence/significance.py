@@ -39,7 +39,7 @@ from typing import Any
 
 import psycopg
 
-from storage.convergence_common import fetch
+from storage.convergence.common import fetch
 from storage.database import Conn
 
 PLACEBO_DRAWS = 200
