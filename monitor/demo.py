@@ -1,4 +1,4 @@
-"""The main job on the embedded default: replay the Oct–Nov 2021 episode end to end.
+"""The main job on the embedded default: replay September–November 2021 end to end.
 
 Every step is the code the daemon runs: the replay clients stand at the Telethon and
 tweepy boundaries and the normal collection entry point reads them; the classifier tags
