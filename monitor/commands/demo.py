@@ -17,7 +17,7 @@ from storage.database import mask_url
 @click.option("--json", "as_json", is_flag=True, help="Print the step report as JSON.")
 @pass_app
 def demo(app: App, no_serve: bool, host: str, port: int, as_json: bool) -> None:
-    """Replay September–November 2021 (the episode and its lead-up): collect, classify, converge, digest, serve."""
+    """Replay September–November 2021: collect, classify, converge, digest, serve."""
 
     def say(report: StepReport) -> None:
         if not as_json:
