@@ -89,8 +89,13 @@ def test_every_step_ran_and_a_second_run_duplicates_nothing(demo: DemoRun) -> No
 
 def test_sedition_converges_within_24_hours(demo: DemoRun) -> None:
     sedition = demo.report["sedition"]
-    assert sedition["adopters_by_window"]["24h"] >= 3
-    assert sedition["groups_24h"] >= 2
+    actors, camps = sedition["adopters_by_window"]["24h"], sedition["groups_24h"]
+    assert actors >= 3
+    assert camps >= 2
+    # The README states what the demo shows; it cannot drift from what the demo measures.
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(
+        encoding="utf-8").split())
+    assert f'"sedition" reaches {actors} actors from {camps} camps within 24 hours' in readme
 
 
 # Written adopters the classifier must find within 72 h (at least, of written). Measured
@@ -160,9 +165,12 @@ def test_the_digest_names_converging_narratives_and_every_sources_state(demo: De
     section = ""
     found: dict[str, str] = {}
     for ln in health.splitlines():
-        if "source(s) were" in ln:
+        if ln.startswith("Possible missing posts"):
+            # Completeness lines (the replay's channels skip message ids), not source states.
+            section = "missing"
+        elif "source(s) were" in ln:
             section = ln.split("source(s) were", 1)[1].split()[0].lower()
-        elif ln.startswith("  - "):
+        elif ln.startswith("  - ") and section != "missing":
             key = ln[4:].split(" ", 1)[0].split(":", 1)[0].lower()
             assert key not in found, f"{key} listed twice"
             state = ln.split(": ", 1)[1].split(",")[0].split(";")[0]
