@@ -60,8 +60,8 @@ from collectors.records import PostRecord  # noqa: E402
 from monitor.alerts import evaluate, health_rule, watch_rule  # noqa: E402
 from monitor.alerts.cycle import evaluate_rules  # noqa: E402
 from monitor.alerts.manage import create_rule  # noqa: E402
-from monitor.daemon import Daemon  # noqa: E402
-from monitor.jobs import default_jobs  # noqa: E402
+from monitor.daemon.jobs import default_jobs  # noqa: E402
+from monitor.daemon.main import Daemon  # noqa: E402
 from monitor.settings import Config, load_config  # noqa: E402
 from storage.alerts import queries as q  # noqa: E402
 from storage.alerts import store as rows  # noqa: E402

@@ -39,12 +39,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from collectors.records import PostRecord  # noqa: E402
+from monitor.daemon.leader import Leadership  # noqa: E402
+from monitor.daemon.runner import JobContext, JobRunner, JobSpec  # noqa: E402
 from monitor.digest import build_digest  # noqa: E402
 from monitor.digest.mime import build_message  # noqa: E402
 from monitor.digest.schedule import period  # noqa: E402
 from monitor.health import metrics_payload, metrics_registry, status_report  # noqa: E402
-from monitor.job_runner import JobContext, JobRunner, JobSpec  # noqa: E402
-from monitor.leader import Leadership  # noqa: E402
 from monitor.seeding import sync_seeds  # noqa: E402
 from monitor.settings import Config, load_config  # noqa: E402
 from storage import catalog  # noqa: E402

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from monitor.cli import cli
-from monitor.jobs import default_jobs
+from monitor.daemon.jobs import default_jobs
 from monitor.settings import load_config
 from storage.database import Database
 from tests.alert_support import WEBHOOK_SECRET, webhook_server

@@ -31,8 +31,8 @@ from telethon.tl import types
 
 from collectors.telegram_memory import ChannelEntry, InMemoryTelegram
 from monitor.collecting import collect
-from monitor.daemon import run_daemon
-from monitor.job_runner import JobContext, JobSpec
+from monitor.daemon.main import run_daemon
+from monitor.daemon.runner import JobContext, JobSpec
 from monitor.logs import setup_logging
 from monitor.settings import load_config
 from storage.database import Database
@@ -77,7 +77,7 @@ def harness_jobs(count: int, delay: float, with_housekeeping: bool) -> list[JobS
     specs = [JobSpec("collect:telegram", collect_channel, IntervalTrigger(seconds=1),
                      misfire_grace_time=30)]
     if with_housekeeping:
-        from monitor.jobs import housekeeping_job
+        from monitor.daemon.jobs import housekeeping_job
 
         specs.append(JobSpec("housekeeping", housekeeping_job, IntervalTrigger(seconds=2),
                              misfire_grace_time=30))

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from monitor import collecting, jobs
+from monitor import collecting
+from monitor.daemon import jobs
 from monitor.health import source_statuses
 from monitor.settings import Config, load_config
 from storage import collection
@@ -176,7 +177,7 @@ def test_tag_job_waits_for_posts_tags_them_and_stops_between_batches(seeded_db: 
                                                                       tmp_path: Path) -> None:
     import asyncio
 
-    from monitor.job_runner import JobContext
+    from monitor.daemon.runner import JobContext
 
     # The torch backend: this tests the job's wiring, not the ONNX export (classifier tests).
     config = load_config({"CHORUS_DATABASE_URL": seeded_db.url, "CHORUS_CLASSIFY_BATCH_SIZE": "2",

@@ -18,7 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from collectors.retry import RetryPolicy
-from monitor.job_runner import RETRY_SUFFIX, JobContext, JobRunner, JobSpec
+from monitor.daemon.runner import RETRY_SUFFIX, JobContext, JobRunner, JobSpec
 from monitor.settings import load_config
 from storage.database import Database, DatabaseUnavailable
 from tests.secrets_support import shared_empty_secrets_file

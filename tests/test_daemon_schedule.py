@@ -20,10 +20,10 @@ from typing import Any
 import time_machine
 from apscheduler.triggers.cron import CronTrigger
 
-from monitor.daemon import Daemon
+from monitor.daemon.jobs import default_jobs
+from monitor.daemon.main import Daemon
+from monitor.daemon.runner import JobContext, JobFunc
 from monitor.digest.schedule import due_date, period
-from monitor.job_runner import JobContext, JobFunc
-from monitor.jobs import default_jobs
 from monitor.settings import Config, load_config
 from storage import digests as digest_rows
 from storage.database import Database

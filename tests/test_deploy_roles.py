@@ -25,10 +25,10 @@ from click.testing import CliRunner
 from psycopg import conninfo, errors, sql
 
 from monitor.cli import cli
-from monitor.daemon import Daemon
-from monitor.job_runner import JobSpec
-from monitor.jobs import converge_job, housekeeping_job
-from monitor.leader import Leadership
+from monitor.daemon.jobs import converge_job, housekeeping_job
+from monitor.daemon.leader import Leadership
+from monitor.daemon.main import Daemon
+from monitor.daemon.runner import JobSpec
 from monitor.settings import load_config
 from storage.database import Database
 from storage.jobs import LEADER_LOCK_KEY, LockNotPermitted, LockSession

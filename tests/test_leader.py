@@ -9,7 +9,7 @@ import time
 import psycopg
 import pytest
 
-from monitor.leader import Leadership
+from monitor.daemon.leader import Leadership
 from storage import jobs as job_sql
 from storage.database import Database, DatabaseUnavailable
 from storage.jobs import LEADER_LOCK_KEY, LockSession, lock_holder

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from monitor import discovery as discovery_lib
-from monitor.jobs import housekeeping
+from monitor.daemon.jobs import housekeeping
 from monitor.settings import load_config
 from storage import discovery, probation
 from storage.database import Database

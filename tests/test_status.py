@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
-from monitor.daemon import Daemon
+from monitor.daemon.leader import Leadership
+from monitor.daemon.main import Daemon
 from monitor.health import healthz_payload, metrics_payload, metrics_registry
-from monitor.leader import Leadership
 from monitor.settings import load_config
 from storage import collection
 from storage import jobs as job_sql

@@ -8,7 +8,7 @@ import sys
 import click
 
 from monitor.app import App, pass_app, resolve_database_url
-from monitor.daemon import run_daemon
+from monitor.daemon.main import run_daemon
 from storage.database import Database
 
 

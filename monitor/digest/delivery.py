@@ -35,10 +35,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from monitor.daemon.leader import identity
 from monitor.digest.mime import build_message, new_message_id, parse_recipients
 from monitor.digest.model import Digest
 from monitor.digest.send import DeliveryError, SmtpSettings, smtp_send, write_outbox
-from monitor.leader import identity
 from monitor.settings import Config
 from storage import digests as digest_rows
 from storage.database import Database

@@ -36,9 +36,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from collectors.records import PLATFORMS
 from monitor.alerts import run_alerts
 from monitor.collecting import SourceRunResult, collect
+from monitor.daemon.runner import JobContext, JobFunc, JobSpec
 from monitor.digest import build_digest, deliver
 from monitor.digest.schedule import due_date, send_time, zone
-from monitor.job_runner import JobContext, JobFunc, JobSpec
 from monitor.probation import start_probation
 from monitor.settings import Config
 from storage import collection as collection_sql

@@ -24,10 +24,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from prometheus_client import Gauge, start_http_server
 
 from collectors.retry import RetryPolicy
+from monitor.daemon.leader import Leadership
+from monitor.daemon.runner import JobContext, JobRunner, JobSpec
 from monitor.digest.schedule import zone
 from monitor.health import metrics_registry
-from monitor.job_runner import JobContext, JobRunner, JobSpec
-from monitor.leader import Leadership
 from monitor.settings import Config
 from storage.database import Database
 
@@ -135,7 +135,7 @@ class Daemon:
 def run_daemon(config: Config, db: Database, jobs: Sequence[JobSpec] | None = None) -> int:
     """Run until SIGTERM/SIGINT; returns the exit status (0)."""
     if jobs is None:
-        from monitor.jobs import default_jobs
+        from monitor.daemon.jobs import default_jobs
 
         jobs = default_jobs(config)
     return asyncio.run(Daemon(config, db, jobs).run())

@@ -8,11 +8,11 @@ serialization failure is transient too (the statement lost a race; it is retried
 way). Other errors are bugs: APScheduler logs them with their traceback, and they are
 recorded and backed off too. Backoff is forgotten when leadership is regained.
 
-Under faults (monitor/job_threads.py): each run has its own stop flag, set when the daemon
+Under faults (monitor/daemon/threads.py): each run has its own stop flag, set when the daemon
 stops or loses the lead and never cleared, so a thread that outlives its abandoned run
 stops at its next page; no run of a job starts while a thread of its previous run lives,
 nor any run while the leadership is unconfirmed (a frozen leader that resumes). Outcomes the
-database cannot take are kept and written later (monitor/job_outcomes.py).
+database cannot take are kept and written later (monitor/daemon/outcomes.py).
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.date import DateTrigger
 
 from collectors.retry import RetriesExhausted, RetryPolicy
+from monitor.daemon.outcomes import Outcome, Outcomes
+from monitor.daemon.threads import CURRENT_JOB, JobThreads, RunStop
 from monitor.digest.send import DeliveryError
 from monitor.errors import UserError
-from monitor.job_outcomes import Outcome, Outcomes
-from monitor.job_threads import CURRENT_JOB, JobThreads, RunStop
 from monitor.settings import Config
 from storage.database import (
     RETRYABLE_ERRORS,
