@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Dialog, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_playwright
 
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, Watched
 
@@ -44,3 +44,13 @@ def watched(browser: Browser) -> Iterator[Watched]:
     page.on("console", on_console)
     yield seen
     context.close()
+
+
+@pytest.fixture
+def page(watched: Watched) -> Iterator[Page]:
+    """The watched page; the test fails if it ends with a script error, a CSP violation or a
+    dialog (a hostile text that ran). A module may override it with a page of its own."""
+    watched.page.set_default_timeout(20_000)
+    yield watched.page
+    assert watched.errors == [], watched.errors
+    assert watched.dialogs == []

@@ -19,7 +19,7 @@ from monitor.alerts.manage import list_rules
 from monitor.cli import cli
 from storage.database import Database
 from tests.alert_support import Receiver, alert_config, webhook_server
-from tests.browser_support import Watched, console_app, served
+from tests.browser_support import console_app, served
 from tests.factories import add_source, post, write
 from tests.secrets_support import empty_secrets_file
 
@@ -46,13 +46,6 @@ def receiver() -> Iterator[Receiver]:
     with webhook_server() as found:
         yield found
 
-
-@pytest.fixture
-def page(watched: Watched) -> Iterator[Page]:
-    watched.page.set_default_timeout(15_000)
-    yield watched.page
-    assert watched.errors == [], watched.errors  # no CSP violation, no script error
-    assert watched.dialogs == []
 
 
 def _post_form(page: Page, button: str, action: str) -> None:

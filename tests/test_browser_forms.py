@@ -63,13 +63,6 @@ def login_site(seeded_db: Database, tmp_path: Path) -> Iterator[Site]:
         yield Site(url, seeded_db, candidate)
 
 
-@pytest.fixture
-def page(watched: Watched) -> Iterator[Page]:
-    watched.page.set_default_timeout(15_000)
-    yield watched.page
-    assert watched.errors == [], watched.errors  # no CSP violation, no script error
-    assert watched.dialogs == []
-
 
 def _submit(page: Page, button: Locator, action: str) -> Response:
     """Click a form's button; the POST to `action` must be answered with its redirect."""

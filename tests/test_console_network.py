@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page
 
 from storage.database import Database
-from tests.browser_support import ARTIFACTS, Watched, console_app, served
+from tests.browser_support import ARTIFACTS, console_app, served
 from tests.console_corpus import client_for, csrf_token
 from tests.factories import add_source, post, write
 
@@ -71,13 +71,6 @@ def site(db: Database, tmp_path: Path) -> Iterator[str]:
     with served(console_app(db, tmp_path)) as url:
         yield url
 
-
-@pytest.fixture
-def page(watched: Watched) -> Iterator[Page]:
-    watched.page.set_default_timeout(20_000)
-    yield watched.page
-    assert watched.errors == [], watched.errors  # no CSP violation, no script error
-    assert watched.dialogs == []  # the hostile title never ran
 
 
 @pytest.mark.browser
