@@ -56,6 +56,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.console import percentile, prepare  # noqa: E402
 from bench.convergence import NARRATIVES, VOCABULARY  # noqa: E402
+from bench.scratch_database import finish  # noqa: E402
 from collectors.records import PostRecord  # noqa: E402
 from monitor.alerts import evaluate, health_rule, watch_rule  # noqa: E402
 from monitor.alerts.cycle import evaluate_rules  # noqa: E402
@@ -348,12 +349,7 @@ def main() -> None:
         finally:
             cleanup(db)
             db.close()
-            if not (args.keep or args.database):
-                with psycopg.connect(args.url, autocommit=True) as admin:
-                    admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                        sql.Identifier(name)))
-            elif not args.database:
-                print(f"kept database {name} (measure again with --database {name})")
+            finish(args.url, name, keep=args.keep, reused=bool(args.database), flag="--database")
     sys.exit(0 if ok else 1)
 
 

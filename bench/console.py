@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.convergence import NARRATIVES, START, load  # noqa: E402
+from bench.scratch_database import finish  # noqa: E402
 from storage.console import sources as console_sources  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.migrate import migrate  # noqa: E402
@@ -290,12 +291,7 @@ def main() -> None:
             process.terminate()
             process.wait(30)
         db.close()
-        if not (args.keep or args.reuse):
-            with psycopg.connect(args.url, autocommit=True) as admin:
-                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(name)))
-        elif not args.reuse:
-            print(f"kept database {name} (measure again with --reuse {name})")
+        finish(args.url, name, keep=args.keep, reused=bool(args.reuse), flag="--reuse")
     sys.exit(0 if ok else 1)
 
 

@@ -44,6 +44,7 @@ from psycopg.rows import dict_row
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.scratch_database import finish  # noqa: E402
 from collectors.records import PostRecord  # noqa: E402
 from storage.convergence.common import Window  # noqa: E402
 from storage.convergence.event import adoption_measures  # noqa: E402
@@ -468,12 +469,7 @@ def main() -> None:
               f"full rebuild / refresh = {rebuild_ms / refresh['refresh']:.0f}x")
     finally:
         db.close()
-        if not args.keep and not args.database:
-            with psycopg.connect(args.url, autocommit=True) as admin:
-                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(name)))
-        else:
-            print(f"kept database {name}")
+        finish(args.url, name, keep=args.keep, reused=bool(args.database), flag="--database")
 
 
 if __name__ == "__main__":

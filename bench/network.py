@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.convergence import load, summary  # noqa: E402
+from bench.scratch_database import finish  # noqa: E402
 from monitor import network  # noqa: E402
 from storage import discovery  # noqa: E402
 from storage.database import Database  # noqa: E402
@@ -267,12 +268,7 @@ def main() -> None:
               f"{result['python']['p50'] / result['graph']['p50']:.1f}x at p50")
     finally:
         db.close()
-        if not args.keep and not args.database:
-            with psycopg.connect(args.url, autocommit=True) as admin:
-                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(name)))
-        else:
-            print(f"kept database {name}")
+        finish(args.url, name, keep=args.keep, reused=bool(args.database), flag="--database")
 
 
 if __name__ == "__main__":
