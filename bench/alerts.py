@@ -40,7 +40,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -48,15 +47,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import psycopg
-from psycopg import conninfo, sql
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.console import percentile, prepare  # noqa: E402
 from bench.convergence import NARRATIVES, VOCABULARY  # noqa: E402
-from bench.scratch_database import finish  # noqa: E402
+from bench.scratch_database import add_scale_arguments, finish, open_database  # noqa: E402
 from collectors.records import PostRecord  # noqa: E402
 from monitor.alerts import evaluate, health_rule, watch_rule  # noqa: E402
 from monitor.alerts.cycle import evaluate_rules  # noqa: E402
@@ -306,23 +302,16 @@ def report(incremental: list[float], full: list[float], latency: list[float]) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("--posts", type=int, default=5_000_000)
-    parser.add_argument("--sources", type=int, default=2000)
-    parser.add_argument("--days", type=int, default=730)
+    add_scale_arguments(parser)
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--rules", type=int, default=50)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--latency-samples", type=int, default=3)
-    parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--database", "--reuse", dest="database",
                         help="an existing benchmark database to measure (migrated first)")
     parser.add_argument("--keep", action="store_true", help="keep a database built here")
     args = parser.parse_args()
-    name = args.database or f"chorus_bench_alerts_{uuid.uuid4().hex[:8]}"
-    if not args.database:
-        with psycopg.connect(args.url, autocommit=True) as admin:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = conninfo.make_conninfo(args.url, dbname=name)
+    name, url = open_database(args.url, args.database, "chorus_bench_alerts")
     db = Database(url)
     ok = False
     with tempfile.TemporaryDirectory() as tmp:

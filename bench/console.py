@@ -32,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,13 +39,12 @@ from typing import Any
 
 import httpx
 import psycopg
-from psycopg import conninfo, sql
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.convergence import NARRATIVES, START, load  # noqa: E402
-from bench.scratch_database import finish  # noqa: E402
+from bench.scratch_database import add_scale_arguments, finish, open_database  # noqa: E402
 from storage.console import sources as console_sources  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.migrate import migrate  # noqa: E402
@@ -249,19 +247,12 @@ def report(times: dict[str, dict[str, list[float]]], base: dict[str, list[float]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("--posts", type=int, default=5_000_000)
-    parser.add_argument("--sources", type=int, default=2000)
-    parser.add_argument("--days", type=int, default=730)
+    add_scale_arguments(parser)
     parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--reuse", help="an existing benchmark database to measure")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     args = parser.parse_args()
-    name = args.reuse or f"chorus_bench_console_{uuid.uuid4().hex[:8]}"
-    if not args.reuse:
-        with psycopg.connect(args.url, autocommit=True) as admin:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = conninfo.make_conninfo(args.url, dbname=name)
+    name, url = open_database(args.url, args.reuse, "chorus_bench_console")
     db = Database(url)
     process: subprocess.Popen[bytes] | None = None
     try:

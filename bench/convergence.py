@@ -38,13 +38,12 @@ from pathlib import Path
 from typing import Any, LiteralString
 
 import psycopg
-from psycopg import conninfo, sql
 from psycopg.rows import dict_row
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.scratch_database import finish  # noqa: E402
+from bench.scratch_database import finish, open_database  # noqa: E402
 from collectors.records import PostRecord  # noqa: E402
 from storage.convergence.common import Window  # noqa: E402
 from storage.convergence.event import adoption_measures  # noqa: E402
@@ -438,11 +437,7 @@ def main() -> None:
     parser.add_argument("--database", help="measure again in a database kept by --keep "
                                            "(same --days), without loading")
     args = parser.parse_args()
-    name = args.database or f"chorus_bench_conv_{uuid.uuid4().hex[:8]}"
-    if not args.database:
-        with psycopg.connect(args.url, autocommit=True) as admin:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = conninfo.make_conninfo(args.url, dbname=name)
+    name, url = open_database(args.url, args.database, "chorus_bench_conv")
     db = Database(url)
     try:
         migrate(db)  # a kept database gets the migrations added since it was made

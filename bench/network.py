@@ -32,7 +32,6 @@ import argparse
 import re
 import sys
 import time
-import uuid
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -40,13 +39,12 @@ from typing import Any
 
 import networkx as nx
 import psycopg
-from psycopg import conninfo, sql
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.convergence import load, summary  # noqa: E402
-from bench.scratch_database import finish  # noqa: E402
+from bench.scratch_database import finish, open_database  # noqa: E402
 from monitor import network  # noqa: E402
 from storage import discovery  # noqa: E402
 from storage.database import Database  # noqa: E402
@@ -241,11 +239,7 @@ def main() -> None:
     parser.add_argument("--database", "--reuse", dest="database",
                         help="an existing benchmark database (e.g. kept by bench/console.py)")
     args = parser.parse_args()
-    name = args.database or f"chorus_bench_net_{uuid.uuid4().hex[:8]}"
-    if not args.database:
-        with psycopg.connect(args.url, autocommit=True) as admin:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = conninfo.make_conninfo(args.url, dbname=name)
+    name, url = open_database(args.url, args.database, "chorus_bench_net")
     db = Database(url)
     try:
         migrate(db)  # a kept database gets migration 130 (and its backfill) here
