@@ -46,7 +46,7 @@ class PathResult(TypedDict):
 def generate(folder: Path, cards: int, seed: int) -> list[tuple[str, str, str]]:
     """(sha256, lang, text written) per card; files in a MediaStore under folder."""
     from seeds.cards import random_card
-    from storage.media_files import MediaStore
+    from storage.media.files import MediaStore
 
     store = MediaStore(folder)
     rng = random.Random(seed)
@@ -66,7 +66,7 @@ def run_path(path: str, folder: Path, manifest: Path) -> PathResult:
 
     from classifiers.ocr import read_image
     from classifiers.ocr_eval import character_error_rate
-    from storage.media_files import MediaStore
+    from storage.media.files import MediaStore
 
     store = MediaStore(folder)
     cards = json.loads(manifest.read_text(encoding="utf-8"))

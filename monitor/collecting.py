@@ -35,7 +35,7 @@ from collectors.telegram_collector import (
 )
 from collectors.x_api import XNotConfigured, x_client
 from collectors.x_collector import ReadAllowance, XCollector
-from monitor.media_download import download_post_photos
+from monitor.media.download import download_post_photos
 from monitor.settings import Config
 from storage import collection as store
 from storage import completeness

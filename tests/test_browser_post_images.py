@@ -12,12 +12,12 @@ from playwright.sync_api import Page
 from classifiers.normalise import normalise
 from monitor.console import create_app
 from monitor.console.sessions import hash_password
-from monitor.media_ingest import MediaCounts, MediaLimits, keep_image
+from monitor.media.ingest import MediaCounts, MediaLimits, keep_image
 from monitor.settings import load_config
-from storage import media
 from storage.console import users as console_users
 from storage.database import Database
-from storage.media_files import MediaStore
+from storage.media import records as media
+from storage.media.files import MediaStore
 from tests.browser_support import Watched, served
 from tests.factories import add_source, post, write
 from tests.media_support import card, jpeg

@@ -9,11 +9,11 @@ from pathlib import Path
 from classifiers.normalise import normalise
 from monitor.console.security import CONTENT_SECURITY_POLICY
 from monitor.console.sessions import hash_password
-from monitor.media_ingest import MediaCounts, MediaLimits, keep_image
-from storage import media
+from monitor.media.ingest import MediaCounts, MediaLimits, keep_image
 from storage.console import users as console_users
 from storage.database import Database
-from storage.media_files import MediaStore
+from storage.media import records as media
+from storage.media.files import MediaStore
 from tests.console_corpus import client_for, csrf_token
 from tests.factories import add_source, post, write
 from tests.media_support import card, jpeg

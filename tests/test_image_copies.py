@@ -10,11 +10,11 @@ from pathlib import Path
 
 from PIL import Image
 
-from monitor.media_ingest import MediaCounts, MediaLimits, keep_image
-from storage import media
+from monitor.media.ingest import MediaCounts, MediaLimits, keep_image
 from storage.convergence.report import event_report
 from storage.database import Database
-from storage.media_files import MediaStore
+from storage.media import records as media
+from storage.media.files import MediaStore
 from tests.console_corpus import client_for
 from tests.convergence_scenarios import add_event, add_narrative, tag
 from tests.factories import add_source, at, post, write

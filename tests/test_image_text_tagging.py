@@ -10,13 +10,13 @@ import pytest
 
 from classifiers.tagger import Tagger, load_tagger
 from monitor.classifying import tag_pending_posts
-from monitor.media_ingest import MediaCounts, MediaLimits, keep_image
-from monitor.reading_images import read_pending_images
+from monitor.media.ingest import MediaCounts, MediaLimits, keep_image
+from monitor.media.ocr_job import read_pending_images
 from monitor.settings import load_config
 from seeds.cards import render_card
-from storage import media
 from storage.database import Database
-from storage.media_files import MediaStore
+from storage.media import records as media
+from storage.media.files import MediaStore
 from tests.classifier_models import machinery_taxonomy
 from tests.factories import add_source, post, write
 

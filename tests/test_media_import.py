@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from collectors.media import MediaRefused, inspect_image
 from monitor.cli import cli
 from storage.database import Database
-from storage.media_files import MediaStore
+from storage.media.files import MediaStore
 from tests.factories import add_source
 from tests.media_support import bomb_png, card, huge_photo, jpeg, truncated_jpeg
 from tests.secrets_support import empty_secrets_file

@@ -18,11 +18,11 @@ from PIL import Image
 
 from classifiers.ocr import read_image
 from classifiers.ocr_eval import character_error_rate, edit_distance
-from monitor.media_ingest import MediaCounts, MediaLimits, keep_image
-from monitor.reading_images import read_pending_images
+from monitor.media.ingest import MediaCounts, MediaLimits, keep_image
+from monitor.media.ocr_job import read_pending_images
 from monitor.settings import load_config
 from storage.database import Database
-from storage.media_files import MediaStore
+from storage.media.files import MediaStore
 from tests.factories import add_source
 from tests.media_support import card
 
@@ -82,7 +82,7 @@ def test_a_killed_ocr_job_resumes_without_repeating_finished_images(
     env = {**os.environ, "CHORUS_DATABASE_URL": db.url, "CHORUS_MEDIA_DIR": str(store.root),
            "CHORUS_CONFIG": "", "CHORUS_OCR_BATCH_SIZE": "2", "OMP_THREAD_LIMIT": "1"}
     script = ("from monitor.settings import load_config; from storage.database import Database;"
-              "from monitor.reading_images import read_pending_images;"
+              "from monitor.media.ocr_job import read_pending_images;"
               "c = load_config(); read_pending_images(c, Database(c.database_url))")
     job = subprocess.Popen([sys.executable, "-c", script], env=env)
     try:

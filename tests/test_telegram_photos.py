@@ -14,7 +14,7 @@ from telethon.tl import types
 
 from monitor.settings import Config, load_config
 from storage.database import Database
-from storage.media_files import MediaStore
+from storage.media.files import MediaStore
 from tests.media_support import bomb_png, card, jpeg
 from tests.secrets_support import empty_secrets_file
 from tests.test_telegram_collect import NOW, native_ids, rows, run_collect, watch

@@ -14,7 +14,7 @@ from monitor.app import App, pass_app
 from monitor.commands.imports import progress_bar, report_summary, require_migrated
 from monitor.errors import UserError
 from monitor.importing import import_stream
-from monitor.media_ingest import ExportImage, import_export_images, noting_images
+from monitor.media.ingest import ExportImage, import_export_images, noting_images
 from storage import collection
 
 

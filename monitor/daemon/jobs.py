@@ -191,8 +191,8 @@ async def alerts_job(ctx: JobContext) -> dict[str, Any]:
 
 
 async def ocr_job(ctx: JobContext) -> dict[str, Any]:
-    """Read the images kept since the last run (monitor/reading_images.py)."""
-    from monitor.reading_images import read_pending_images
+    """Read the images kept since the last run (monitor/media/ocr_job.py)."""
+    from monitor.media.ocr_job import read_pending_images
 
     counts = await asyncio.to_thread(read_pending_images, ctx.config, ctx.db, stop=ctx.stop)
     return counts.as_dict()

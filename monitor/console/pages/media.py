@@ -9,8 +9,8 @@ from starlette.responses import Response
 
 from monitor.console.web import NotFound, PageRequest
 from monitor.settings import media_store_dir
-from storage import media
-from storage.media_files import MediaStore
+from storage.media import records as media
+from storage.media.files import MediaStore
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 

@@ -8,9 +8,9 @@ from starlette.responses import Response
 
 from monitor.console.diff import word_diff
 from monitor.console.web import NotFound, PageError, PageRequest
-from storage import media
 from storage.console import dashboard as console_dashboard
 from storage.console import posts as console_posts
+from storage.media import records as media
 
 
 def _post_id(req: PageRequest) -> int:

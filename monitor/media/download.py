@@ -15,11 +15,11 @@ from collectors.outcomes import CollectionStopped
 from collectors.retry import RetriesExhausted
 from collectors.telegram_collector import Channel, TelegramCollector
 from collectors.telegram_photos import PhotoDownload, download_photos
-from monitor.media_ingest import MediaCounts, MediaLimits, keep_image
+from monitor.media.ingest import MediaCounts, MediaLimits, keep_image
 from monitor.settings import Config, media_store_dir
-from storage import media
 from storage.database import Conn, Database
-from storage.media_files import MediaStore
+from storage.media import records as media
+from storage.media.files import MediaStore
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

@@ -12,9 +12,9 @@ from PIL import Image, UnidentifiedImageError
 from classifiers.ocr import OcrFailed, OcrResult, read_image
 from classifiers.pipeline import StopSignal
 from monitor.settings import Config, media_store_dir
-from storage import media
 from storage.database import Database
-from storage.media_files import MediaStore
+from storage.media import records as media
+from storage.media.files import MediaStore
 
 
 @dataclass

@@ -11,9 +11,9 @@ from pathlib import Path
 from collectors.media import MediaRefused, inspect_image
 from collectors.records import PostRecord, RejectedRecord
 from monitor.settings import Config, ConfigError, media_store_dir
-from storage import media
 from storage.database import Conn, Database
-from storage.media_files import MediaStore
+from storage.media import records as media
+from storage.media.files import MediaStore
 
 MEDIA_DOWNLOAD = ("off", "photos", "images")
 
