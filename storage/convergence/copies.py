@@ -35,10 +35,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import psycopg
-
 from storage.convergence.clusters import assemble
 from storage.convergence.common import COPY_SIMILARITY, COPY_WITHIN, Window, fetch
+from storage.database import Conn
 from storage.phrase_surface import surface_form
 
 # Candidate pairs per post and shared prefix hash (see _COPIES_STEPS): bounds the search on
@@ -242,7 +241,7 @@ def _bounded_note() -> str:
             f"its next {MAX_NEIGHBOURS} only, so a cluster may be shown split")
 
 
-def _copies(conn: psycopg.Connection[Any], rows: list[dict[str, Any]]) -> Copies:
+def _copies(conn: Conn, rows: list[dict[str, Any]]) -> Copies:
     links: dict[str, list[tuple[int, int]]] = {}
     for row in rows:
         if row["kind"] == "links":
@@ -252,7 +251,7 @@ def _copies(conn: psycopg.Connection[Any], rows: list[dict[str, Any]]) -> Copies
 
 
 def copies_and_phrases(
-    conn: psycopg.Connection[Any], window: Window, narrative: str | None,
+    conn: Conn, window: Window, narrative: str | None,
 ) -> tuple[Copies, Phrases]:
     """coordinated_copies and shared_phrases (default parameters): one statement reads the
     window's adoption posts and their features once for both, a second assembles clusters."""
@@ -269,7 +268,7 @@ def _params(window: Window, narrative: str | None, *, similarity: float = COPY_S
 
 
 def coordinated_copies(
-    conn: psycopg.Connection[Any], window: Window, narrative: str | None,
+    conn: Conn, window: Window, narrative: str | None,
     *, similarity: float = COPY_SIMILARITY,
 ) -> Copies:
     """Clusters searched in the post window [t0, post_end] (see Copies)."""
@@ -277,7 +276,7 @@ def coordinated_copies(
 
 
 def shared_phrases(
-    conn: psycopg.Connection[Any], window: Window, narrative: str | None,
+    conn: Conn, window: Window, narrative: str | None,
     *, min_actors: int = 2, limit: int = 10,
 ) -> dict[str, list[dict[str, Any]]]:
     """Per narrative: the phrases at least min_actors adopters used in their adoption posts
