@@ -156,6 +156,10 @@ def test_targets_on_the_test_split(real: Tagger) -> None:
                       samples=200)
     # 0.751 measured once the cue phrases found in the new blind split and the demo corpus
     # were taken out of the cues (many had been written from these posts: issue 13).
+    # NOT a blind figure: 81 cue phrases of seeds/narratives.toml (32 of three or more words,
+    # e.g. 'blockade of hodeidah') still occur verbatim in this older split, which
+    # test_classifier_leaks does not cover. It guards against regressions only; the blind
+    # figures are tests/data/claims/test_*.jsonl's (test_classifier_e5).
     assert report["micro"]["f1"] >= 0.72
     assert report["macro"]["f1"] >= 0.70
     assert {lang: s["macro_f1"] >= 0.60 for lang, s in report["per_language"].items()} == {
