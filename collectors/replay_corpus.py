@@ -2,8 +2,9 @@
 
 Each line is one post as authored: `platform`, `source`, `id`, `posted_at`, `text`, `lang`,
 optional `edits` [{at, text}], `deleted_at`, `forward_of` / `retweet_of` / `quote_of` /
-`reply_to` ({source, id}), `views`, `media`, `links`. `expected_narratives` is ground truth
-for evaluation and is never handed to the collectors.
+`reply_to` ({source, id}), `views`, `media`, `links`, and `card` ({text}) for a photo that is a
+statement card (the replay's Telegram serves it rendered by seeds.cards). `expected_narratives`
+is ground truth for evaluation and is never handed to the collectors.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class ReplayPost:
     views: int | None = None
     media: str | None = None
     links: tuple[str, ...] = ()
+    card: str | None = None  # the photo is a statement card with this text (seeds.cards)
 
     def visible_at(self, now: datetime) -> bool:
         return self.posted_at <= now and (self.deleted_at is None or self.deleted_at > now)
@@ -127,7 +129,19 @@ def parse_post(obj: Any, where: str) -> ReplayPost:
         views=views if isinstance(views, int) else None,
         media=obj.get("media") if isinstance(obj.get("media"), str) else None,
         links=tuple(str(link) for link in obj.get("links") or ()),
+        card=_card(obj, where),
     )
+
+
+def _card(obj: dict[str, Any], where: str) -> str | None:
+    card = obj.get("card")
+    if card is None:
+        return None
+    if not isinstance(card, dict) or not isinstance(card.get("text"), str) or not card["text"]:
+        raise ReplayCorpusError(f"{where}: card must be {{\"text\": \"...\"}}")
+    if obj.get("media") != "photo":
+        raise ReplayCorpusError(f"{where}: a card is a photo (media must be \"photo\")")
+    return str(card["text"])
 
 
 class ReplayCorpus:

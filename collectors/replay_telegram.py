@@ -11,6 +11,7 @@ from telethon.tl import types
 
 from collectors.replay_corpus import ReplayClock, ReplayCorpus, ReplayPost
 from collectors.telegram_memory import ChannelEntry, InMemoryTelegram
+from seeds.cards import render_card
 
 
 def replay_channel_id(handle: str) -> int:
@@ -63,6 +64,7 @@ class ReplayTelegram(InMemoryTelegram):
                          for handle in corpus.sources("telegram").values()]
         self._handles = {e.channel_id: e.handle for e in self._entries}
         self._cache: dict[int, tuple[datetime, list[types.Message]]] = {}
+        self._cards: dict[tuple[int, int], bytes] = {}
 
     def channels(self) -> Iterable[ChannelEntry]:
         return self._entries
@@ -79,6 +81,18 @@ class ReplayTelegram(InMemoryTelegram):
                             if post.visible_at(now)])
             self._cache[channel_id] = cached
         return cached[1]
+
+    def media_bytes(self, channel_id: int, message_id: int) -> bytes | None:
+        """A statement card renders to its PNG; the corpus's other photos have no file."""
+        key = (channel_id, message_id)
+        if key not in self._cards:
+            handle = self._handles.get(channel_id)
+            post = next((p for p in self.corpus.of_source("telegram", handle or "")
+                         if int(p.id) == message_id), None)
+            if post is None or post.card is None:
+                return None
+            self._cards[key] = render_card(post.lang or "ar", post.card).png
+        return self._cards[key]
 
     def message(self, post: ReplayPost, now: datetime) -> types.Message:
         text, edited_at = post.text_at(now)

@@ -1,8 +1,9 @@
 """The main job on the embedded default: replay September–November 2021 end to end.
 
 Every step is the code the daemon runs: the replay clients stand at the Telethon and
-tweepy boundaries and the normal collection entry point reads them; the classifier tags
-what was collected (no pre-set labels); convergence rollups are refreshed; the digest for
+tweepy boundaries and the normal collection entry point reads them (downloading photos); the
+OCR job reads the images; the classifier tags what was collected with the images' text (no
+pre-set labels); convergence rollups are refreshed; the digest for
 7 November 2021 is built and delivered (to the outbox when no SMTP is configured).
 """
 
@@ -87,8 +88,8 @@ async def replay_corpus(config: Config, db: Database, path: Path,
         done_until = replay_progress.replayed_until(conn, sha)
     moment = start if done_until is None else done_until
     totals = {"steps": 0, "fetched": 0, "inserted": 0, "updated": 0, "deleted": 0, "errors": 0}
-    # The replayed photos are metadata only (no file behind them): nothing to download.
-    config = config.with_overrides(media_download="off")
+    # Photos are downloaded as live collection does: the corpus's statement cards come back
+    # rendered, its other photos have no file behind them (recorded as not downloaded).
     while moment < end:
         moment = min(moment + step, end)
         replay.clock.set(moment)
@@ -105,6 +106,18 @@ async def replay_corpus(config: Config, db: Database, path: Path,
         with db.connection() as conn:
             replay_progress.record_progress(conn, sha, moment, done=moment >= end)
     return totals
+
+
+def _read_images(config: Config, db: Database) -> str:
+    """OCR of the downloaded photos, so the tagger reads the cards' text with their captions."""
+    from classifiers.ocr import OcrUnavailable
+    from monitor.media.ocr_job import read_pending_images
+    try:
+        counts = read_pending_images(config, db)
+    except OcrUnavailable as exc:
+        return f"not read: {exc}"
+    return (f"{counts.images} image{'' if counts.images == 1 else 's'} read, "
+            f"{counts.with_text} with text, {counts.errors} errors")
 
 
 def run_demo(config: Config, db: Database, say: Say, *, corpus: Path | None = None) -> DemoResult:
@@ -125,6 +138,8 @@ def run_demo(config: Config, db: Database, say: Say, *, corpus: Path | None = No
         totals = asyncio.run(replay_corpus(config, db, corpus or Path(str(corpus_file()))))
         d.append(f"{totals['steps']} collection rounds, {totals['inserted']} posts inserted, "
                  f"{totals['updated']} edits, {totals['deleted']} deletions seen")
+    with steps.step("read images") as d:
+        d.append(_read_images(config, db))
     with steps.step("classify") as d:
         tagged = tag_pending_posts(config, db)
         d.append(f"{tagged.posts} posts read, {tagged.tagged_posts} carry a narrative "

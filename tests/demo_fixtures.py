@@ -31,6 +31,7 @@ def demo(admin_url: str, database_url: str, tmp_path_factory: pytest.TempPathFac
     outbox = tmp_path_factory.mktemp("outbox")
     config = load_config({"CHORUS_SECRETS_FILE": empty_secrets_file(outbox),
                           "CHORUS_OUTBOX_DIR": str(outbox),
+                          "CHORUS_MEDIA_DIR": str(tmp_path_factory.mktemp("media")),
                           })
     steps: list[StepReport] = []
     result = run_demo(config, db, steps.append)

@@ -18,6 +18,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -66,7 +67,8 @@ def _written_adopters(narrative: str, hours: float) -> set[str]:
 
 def test_every_step_ran_and_a_second_run_duplicates_nothing(demo: DemoRun) -> None:
     names = [s.name for s in demo.result.steps]
-    assert names == ["migrate", "seeds", "replay + collect", "classify", "converge", "digest"]
+    assert names == ["migrate", "seeds", "replay + collect", "read images", "classify", "converge",
+                     "digest"]
     with demo.db.connection() as conn:
         counts = one(conn.execute(
             """SELECT count(*) AS posts, count(deleted_seen_at) AS deleted,
@@ -138,6 +140,38 @@ def test_the_militia_leaders_warning_is_prepositioned(demo: DemoRun) -> None:
     assert warning[0]["edited_after_event"] is False
 
 
+def test_the_statement_card_is_read_and_tagged_from_its_image(demo: DemoRun) -> None:
+    """Issue 17: the corpus's card posts carry no narrative in their captions; the demo
+    downloads the cards, reads them with Tesseract, and the tagger finds sedition in the
+    card's text. The card three outlets posted is one cluster of image copies."""
+    cards = {(line["source"], line["id"]): line for line in _corpus() if "card" in line}
+    assert len(cards) == 4
+    with demo.db.connection() as conn:
+        rows = conn.execute(
+            """SELECT s.handle, p.native_id, m.sha256, o.text,
+                      coalesce(array_agg(t.narrative ORDER BY t.narrative)
+                               FILTER (WHERE t.narrative IS NOT NULL), '{}') AS narratives,
+                      bool_and(coalesce((t.evidence ->> 'image_text')::boolean, true))
+                        AS from_image
+               FROM posts p JOIN sources s ON s.id = p.source_id
+               JOIN post_media pm ON pm.post_id = p.id JOIN media m ON m.id = pm.media_id
+               JOIN media_ocr o ON o.media_id = m.id
+               LEFT JOIN tags t ON t.post_id = p.id
+               GROUP BY s.handle, p.native_id, m.sha256, o.text""").fetchall()
+    read = {(r["handle"], r["native_id"]): r for r in rows}
+    assert set(read) == set(cards), "every card was downloaded and read, nothing else was"
+    for key, line in cards.items():
+        text = read[key]["text"]
+        assert "البيت الشيعي" in text or "كربلاء" in text, text  # Tesseract read the card
+        assert read[key]["narratives"] == line["expected_narratives"], (key, read[key])
+        assert read[key]["from_image"], key
+    shared = {read[k]["sha256"] for k in cards if cards[k]["expected_narratives"]}
+    assert len(shared) == 1  # one file in the store however many posts carry it
+    clusters = demo.report["sedition"]["image_copies"]
+    assert len(clusters) == 1 and clusters[0]["actors"] == 3
+    assert clusters[0]["image"] in shared
+
+
 def test_no_observer_is_ever_counted(demo: DemoRun) -> None:
     roles = dict(_actors_by_handle().values())
     observers = {a for a, r in roles.items() if r == "observer"}
@@ -181,6 +215,11 @@ def test_the_digest_names_converging_narratives_and_every_sources_state(demo: De
     assert set(found.values()) <= {"ok", "quiet"} and "ok" in found.values()
 
 
+def _corpus() -> list[dict[str, Any]]:
+    with Path(str(corpus_file())).open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -213,6 +252,11 @@ def test_dashboard_and_event_page_screenshots(demo: DemoRun) -> None:
             page.goto(f"http://127.0.0.1:{port}/events/{demo.result.event_id}")
             body = page.content()
             assert EVENT_NAME in body and "Qais al-Khazali" in body
+            # The card read from its image, served by the console, not from Telegram
+            card = page.locator("#narrative-sedition .image-copies img.card-thumb")
+            assert card.count() == 1
+            card.scroll_into_view_if_needed()
+            assert card.evaluate("img => img.complete && img.naturalWidth > 0")
             page.screenshot(path=str(ARTIFACTS / "demo-event-2021-11-07.png"), full_page=True)
             browser.close()
     finally:

@@ -21,6 +21,7 @@ from typing import Any
 
 from seeds.replay import (
     signal_attack,
+    signal_cards,
     signal_early,
     signal_echoes,
     signal_elections_un,
@@ -61,7 +62,8 @@ def all_drafts() -> list[Draft]:
               + signal_regional.gulf_lebanon_posts() + signal_regional.inis_rocket_posts()
               + signal_regional.turkish_presence_posts() + signal_attack.attack_posts()
               + signal_observers.reporting_posts() + signal_observers.actor_hard_negatives()
-              + signal_echoes.echoes() + signal_early.early_posts())
+              + signal_echoes.echoes() + signal_early.early_posts()
+              + signal_cards.card_posts())
     return signal + routine_posts()
 
 
@@ -145,6 +147,8 @@ def _check(draft: Draft, sources: dict[str, Source]) -> None:
         raise ValueError(f"{where}: missing text or language")
     if sources[draft.source].role == "observer" and draft.narratives:
         raise ValueError(f"{where}: observers report narratives, they do not promote them")
+    if draft.card is not None and sources[draft.source].platform != "telegram":
+        raise ValueError(f"{where}: image cards are downloaded from Telegram only")
     if sources[draft.source].platform == "twitter" and len(draft.text) > 280:
         raise ValueError(f"{where}: tweet longer than 280 characters")
 
@@ -176,6 +180,8 @@ def build() -> list[dict[str, Any]]:
         if line["platform"] == "telegram":
             line["views"] = draft.views or views.randint(4_000, 40_000)
         line["media"] = draft.media
+        if draft.card is not None:
+            line["card"] = {"text": draft.card}
         line["links"] = draft.links
         line["expected_narratives"] = list(draft.narratives)
         lines.append(line)

@@ -34,6 +34,7 @@ class Draft:
     quote_of: str | None = None
     reply_to: str | None = None
     media: str | None = None
+    card: str | None = None  # a photo that is a statement card: the text printed on it
     links: list[str] = field(default_factory=list)
     views: int | None = None
 
@@ -83,15 +84,18 @@ def post(
     quote_of: str | None = None,
     reply_to: str | None = None,
     media: str | None = None,
+    card: str | None = None,
     links: Sequence[str] = (),
     views: int | None = None,
 ) -> Draft:
-    """A hand-written post; times are 'YYYY-MM-DD HH:MM[:SS]' in UTC."""
+    """A hand-written post; times are 'YYYY-MM-DD HH:MM[:SS]' in UTC. A `card` is a photo
+    post whose image is a statement card with that text (rendered by seeds.cards)."""
     return Draft(
         source=source, at=utc(when), lang=lang, text=unwrap(text), narratives=narratives,
         key=key, pinned_id=pinned_id, edits=[(utc(at), unwrap(new)) for at, new in edits],
         deleted_at=utc(deleted) if deleted else None, quote_of=quote_of, reply_to=reply_to,
-        media=media, links=list(links), views=views,
+        media="photo" if card else media, card=unwrap(card) if card else None,
+        links=list(links), views=views,
     )
 
 
