@@ -1,6 +1,7 @@
 """An honest split (issue 13): no cue phrase of seeds/narratives.toml may appear verbatim in
-the blind test split (tests/data/claims/test_*.jsonl) or in the demo corpus
-(seeds/replay/corpus.jsonl), or the figures measured there measure the cue lists' authors.
+the blind test split (tests/data/claims/test_*.jsonl), the older test split
+(tests/data/narratives_test.jsonl), the demo corpus (seeds/replay/corpus.jsonl, its posts and
+the text of its image cards), or the figures measured there measure the cue lists' authors.
 
 "Verbatim" after the project's normalisation (classifiers/normalise.py: diacritics,
 tatweel, letter variants, ZWNJ), whole words, with a `stem*` matching the words it starts
@@ -18,7 +19,8 @@ from classifiers.taxonomy import load_taxonomy
 from classifiers.textspan import span_text
 from seeds.replay import corpus_file
 
-CLAIMS = Path(__file__).resolve().parent / "data" / "claims"
+DATA = Path(__file__).resolve().parent / "data"
+CLAIMS = DATA / "claims"
 
 
 def _closed(pattern: Pattern) -> Pattern:
@@ -54,9 +56,19 @@ def test_no_cue_phrase_is_in_the_test_split() -> None:
     assert not leaked, "cue phrases found verbatim in the test split:\n" + "\n".join(leaked)
 
 
+def test_no_cue_phrase_is_in_the_older_test_split() -> None:
+    texts = _texts((DATA / "narratives_test.jsonl").read_text(encoding="utf-8").splitlines())
+    assert len(texts) >= 150
+    leaked = _leaked(texts)
+    assert not leaked, ("cue phrases found verbatim in narratives_test.jsonl:\n"
+                        + "\n".join(leaked))
+
+
 def test_no_cue_phrase_is_in_the_demo_corpus() -> None:
     with Path(str(corpus_file())).open(encoding="utf-8") as handle:
-        texts = _texts(handle.readlines())
-    assert len(texts) >= 1500
+        lines = [json.loads(line) for line in handle if line.strip()]
+    texts = [line["text"] for line in lines] + [line["card"]["text"] for line in lines
+                                                if "card" in line]
+    assert len(texts) >= 1500 and any("card" in line for line in lines)
     leaked = _leaked(texts)
     assert not leaked, "cue phrases found verbatim in the demo corpus:\n" + "\n".join(leaked)

@@ -59,7 +59,10 @@ CRAFTED = [
     ("fa", "sedition", "این حمله پروژه فتنه میان عراقی‌هاست."),
     ("fa", "third_party", "دست‌های پنهان پشت این حمله‌اند."),
     ("fa", "us_culpability", "سامانه سی‌رم سفارت آمریکا عمداً خاموش ماند."),
-    ("fa", "un_interference", "شبه‌نظامیان سازمان ملل در عراق دخالت می‌کنند."),
+    # (the first version of this post was a cue phrase that occurs in narratives_test.jsonl;
+    # that cue is gone, this one was written fresh)
+    ("fa", "un_interference", "سازمان ملل به جای بی‌طرفی، در تعیین دولت آینده عراق دخالت "
+                              "می‌کند."),
     ("fa", "election_fraud", "تقلب گسترده در انتخابات عراق رخ داد."),
     ("fa", "anti_turkish_presence", "اشغالگری ترکیه در شمال عراق باید پایان یابد."),
     ("fa", "gulf_aggression", "تجاوز سعودی به یمن و باج‌خواهی از لبنان ادامه دارد."),
@@ -154,15 +157,14 @@ def test_targets_on_the_test_split(real: Tagger) -> None:
     results = real.tag([g.text for g in gold], [g.lang for g in gold])
     report = evaluate(gold, [{r.narrative for r in rs} for rs in results], real.keys,
                       samples=200)
-    # 0.751 measured once the cue phrases found in the new blind split and the demo corpus
-    # were taken out of the cues (many had been written from these posts: issue 13).
-    # NOT a blind figure: 81 cue phrases of seeds/narratives.toml (32 of three or more words,
-    # e.g. 'blockade of hodeidah') still occur verbatim in this older split, which
-    # test_classifier_leaks does not cover. It guards against regressions only; the blind
-    # figures are tests/data/claims/test_*.jsonl's (test_classifier_e5).
-    assert report["micro"]["f1"] >= 0.72
-    assert report["macro"]["f1"] >= 0.70
-    assert {lang: s["macro_f1"] >= 0.60 for lang, s in report["per_language"].items()} == {
-        "en": True, "ar": True, "fa": True}
-    assert report["any_narrative"]["precision"] >= 0.85
+    # MiniLM reads English only: its Arabic and Persian tags come from the cue layer. Until
+    # issue 13's last leak fix, 82 cue phrases of seeds/narratives.toml occurred verbatim in
+    # this older split (e.g. 'blockade of hodeidah'), and it measured micro-F1 0.751. With
+    # them out (test_classifier_leaks now covers this split) it measures micro 0.497, macro
+    # 0.493; macro-F1 en 0.780, ar 0.161, fa 0.264; any-narrative precision 0.824. Asserted
+    # a little below, against regressions; the blind figures are test_classifier_e5's.
+    assert report["micro"]["f1"] >= 0.47
+    assert report["macro"]["f1"] >= 0.46
+    assert report["per_language"]["en"]["macro_f1"] >= 0.74
+    assert report["any_narrative"]["precision"] >= 0.78
     assert report["hard_negatives"]["reported"]["false_positive_rate"] <= 0.10
