@@ -57,7 +57,8 @@ class Page:
     `checkpoint` (a native id) moves forward only when set; `resume` is opaque state for a
     pagination left half way (None clears it); `reads` counts API reads for budgets.
     `gaps` (Telegram) are runs of message ids the history skipped; `reported` (X) is the
-    count the response said it held, where it says one.
+    count the response said it held, where it says one; `channels` (Telegram) are the origin
+    channels of forwards that came with the messages.
     """
 
     records: list[PostRecord]
@@ -67,6 +68,18 @@ class Page:
     rejected: list[str] = field(default_factory=list)
     gaps: list[IdGap] = field(default_factory=list)
     reported: int | None = None
+    channels: list[SeenChannel] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SeenChannel:
+    """A channel Telegram sent with messages (a forward's origin): enough to read it later
+    without resolving its username."""
+
+    channel_id: int
+    access_hash: int
+    username: str | None
+    title: str
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from collectors.records import PostRecord
 from collectors.retry import DEFAULT_POLICY, AsyncSleep, RetryPolicy, retry_async
 from collectors.storable import storable_problem
 from collectors.telegram_api import TelegramApi
-from collectors.telegram_mapping import message_to_record
+from collectors.telegram_mapping import forwarded_channel, message_to_record
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -130,7 +130,9 @@ class TelegramCollector:
                 message_to_record(m, channel.handle, channel_handles) for m in messages)
             gaps = _gaps(previous, messages)
             last = previous = int(messages[-1].id)
-            yield Page(records, checkpoint=str(last), rejected=rejected, gaps=gaps)
+            channels = [c for c in map(forwarded_channel, messages) if c is not None]
+            yield Page(records, checkpoint=str(last), rejected=rejected, gaps=gaps,
+                       channels=channels)
             if len(batch) < page_size:
                 return
 

@@ -7,6 +7,7 @@ same mapping serves live collection, the test fakes and the demo replay.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -14,7 +15,10 @@ from typing import Any
 from telethon import helpers
 from telethon.tl import types
 
+from collectors.outcomes import SeenChannel
 from collectors.records import PostKind, PostRecord
+
+_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
 
 
 def post_url(handle: str, message_id: int | str) -> str:
@@ -55,6 +59,18 @@ def peer_label(peer: Any, channel_handles: Mapping[int, str]) -> str | None:
     if isinstance(peer, types.PeerChat):
         return f"chat:{peer.chat_id}"
     return None
+
+
+def forwarded_channel(message: Any) -> SeenChannel | None:
+    """The origin channel of a forward as Telegram sent it with the message (Telethon's
+    `message.forward.chat`), when it came with an access hash usable for reading: not a
+    `min` constructor (whose hash only works in the context it came from)."""
+    forward = getattr(message, "forward", None)
+    chat = getattr(forward, "chat", None) if forward is not None else None
+    if not isinstance(chat, types.Channel) or chat.min or chat.access_hash is None:
+        return None
+    username = chat.username if chat.username and _USERNAME.fullmatch(chat.username) else None
+    return SeenChannel(int(chat.id), int(chat.access_hash), username, (chat.title or "")[:255])
 
 
 def entity_links(text: str, entities: Iterable[Any] | None) -> list[str]:

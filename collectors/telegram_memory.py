@@ -3,7 +3,8 @@
 The test fake and the demo replay both build on it, so both answer exactly as the collector
 expects Telethon to: `get_input_entity` resolves usernames (and raises Telethon's errors),
 `get_messages` honours `limit`, `min_id`, `reverse` and `ids`, and every message is a real
-`telethon.tl.types.Message`.
+`telethon.tl.types.Message`, finished as Telethon finishes it with the chats a response
+carries (so `message.forward.chat` is the origin channel, with its access hash).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from telethon import errors
+from telethon import errors, utils
 from telethon.tl import types
 
 _USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
@@ -35,6 +36,9 @@ class InMemoryTelegram:
         self.connected = False
         self.resolved: list[str] = []  # usernames resolved through the (rate-limited) call
         self.requests: list[tuple[str, dict[str, Any]]] = []
+        # What Telethon's Message._finish_init reads from its client.
+        self._self_id: int | None = None
+        self._mb_entity_cache: dict[int, Any] = {}
 
     # -- what subclasses provide ----------------------------------------------------------
 
@@ -92,13 +96,13 @@ class InMemoryTelegram:
         if ids is not None:
             wanted = ids if isinstance(ids, list) else [ids]
             by_id = {m.id: m for m in messages}
-            found = [by_id.get(int(i)) for i in wanted]
+            found = self._finished([by_id.get(int(i)) for i in wanted], entity)
             return found if isinstance(ids, list) else found[0]
         if limit is _UNSET:  # Telethon's default: one message, unless a range is given
             limit = None if (min_id and max_id) else 1
         chosen = [m for m in messages if m.id > min_id and (not max_id or m.id < max_id)]
         chosen.sort(key=lambda m: int(m.id), reverse=not reverse)
-        return chosen if limit is None else chosen[:int(limit)]
+        return self._finished(chosen if limit is None else chosen[:int(limit)], entity)
 
     async def download_media(self, message: Any, file: Any = None, **kwargs: Any) -> Any:
         if file is not bytes:
@@ -113,6 +117,18 @@ class InMemoryTelegram:
         if not isinstance(media, types.MessageMediaPhoto | types.MessageMediaDocument):
             return None
         return self.media_bytes(channel_id, int(message.id))
+
+    def _finished(self, messages: list[Any], peer: Any) -> list[Any]:
+        """Messages as Telethon returns them: finished with the chats the response carried
+        (every channel this reader can see: the one read and the origins of forwards)."""
+        chats = {utils.get_peer_id(types.PeerChannel(e.channel_id)): types.Channel(
+                     id=e.channel_id, title=e.handle, photo=types.ChatPhotoEmpty(), date=None,
+                     broadcast=True, access_hash=e.access_hash, username=e.handle)
+                 for e in self.channels()}
+        for message in messages:
+            if isinstance(message, types.Message):
+                message._finish_init(self, chats, peer)
+        return messages
 
     def _channel(self, entity: Any) -> ChannelEntry:
         if not isinstance(entity, types.InputPeerChannel):

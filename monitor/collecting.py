@@ -38,7 +38,7 @@ from collectors.x_collector import ReadAllowance, XCollector
 from monitor.media.download import download_post_photos
 from monitor.settings import Config
 from storage import collection as store
-from storage import completeness
+from storage import completeness, telegram_channels
 from storage.completeness import GapRecord
 from storage.database import Conn, Database
 from storage.posts import WriteCounts
@@ -377,6 +377,8 @@ class _Run:
             if page.reported is not None:
                 completeness.add_counts(conn, s.id, self.now.date(), reported=page.reported,
                                         stored=len(page.records))
+            if page.channels:  # forward origins: read later by id, never by username lookup
+                telegram_channels.remember(conn, page.channels, self.now)
             return counts
         counts = await _db(self.db, write)
         for reason in page.rejected:

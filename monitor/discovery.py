@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from collectors.outcomes import SeenChannel
 from monitor.errors import UserError
-from storage import catalog, discovery, probation
+from storage import catalog, discovery, probation, telegram_channels
 from storage.database import Conn
 from storage.rows import JsonObject
 
@@ -95,7 +96,9 @@ def accept(conn: Conn, ref: CandidateRef, spec: Acceptance, analyst: str = "",
         return _end_probation(conn, held, spec, analyst, note)
     candidate = find(conn, ref)
     platform = candidate["platform"]
-    handle = spec.handle.strip().lstrip("@") or candidate["label"]
+    seen = seen_channel(conn, candidate)
+    handle = (spec.handle.strip().lstrip("@") or (seen.username if seen else None)
+              or candidate["label"])
     if not USERNAME[platform].fullmatch(handle):
         raise UserError(f"{candidate['label']!r} is not a {platform} username: name the source "
                         "with --handle")
@@ -106,11 +109,28 @@ def accept(conn: Conn, ref: CandidateRef, spec: Acceptance, analyst: str = "",
         platform=platform, handle=handle, role=spec.role, actor=spec.actor,
         kind="channel" if platform == "telegram" else "account"))
     channel_id = int(candidate["key"][8:]) if candidate["key"].startswith("channel:") else None
-    discovery.mark_discovered(conn, source_id, provenance, channel_id)
+    if seen is not None and seen.username and seen.username.lower() != handle.lower():
+        seen = None  # the analyst named another channel: it is resolved by its username
+    discovery.mark_discovered(conn, source_id, provenance,
+                              seen.channel_id if seen else channel_id,
+                              seen.access_hash if seen else None)
     discovery.record_decision(conn, platform=platform, key=candidate["key"],
                               label=candidate["label"], verdict="accepted", source_id=source_id,
                               analyst=analyst, note=note, evidence_summary=provenance)
     return source_id
+
+
+def seen_channel(conn: Conn, candidate: discovery.Candidate) -> SeenChannel | None:
+    """A Telegram candidate's channel as a forward header brought it (id, access hash and
+    username), by its channel id or its username; None when none came with a message."""
+    if candidate["platform"] != "telegram":
+        return None
+    key = candidate["key"]
+    if key.startswith("channel:"):
+        return telegram_channels.by_id(conn, int(key[8:]))
+    if USERNAME["telegram"].fullmatch(key):
+        return telegram_channels.by_username(conn, key)
+    return None
 
 
 def _add_actor(conn: Conn, spec: Acceptance) -> None:

@@ -50,8 +50,9 @@ class RunRecord:
     rate_limit: JsonObject = field(default_factory=dict)
 
 
-# The watchlist is the sources an analyst chose (they have an actor) plus saved searches;
-# sources created on the fly by imports or search results are stored, not collected.
+# The watchlist is the sources an analyst chose (they have an actor, or were accepted or put
+# on probation from the candidates: `discovered`) plus saved searches; sources created on the
+# fly by imports or search results are stored, not collected.
 _WATCHLIST = """
 SELECT s.id, s.platform, s.handle, s.kind, s.query, s.platform_id, s.access_hash,
        cs.checkpoint, COALESCE(cs.state, 'never') AS state, cs.rate_limited_until,
@@ -62,7 +63,7 @@ SELECT s.id, s.platform, s.handle, s.kind, s.query, s.platform_id, s.access_hash
 FROM sources s
 LEFT JOIN collector_state cs ON cs.source_id = s.id
 WHERE s.active
-  AND (s.actor_id IS NOT NULL OR s.kind = 'search')
+  AND (s.actor_id IS NOT NULL OR s.kind = 'search' OR s.discovered IS NOT NULL)
   AND (%(include_illustrative)s OR NOT s.illustrative)
   AND (%(platform)s::text IS NULL OR s.platform = %(platform)s)
   AND (%(handle)s::text IS NULL OR lower(s.handle) = lower(%(handle)s))

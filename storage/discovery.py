@@ -158,10 +158,16 @@ def record_decision(conn: Conn, *, platform: str, key: str, label: str, verdict:
 
 
 def mark_discovered(conn: Conn, source_id: int, provenance: JsonObject,
-                    platform_id: int | None) -> None:
-    """Write how a source was found (and its channel id, when the citations gave it)."""
+                    platform_id: int | None, access_hash: int | None = None) -> None:
+    """Write how a source was found (and its channel id, with the access hash a forward
+    header came with, so the collector reads it without a username lookup)."""
     conn.execute(
         """UPDATE sources SET discovered = %(provenance)s,
-               platform_id = COALESCE(platform_id, %(platform_id)s), updated_at = now()
+               platform_id = COALESCE(platform_id, %(platform_id)s),
+               access_hash = CASE WHEN platform_id IS NULL OR platform_id = %(platform_id)s
+                                  THEN COALESCE(access_hash, %(access_hash)s)
+                                  ELSE access_hash END,
+               updated_at = now()
            WHERE id = %(id)s""",
-        {"provenance": Jsonb(provenance), "platform_id": platform_id, "id": source_id})
+        {"provenance": Jsonb(provenance), "platform_id": platform_id,
+         "access_hash": access_hash, "id": source_id})

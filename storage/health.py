@@ -33,7 +33,7 @@ LEFT JOIN LATERAL (
     FROM collection_runs r
     WHERE r.source_id = s.id AND r.started_at >= %(since)s AND r.started_at < %(until)s
 ) runs ON true
-WHERE s.active AND (s.actor_id IS NOT NULL OR s.kind = 'search')
+WHERE s.active AND (s.actor_id IS NOT NULL OR s.kind = 'search' OR s.discovered IS NOT NULL)
   AND (%(include_illustrative)s OR NOT s.illustrative)
 ORDER BY s.platform, lower(s.handle)
 """

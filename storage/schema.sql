@@ -1810,6 +1810,21 @@ CREATE TABLE public.tags (
 );
 
 --
+-- Name: telegram_channels; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.telegram_channels (
+    channel_id bigint NOT NULL,
+    access_hash bigint NOT NULL,
+    username text,
+    title text DEFAULT ''::text NOT NULL,
+    first_seen timestamp with time zone DEFAULT now() NOT NULL,
+    last_seen timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT telegram_channels_title_check CHECK ((length(title) <= 255)),
+    CONSTRAINT telegram_channels_username_check CHECK ((username ~ '^[A-Za-z][A-Za-z0-9_]{3,31}$'::text))
+);
+
+--
 -- Name: watched_keys; Type: VIEW; Schema: public; Owner: -
 --
 
@@ -2553,6 +2568,13 @@ ALTER TABLE ONLY public.tags
     ADD CONSTRAINT tags_pkey PRIMARY KEY (post_id, narrative);
 
 --
+-- Name: telegram_channels telegram_channels_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telegram_channels
+    ADD CONSTRAINT telegram_channels_pkey PRIMARY KEY (channel_id);
+
+--
 -- Name: x_read_budget x_read_budget_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2786,6 +2808,12 @@ CREATE INDEX tags_narrative_idx ON public.tags USING btree (narrative, post_id);
 --
 
 CREATE INDEX tags_tagged_at_idx ON public.tags USING btree (tagged_at);
+
+--
+-- Name: telegram_channels_username_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telegram_channels_username_idx ON public.telegram_channels USING btree (lower(username));
 
 --
 -- Name: actors actors_convergence_regrouped; Type: TRIGGER; Schema: public; Owner: -
@@ -3871,6 +3899,12 @@ GRANT ALL ON SEQUENCE public.sources_id_seq TO chorus_app;
 --
 
 GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.tags TO chorus_app;
+
+--
+-- Name: TABLE telegram_channels; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.telegram_channels TO chorus_app;
 
 --
 -- Name: TABLE watched_keys; Type: ACL; Schema: public; Owner: -
