@@ -1,11 +1,12 @@
 """The tagging loop, independent of where posts come from and go to.
 
-    counts = run_tagging(fetch_batch, write_batch, tagger, batch_size=64)
+    counts = run_claimed(claim_batch, tagger, batch_size=64)
 
-fetch_batch(after_id, limit) returns the next posts to tag with id > after_id, in id
-order; write_batch(results) stores one batch (in one transaction, so a killed run loses
-at most the batch in flight and resumes from the posts still pending). storage.tagging
-provides both for PostgreSQL; this module imports nothing of storage.
+claim_batch(limit, tag) claims up to `limit` posts of a queue that several workers share,
+tags them with `tag`, stores the tags and releases the claim in one transaction (so a killed
+run loses at most the batch in flight, which goes back to the queue), and returns what it
+tagged (nothing: the queue is empty). monitor.classifying provides it for PostgreSQL
+(storage.tag_queue); this module imports nothing of storage.
 """
 
 from __future__ import annotations
@@ -52,42 +53,45 @@ class TaggingCounts:
         }
 
 
-FetchBatch = Callable[[int, int], Sequence[Post]]
-WriteBatch = Callable[[Sequence[tuple[Post, list[TagResult]]]], None]
+Tag = Callable[[Sequence[Post]], list[list[TagResult]]]
+ClaimBatch = Callable[[int, Tag], Sequence[tuple[Post, list[TagResult]]]]
 
 
-def run_tagging(
-    fetch_batch: FetchBatch,
-    write_batch: WriteBatch,
+def _count(counts: TaggingCounts, results: Sequence[list[TagResult]]) -> None:
+    counts.batches += 1
+    counts.posts += len(results)
+    for tags in results:
+        counts.tagged_posts += bool(tags)
+        counts.tags += len(tags)
+        for tag in tags:
+            counts.by_narrative[tag.narrative] = counts.by_narrative.get(tag.narrative, 0) + 1
+            counts.by_method[tag.method] = counts.by_method.get(tag.method, 0) + 1
+
+
+def run_claimed(
+    claim_batch: ClaimBatch,
     tagger: Tagger,
     *,
     batch_size: int = 64,
     stop: StopSignal | None = None,
     limit: int | None = None,
 ) -> TaggingCounts:
-    """Tag every pending post, batch by batch, until none is left, `stop` is set, or
-    `limit` posts were done."""
+    """Tag queued posts batch by batch until the queue is empty, `stop` is set, or `limit`
+    posts were done."""
     counts = TaggingCounts()
     started = time.perf_counter()
-    after = 0
+
+    def tag(posts: Sequence[Post]) -> list[list[TagResult]]:
+        return tagger.tag([p.text for p in posts], [p.lang for p in posts])
+
     while limit is None or counts.posts < limit:
         if stop is not None and stop.is_set():
             counts.stopped = True
             break
         size = batch_size if limit is None else min(batch_size, limit - counts.posts)
-        posts = list(fetch_batch(after, size))
-        if not posts:
+        done = claim_batch(size, tag)
+        if not done:
             break
-        results = tagger.tag([p.text for p in posts], [p.lang for p in posts])
-        write_batch(list(zip(posts, results, strict=True)))
-        counts.batches += 1
-        counts.posts += len(posts)
-        for tags in results:
-            counts.tagged_posts += bool(tags)
-            counts.tags += len(tags)
-            for tag in tags:
-                counts.by_narrative[tag.narrative] = counts.by_narrative.get(tag.narrative, 0) + 1
-                counts.by_method[tag.method] = counts.by_method.get(tag.method, 0) + 1
-        after = posts[-1].id
+        _count(counts, [results for _, results in done])
     counts.seconds = time.perf_counter() - started
     return counts

@@ -3,21 +3,21 @@ daemon's tagging job and the demo (one path for all three)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from classifiers.encoder import ModelLoadError
 from classifiers.head import HeadError
-from classifiers.image_text import PostWithImages, mark_provenance, with_image_text
+from classifiers.image_text import mark_provenance, with_image_text
 from classifiers.loading import AnyHead, load_head
-from classifiers.pipeline import Post, StopSignal, TaggingCounts, run_tagging
+from classifiers.pipeline import Post, StopSignal, Tag, TaggingCounts, run_claimed
 from classifiers.tagger import Tagger, TagResult, load_tagger
 from classifiers.taxonomy import TaxonomyError
 from classifiers.training import NotEnoughLabels
 from monitor.errors import UserError
 from monitor.settings import Config
-from storage import tagging
+from storage import tag_queue, tagging
 from storage.database import Database
 
 _TAGGERS: dict[tuple[str, str, str, str], Tagger] = {}
@@ -88,8 +88,10 @@ def tag_pending_posts(
     limit: int | None = None,
     tagger: Tagger | None = None,
 ) -> TaggingCounts:
-    """Tag posts never tagged or edited since; with backfill, also posts tagged by another
-    model version. Each batch commits on its own, so an interrupted run resumes."""
+    """Tag the queued posts (new, edited, or with image text read since they were tagged);
+    with backfill, also the posts another model version tagged. One worker on the shared
+    queue (storage.tag_queue): each batch is claimed, tagged and committed on its own, so an
+    interrupted run resumes and workers on other hosts share the work."""
     tagger = tagger or configured_tagger(config, db, model)
     with db.connection() as conn:
         missing = tagging.missing_narratives(conn, tagger.keys)
@@ -99,27 +101,28 @@ def tag_pending_posts(
             "load the seeds first (chorus sources sync)"
         )
     version = tagger.model_version
-
-    def fetch(after: int, size: int) -> Sequence[Post]:
+    if backfill:  # the posts another model version tagged join the queue
         with db.connection() as conn:
-            pending = tagging.pending_posts(conn, version, after=after, limit=size,
-                                            include_stale=backfill)
-        # Text read from the post's images is tagged with the caption (issue 17).
-        return [with_image_text(p.id, p.text, p.lang, p.image_text) for p in pending]
+            tag_queue.enqueue_stale(conn, version)
 
-    def write(batch: Sequence[tuple[Post, list[TagResult]]]) -> None:
-        rows = [
-            tagging.PostTags(post.id, [
-                tagging.TagRow(t.narrative, t.score, t.method, t.evidence)
-                for t in (mark_provenance(post, results) if isinstance(post, PostWithImages)
-                          else results)
-            ])
-            for post, results in batch
-        ]
+    def claim_batch(size: int, tag: Tag) -> list[tuple[Post, list[TagResult]]]:
+        # Claim, tag and write in one transaction: the claimed rows stay locked (other
+        # workers skip them) until the tags are committed, or go back if this one dies.
         with db.connection() as conn:
-            tagging.write_tags(conn, version, rows)
+            # Text read from the post's images is tagged with the caption (issue 17).
+            posts = [with_image_text(p.id, p.text, p.lang, p.image_text)
+                     for p in tag_queue.claim(conn, size)]
+            if not posts:
+                return []
+            batch = list(zip(posts, tag(posts), strict=True))
+            tagging.write_tags(conn, version, [
+                tagging.PostTags(post.id, [tagging.TagRow(t.narrative, t.score, t.method,
+                                                          t.evidence)
+                                           for t in mark_provenance(post, results)])
+                for post, results in batch])
+        return list(batch)
 
-    return run_tagging(fetch, write, tagger, batch_size=config.classify_batch_size,
+    return run_claimed(claim_batch, tagger, batch_size=config.classify_batch_size,
                        stop=stop, limit=limit)
 
 

@@ -18,6 +18,7 @@ from storage.database import DatabaseError
 COMMAND_MODULES = (
     "db", "config", "sources", "events", "imports", "platform_imports", "collect", "telegram", "classify",
     "convergence", "digest", "alerts", "daemon", "status", "console", "demo", "models", "network",
+    "worker",
 )
 
 

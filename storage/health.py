@@ -83,19 +83,11 @@ def source_rows(
 
 
 def tagging_backlog(conn: Conn) -> Backlog:
-    """Posts waiting for the tagger (never tagged, or edited since), and since when the
-    oldest of them waits."""
+    """Posts waiting in the tagging queue (new, edited, or with image text read since they
+    were tagged: migration 151), and since when the oldest of them waits."""
     return fetch_row(
         conn, Backlog,
-        """SELECT count(*) AS pending, min(waiting_since) AS oldest_seen_at
-           FROM (SELECT p.first_seen_at AS waiting_since
-                 FROM posts p
-                 WHERE NOT EXISTS (SELECT 1 FROM post_tagging t WHERE t.post_id = p.id)
-                 UNION ALL
-                 SELECT min(v.seen_at)
-                 FROM post_tagging t
-                 JOIN post_versions v ON v.post_id = t.post_id AND v.seen_at > t.tagged_at
-                 GROUP BY t.post_id) waiting""")
+        "SELECT count(*) AS pending, min(queued_at) AS oldest_seen_at FROM tag_queue")
 
 
 def anything_to_tag(conn: Conn) -> bool:

@@ -807,6 +807,71 @@ END
 $$;
 
 --
+-- Name: tag_queue_add(bigint[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.tag_queue_add(post_ids bigint[]) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO tag_queue (post_id)
+    SELECT DISTINCT id FROM unnest(post_ids) AS id ORDER BY id
+    ON CONFLICT (post_id) DO UPDATE SET queued_at = now();
+$$;
+
+--
+-- Name: tag_queue_on_image_link(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.tag_queue_on_image_link() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM tag_queue_add(ARRAY(SELECT l.post_id FROM linked l
+                                JOIN media_ocr o ON o.media_id = l.media_id
+                                WHERE o.text <> ''));
+    RETURN NULL;
+END $$;
+
+--
+-- Name: tag_queue_on_image_text(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.tag_queue_on_image_text() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM tag_queue_add(ARRAY(SELECT pm.post_id FROM read_images r
+                                JOIN post_media pm ON pm.media_id = r.media_id
+                                WHERE r.text <> ''));
+    RETURN NULL;
+END $$;
+
+--
+-- Name: tag_queue_on_insert(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.tag_queue_on_insert() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM tag_queue_add(ARRAY(SELECT id FROM new_posts));
+    RETURN NULL;
+END $$;
+
+--
+-- Name: tag_queue_on_text_change(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.tag_queue_on_text_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM tag_queue_add(ARRAY(SELECT n.id FROM new_posts n JOIN old_posts o ON o.id = n.id
+                                WHERE n.text IS DISTINCT FROM o.text));
+    RETURN NULL;
+END $$;
+
+--
 -- Name: actor_daily; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1796,6 +1861,15 @@ CREATE SEQUENCE public.sources_id_seq
 ALTER SEQUENCE public.sources_id_seq OWNED BY public.sources.id;
 
 --
+-- Name: tag_queue; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tag_queue (
+    post_id bigint NOT NULL,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
 -- Name: tags; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -2561,6 +2635,13 @@ ALTER TABLE ONLY public.sources
     ADD CONSTRAINT sources_pkey PRIMARY KEY (id);
 
 --
+-- Name: tag_queue tag_queue_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tag_queue
+    ADD CONSTRAINT tag_queue_pkey PRIMARY KEY (post_id);
+
+--
 -- Name: tags tags_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2846,6 +2927,18 @@ CREATE TRIGGER labels_convergence_insert AFTER INSERT ON public.labels REFERENCI
 CREATE TRIGGER labels_convergence_update AFTER UPDATE ON public.labels REFERENCING OLD TABLE AS changed_rows NEW TABLE AS changed_rows_new FOR EACH STATEMENT EXECUTE FUNCTION public.convergence_on_tag_or_label();
 
 --
+-- Name: media_ocr media_ocr_tag_queue_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER media_ocr_tag_queue_insert AFTER INSERT ON public.media_ocr REFERENCING NEW TABLE AS read_images FOR EACH STATEMENT EXECUTE FUNCTION public.tag_queue_on_image_text();
+
+--
+-- Name: media_ocr media_ocr_tag_queue_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER media_ocr_tag_queue_update AFTER UPDATE ON public.media_ocr REFERENCING NEW TABLE AS read_images FOR EACH STATEMENT EXECUTE FUNCTION public.tag_queue_on_image_text();
+
+--
 -- Name: narrative_posts narrative_posts_truncate_placebo; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2868,6 +2961,12 @@ CREATE TRIGGER post_citations_pairs_delete AFTER DELETE ON public.post_citations
 --
 
 CREATE TRIGGER post_citations_pairs_insert AFTER INSERT ON public.post_citations REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.citation_pairs_on_insert();
+
+--
+-- Name: post_media post_media_tag_queue_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER post_media_tag_queue_insert AFTER INSERT ON public.post_media REFERENCING NEW TABLE AS linked FOR EACH STATEMENT EXECUTE FUNCTION public.tag_queue_on_image_link();
 
 --
 -- Name: posts posts_citations_insert; Type: TRIGGER; Schema: public; Owner: -
@@ -2904,6 +3003,18 @@ CREATE TRIGGER posts_convergence_insert AFTER INSERT ON public.posts REFERENCING
 --
 
 CREATE TRIGGER posts_convergence_moved AFTER UPDATE OF posted_at, source_id, url ON public.posts FOR EACH ROW WHEN (((old.posted_at IS DISTINCT FROM new.posted_at) OR (old.source_id IS DISTINCT FROM new.source_id) OR (old.url IS DISTINCT FROM new.url))) EXECUTE FUNCTION public.convergence_on_post_moved();
+
+--
+-- Name: posts posts_tag_queue_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER posts_tag_queue_insert AFTER INSERT ON public.posts REFERENCING NEW TABLE AS new_posts FOR EACH STATEMENT EXECUTE FUNCTION public.tag_queue_on_insert();
+
+--
+-- Name: posts posts_tag_queue_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER posts_tag_queue_update AFTER UPDATE ON public.posts REFERENCING OLD TABLE AS old_posts NEW TABLE AS new_posts FOR EACH STATEMENT EXECUTE FUNCTION public.tag_queue_on_text_change();
 
 --
 -- Name: sources sources_convergence_changed; Type: TRIGGER; Schema: public; Owner: -
@@ -3138,6 +3249,13 @@ ALTER TABLE ONLY public.source_candidate_decisions
 
 ALTER TABLE ONLY public.sources
     ADD CONSTRAINT sources_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.actors(id) ON DELETE SET NULL;
+
+--
+-- Name: tag_queue tag_queue_post_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tag_queue
+    ADD CONSTRAINT tag_queue_post_id_fkey FOREIGN KEY (post_id) REFERENCES public.posts(id) ON DELETE CASCADE;
 
 --
 -- Name: tags tags_narrative_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -3529,6 +3647,36 @@ GRANT ALL ON FUNCTION public.convergence_tokens(t text) TO chorus_app;
 GRANT ALL ON FUNCTION public.post_citation_refs(p_platform text, p_kind text, p_text text, p_forwarded_from text, p_quote_of text, p_links jsonb, p_raw jsonb) TO chorus_app;
 
 --
+-- Name: FUNCTION tag_queue_add(post_ids bigint[]); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.tag_queue_add(post_ids bigint[]) TO chorus_app;
+
+--
+-- Name: FUNCTION tag_queue_on_image_link(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.tag_queue_on_image_link() TO chorus_app;
+
+--
+-- Name: FUNCTION tag_queue_on_image_text(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.tag_queue_on_image_text() TO chorus_app;
+
+--
+-- Name: FUNCTION tag_queue_on_insert(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.tag_queue_on_insert() TO chorus_app;
+
+--
+-- Name: FUNCTION tag_queue_on_text_change(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.tag_queue_on_text_change() TO chorus_app;
+
+--
 -- Name: TABLE actor_daily; Type: ACL; Schema: public; Owner: -
 --
 
@@ -3893,6 +4041,12 @@ GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.source_candidate_deci
 --
 
 GRANT ALL ON SEQUENCE public.sources_id_seq TO chorus_app;
+
+--
+-- Name: TABLE tag_queue; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.tag_queue TO chorus_app;
 
 --
 -- Name: TABLE tags; Type: ACL; Schema: public; Owner: -

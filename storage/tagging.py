@@ -1,8 +1,7 @@
-"""SQL for narrative tagging: which posts need tags, writing them, and training data.
-
-Backfill walks posts in id order in batches; each batch's tags and its post_tagging marks
-are written in one transaction, so a run killed at any point resumes where the last
-committed batch ended (posts already carrying the current model version are skipped).
+"""SQL for narrative tagging: writing tags, progress, and training data. Which posts need
+tags is the tagging queue's (storage/tag_queue.py): each batch's tags, its post_tagging marks
+and its removal from the queue are written in one transaction, so a run killed at any point
+resumes with the posts still queued.
 """
 
 from __future__ import annotations
@@ -68,46 +67,16 @@ class _Missing(TypedDict):
     k: str
 
 
-_PENDING = """
-SELECT p.id, p.text, p.lang,
-       coalesce((SELECT string_agg(o.text, E'\\n' ORDER BY pm.position, pm.media_id)
-                 FROM post_media pm JOIN media_ocr o ON o.media_id = pm.media_id
-                 WHERE pm.post_id = p.id AND o.text <> ''), '') AS image_text
-FROM posts p
-LEFT JOIN post_tagging pt ON pt.post_id = p.id
-WHERE p.id > %(after)s
-  AND (
-        pt.post_id IS NULL
-     OR (%(include_stale)s AND pt.model_version <> %(version)s)
-     OR EXISTS (SELECT 1 FROM post_versions v
-                WHERE v.post_id = p.id AND v.seen_at > pt.tagged_at)
-     OR EXISTS (SELECT 1 FROM post_media pm JOIN media_ocr o ON o.media_id = pm.media_id
-                WHERE pm.post_id = p.id AND o.ocr_at > pt.tagged_at)
-  )
-ORDER BY p.id
-LIMIT %(limit)s
-"""
-
-
-def pending_posts(
-    conn: Conn, model_version: str, *, after: int = 0, limit: int = 64,
-    include_stale: bool = False,
-) -> list[PendingPost]:
-    """The next posts (id > after) never tagged, edited since tagged, or, with
-    include_stale, tagged by another model version."""
-    return fetch_all(conn, PendingPost, _PENDING,
-                     {"after": after, "limit": limit, "version": model_version,
-                      "include_stale": include_stale})
-
-
 def write_tags(conn: Conn, model_version: str,
                batch: Sequence[PostTags]) -> int:
-    """Replace the tags of these posts and mark them tagged by model_version (one
-    transaction: the caller's). Returns the number of tags written."""
+    """Replace the tags of these posts, mark them tagged by model_version and take them out
+    of the tagging queue (one transaction: the caller's, which holds the queue rows a worker
+    claimed). Returns the number of tags written."""
     if not batch:
         return 0
     post_ids = [p.post_id for p in batch]
     conn.execute("DELETE FROM tags WHERE post_id = ANY(%(ids)s)", {"ids": post_ids})
+    conn.execute("DELETE FROM tag_queue WHERE post_id = ANY(%(ids)s)", {"ids": post_ids})
     rows = [(p.post_id, t) for p in batch for t in p.tags]
     if rows:
         conn.execute(
