@@ -92,8 +92,10 @@ async def collect(
     include_illustrative: bool = False,
     on_progress: ProgressCallback | None = None,
     sleep: AsyncSleep = asyncio.sleep,
+    shards: store.ShardSet | None = None,
 ) -> list[SourceRunResult]:
-    """Collect every due source once (a named `source` is collected even if not yet due).
+    """Collect every due source once (a named `source` is collected even if not yet due);
+    with `shards`, only the sources of the shards this daemon replica holds.
 
     `now` is the collection clock: runs, checkpoints, versions and deletions are stamped with
     it and the re-check window is measured from it (the replay steps it through 2021).
@@ -101,7 +103,7 @@ async def collect(
     moment = now or datetime.now(UTC)
     sources = await _db(db, lambda conn: store.watchlist(
         conn, platform=platform, handle=source, include_illustrative=include_illustrative,
-        default_interval_minutes=config.collect_interval_minutes))
+        default_interval_minutes=config.collect_interval_minutes, shards=shards))
     results: list[SourceRunResult] = []
     due: dict[str, list[store.WatchedSource]] = {"telegram": [], "twitter": []}
     for s in sources:

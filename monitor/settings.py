@@ -141,6 +141,15 @@ class Settings:
         5.0,
         "Daemon: seconds between the leader's checks of its lock; a leader silent for 3 "
         "checks (at least 2 s) loses the lock to a follower.")
+    collect_shards: int = _setting(
+        0,
+        "Daemon replicas: split the watched sources into this many shards, each collected by "
+        "the replica holding it (leader or follower, a fair share each, each replica with its "
+        "own telegram_session); 0: the leader collects every source.")
+    shard_poll_s: float = _setting(
+        30.0,
+        "Daemon replicas: seconds between rebalancing the shards and collecting their due "
+        "sources; a dead replica's shards are taken over within this time.")
     job_retry_initial_s: float = _setting(30.0, "Daemon: first retry delay of a failed job (doubles).")
     job_retry_max_s: float = _setting(900.0, "Daemon: longest retry delay of a failed job.")
     shutdown_grace_s: float = _setting(20.0, "Daemon: on SIGTERM, seconds running jobs get to finish.")

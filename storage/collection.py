@@ -67,8 +67,17 @@ WHERE s.active
   AND (%(include_illustrative)s OR NOT s.illustrative)
   AND (%(platform)s::text IS NULL OR s.platform = %(platform)s)
   AND (%(handle)s::text IS NULL OR lower(s.handle) = lower(%(handle)s))
+  AND (%(shards)s::int = 0 OR source_shard(s.platform, s.handle, %(shards)s) = ANY (%(held)s))
 ORDER BY s.platform, lower(s.handle)
 """
+
+
+@dataclass(frozen=True)
+class ShardSet:
+    """Of `count` collection shards (source_shard(), migration 152), the ones `held`."""
+
+    count: int
+    held: frozenset[int]
 
 
 def watchlist(
@@ -78,11 +87,14 @@ def watchlist(
     handle: str | None = None,
     include_illustrative: bool = False,
     default_interval_minutes: int = 15,
+    shards: ShardSet | None = None,
 ) -> list[WatchedSource]:
+    """The sources to collect; with `shards`, only those of the shards this replica holds."""
     sources = fetch_all(
         conn, WatchedSource, _WATCHLIST,
         {"platform": platform, "handle": handle, "include_illustrative": include_illustrative,
-         "default_interval": default_interval_minutes})
+         "default_interval": default_interval_minutes,
+         "shards": shards.count if shards else 0, "held": sorted(shards.held) if shards else []})
     # A resume point is an object; anything else in the jsonb is no resume point.
     return [s if s.resume is None or isinstance(s.resume, dict) else replace(s, resume=None)
             for s in sources]

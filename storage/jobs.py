@@ -228,6 +228,38 @@ class LockSession:
             with self._session() as conn:
                 conn.execute("SELECT pg_advisory_unlock(%(key)s)", {"key": key})
 
+    def try_lock_shared(self, key: int) -> bool:
+        """Take the lock in shared mode (many sessions may hold it at once); never waits."""
+        self.open()
+        with self._session() as conn:
+            return value(conn, bool, "SELECT pg_try_advisory_lock_shared(%(key)s) AS got",
+                         {"key": key})
+
+    def holders(self, key: int) -> int:
+        """How many sessions hold the lock (in any mode)."""
+        self.open()
+        with self._session() as conn:
+            return value(
+                conn, int,
+                """SELECT count(DISTINCT pid) FROM pg_locks
+                   WHERE locktype = 'advisory' AND granted AND objsubid = 1
+                     AND ((classid::bigint << 32) | objid::bigint) = %(key)s""",
+                {"key": key})
+
+    def held_keys(self, first: int, count: int) -> set[int]:
+        """The keys first .. first + count - 1 this session holds (a round trip: also a
+        heartbeat)."""
+        self.open()
+        with self._session() as conn:
+            rows = conn.execute(
+                """SELECT (classid::bigint << 32) | objid::bigint AS key FROM pg_locks
+                   WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
+                     AND objsubid = 1
+                     AND ((classid::bigint << 32) | objid::bigint)
+                         BETWEEN %(first)s AND %(first)s + %(count)s - 1""",
+                {"first": first, "count": count}).fetchall()
+        return {int(r["key"]) for r in rows}
+
     def close(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None and not conn.closed:

@@ -807,6 +807,16 @@ END
 $$;
 
 --
+-- Name: source_shard(text, text, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.source_shard(platform text, handle text, shards integer) RETURNS integer
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+    SELECT ((hashtext(platform || ':' || lower(handle))::bigint + 2147483648) % shards)::int
+$$;
+
+--
 -- Name: tag_queue_add(bigint[]); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -3645,6 +3655,12 @@ GRANT ALL ON FUNCTION public.convergence_tokens(t text) TO chorus_app;
 --
 
 GRANT ALL ON FUNCTION public.post_citation_refs(p_platform text, p_kind text, p_text text, p_forwarded_from text, p_quote_of text, p_links jsonb, p_raw jsonb) TO chorus_app;
+
+--
+-- Name: FUNCTION source_shard(platform text, handle text, shards integer); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.source_shard(platform text, handle text, shards integer) TO chorus_app;
 
 --
 -- Name: FUNCTION tag_queue_add(post_ids bigint[]); Type: ACL; Schema: public; Owner: -

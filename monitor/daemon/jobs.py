@@ -19,6 +19,9 @@ still start; coalesce: missed runs run once; max_instances: never two at once):
 | alerts | every alerts_interval_s (60 s) | 2 min | rules on what is new; due deliveries |
 | ocr | every ocr_interval_s (300 s) | 5 min | text of images not read yet; stops between images |
 
+With collect_shards set, collect and recheck are not the leader's: every replica collects the
+shards it holds (monitor/sharding.py).
+
 The digest is owed for every date since the last one recorded (up to CATCH_UP_DAYS), so a
 daemon that was down, or a database that was, sends each missed day once when it is back.
 """
@@ -69,24 +72,25 @@ async def collect_platform(config: Config, db: Database, platform: str) -> dict[
     return _summary(await collect(config, db, platform=platform))
 
 
-async def recheck_sources(config: Config, db: Database, platform: str,
-                          now: datetime) -> dict[str, Any]:
+async def recheck_sources(config: Config, db: Database, platform: str, now: datetime,
+                          shards: collection_sql.ShardSet | None = None) -> dict[str, Any]:
     """Every collection run re-checks its source's recent window for edits and deletions;
-    this runs the sources whose own schedule would not reach them within the hour."""
+    this runs the sources whose own schedule would not reach them within the hour (with
+    `shards`, those of the shards this replica holds)."""
     horizon = now + RECHECK_EVERY
 
     def watched() -> list[str]:
         with db.connection() as conn:
             sources = collection_sql.watchlist(
                 conn, platform=platform,
-                default_interval_minutes=config.collect_interval_minutes)
+                default_interval_minutes=config.collect_interval_minutes, shards=shards)
         return [s.handle for s in sources
                 if s.next_due_at is not None and s.next_due_at > horizon
                 and (s.rate_limited_until is None or s.rate_limited_until <= now)]
 
     results: list[SourceRunResult] = []
     for handle in await asyncio.to_thread(watched):
-        results += await collect(config, db, platform=platform, source=handle)
+        results += await collect(config, db, platform=platform, source=handle, shards=shards)
     return _summary(results)
 
 
@@ -203,11 +207,13 @@ async def housekeeping_job(ctx: JobContext) -> dict[str, Any]:
 
 
 def default_jobs(config: Config) -> list[JobSpec]:
-    """The production schedule (the table in this module's docstring)."""
+    """The production schedule (the table in this module's docstring). With collect_shards,
+    collection and its re-check are every replica's (monitor/sharding.py), not the leader's."""
     tz = zone(config)
     at = send_time(config)
     jitter = max(0, config.collect_jitter_s)
-    specs = [
+    sharded = config.collect_shards > 0
+    specs = [] if sharded else [
         JobSpec(f"collect:{platform}", collect_job(platform),
                 IntervalTrigger(minutes=1, jitter=jitter, timezone=UTC), misfire_grace_time=120)
         for platform in PLATFORMS
@@ -217,9 +223,13 @@ def default_jobs(config: Config) -> list[JobSpec]:
                 misfire_grace_time=120),
         JobSpec("converge", converge_job, IntervalTrigger(minutes=5, timezone=UTC),
                 misfire_grace_time=300),
-        JobSpec("recheck", recheck_job,
-                IntervalTrigger(seconds=int(RECHECK_EVERY.total_seconds()), timezone=UTC),
-                misfire_grace_time=1800),
+    ]
+    if not sharded:
+        specs.append(JobSpec("recheck", recheck_job,
+                             IntervalTrigger(seconds=int(RECHECK_EVERY.total_seconds()),
+                                             timezone=UTC),
+                             misfire_grace_time=1800))
+    specs += [
         JobSpec("digest", digest_job, CronTrigger(hour=at.hour, minute=at.minute, timezone=tz),
                 misfire_grace_time=12 * 3600),
         JobSpec("housekeeping", housekeeping_job, IntervalTrigger(minutes=15, timezone=UTC),

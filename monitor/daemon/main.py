@@ -93,6 +93,16 @@ class Daemon:
             await self.leadership.hold(done)
         await stopping
 
+    def _collect_by_shard(self, stop: asyncio.Event) -> asyncio.Task[Any] | None:
+        """With collect_shards, this replica collects its share of the sources whether it
+        leads or not (monitor/sharding.py); the leader keeps the singleton jobs."""
+        if self.config.collect_shards <= 0:
+            return None
+        from monitor.sharding import collect_by_shard
+
+        return asyncio.create_task(collect_by_shard(self.config, self.db, stop,
+                                                    name=self.leadership.name))
+
     async def run(self) -> int:
         self._stop = stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -102,6 +112,7 @@ class Daemon:
         self._serve_metrics()
         self.runner.schedule_all()
         self.scheduler.start(paused=True)
+        sharded = self._collect_by_shard(stop)
         try:
             while not stop.is_set():
                 if not await self.leadership.acquire(stop) or stop.is_set():
@@ -121,6 +132,9 @@ class Daemon:
                 await self.leadership.release()
         finally:
             self.scheduler.shutdown(wait=False)
+            if sharded is not None:
+                stop.set()  # the shard loop ends after the page in hand
+                await asyncio.gather(sharded, return_exceptions=True)
             await self._wind_down()
             await self.leadership.release()
             for sig in (signal.SIGTERM, signal.SIGINT):
