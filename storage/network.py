@@ -10,6 +10,7 @@ from typing import TypedDict
 from psycopg import sql
 
 from storage.database import Conn
+from storage.planner import hashing_plans
 from storage.rows import fetch_all, value_or_none
 
 # Graph layers and the citation kinds each is made of; co-adoption comes from narratives.
@@ -120,7 +121,8 @@ def edges(conn: Conn, layers: tuple[str, ...], scope: Scope) -> list[EdgeRow]:
     if kinds:
         query = sql.SQL(_CITATION_EDGES).format(
             narrative_filter=_CITED_NARRATIVE if scope.narrative else sql.SQL(""))
-        found += fetch_all(conn, EdgeRow, query, {**params, "kinds": kinds})
+        with hashing_plans(conn):
+            found += fetch_all(conn, EdgeRow, query, {**params, "kinds": kinds})
     if "coadoption" in layers:
         query = sql.SQL(_COADOPTION_EDGES).format(
             narrative_filter=_ADOPTED_NARRATIVE if scope.narrative else sql.SQL(""))

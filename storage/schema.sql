@@ -2829,10 +2829,10 @@ CREATE INDEX narrative_posts_time_idx ON public.narrative_posts USING btree (nar
 CREATE INDEX post_citations_cited_idx ON public.post_citations USING btree (cited_platform, cited_key) INCLUDE (source_id, post_id, posted_at);
 
 --
--- Name: post_citations_time_idx; Type: INDEX; Schema: public; Owner: -
+-- Name: post_citations_time_label_idx; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX post_citations_time_idx ON public.post_citations USING btree (kind, posted_at) INCLUDE (source_id, cited_platform, cited_key, post_id);
+CREATE INDEX post_citations_time_label_idx ON public.post_citations USING btree (kind, posted_at) INCLUDE (source_id, cited_platform, cited_key, post_id, cited_label);
 
 --
 -- Name: post_media_media_idx; Type: INDEX; Schema: public; Owner: -
