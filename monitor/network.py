@@ -7,12 +7,9 @@ thousand weighted edges into a networkx graph and measures it."""
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import re
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeAlias
@@ -23,6 +20,7 @@ from monitor.errors import UserError
 from storage import catalog
 from storage import network as store
 from storage.database import Conn
+from storage.gc_paused import gc_paused
 
 Level = Literal["source", "actor", "camp"]
 LEVELS: tuple[Level, ...] = ("source", "actor", "camp")
@@ -70,25 +68,10 @@ def _rolled(node: NodeInfo, level: Level, actor_ids: dict[str, int | None]) -> N
     return node
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Building a graph makes tens of thousands of small dicts that all survive it; the cyclic
-    garbage collector would scan them, and everything else alive, again and again (half the
-    30-day forward graph's time at 9,000 edges, bench/network.py). Nothing here makes
-    cycles, so the collector waits until the graph is built."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def build(conn: Conn, layers: tuple[str, ...], scope: store.Scope,
           level: Level = "source") -> Graph:
     """The weighted directed graph (citing → cited) of the chosen layers within the scope."""
-    with _collector_paused():
+    with gc_paused():  # tens of thousands of dicts that all survive the build
         return _build(conn, layers, scope, level)
 
 
