@@ -250,7 +250,7 @@ class Encoder:
                 covered.add(lang)
         return frozenset(covered)
 
-    def encode(self, texts: Sequence[str], batch_size: int = 64) -> Matrix:
+    def encode(self, texts: Sequence[str], batch_size: int = 32) -> Matrix:
         """L2-normalised sentence embeddings, in the order given."""
         if self.info.kind != "encoder":
             raise ModelLoadError(f"{self.info.name} is an NLI model; it scores pairs")

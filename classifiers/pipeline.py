@@ -72,7 +72,7 @@ def run_claimed(
     claim_batch: ClaimBatch,
     tagger: Tagger,
     *,
-    batch_size: int = 64,
+    batch_size: int = 32,
     stop: StopSignal | None = None,
     limit: int | None = None,
 ) -> TaggingCounts:

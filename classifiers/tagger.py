@@ -76,7 +76,7 @@ class Tagger:
         languages: frozenset[str],
         model_version: str,
         *,
-        batch_size: int = 64,
+        batch_size: int = 32,
     ) -> None:
         self.taxonomy = taxonomy
         self.cues = cues
@@ -275,7 +275,7 @@ def load_tagger(
     *,
     taxonomy: Taxonomy | None = None,
     threads: int = 0,
-    batch_size: int = 64,
+    batch_size: int = 32,
     languages: frozenset[str] | None = None,
     backend: str = "auto",
     cache_dir: Path | None = None,
