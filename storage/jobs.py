@@ -236,13 +236,16 @@ class LockSession:
                          {"key": key})
 
     def holders(self, key: int) -> int:
-        """How many sessions hold the lock (in any mode)."""
+        """How many sessions hold the lock (in any mode) in this database: pg_locks shows
+        the whole server's, and another database's daemons are not this one's."""
         self.open()
         with self._session() as conn:
             return value(
                 conn, int,
                 """SELECT count(DISTINCT pid) FROM pg_locks
                    WHERE locktype = 'advisory' AND granted AND objsubid = 1
+                     AND database = (SELECT oid FROM pg_database
+                                     WHERE datname = current_database())
                      AND ((classid::bigint << 32) | objid::bigint) = %(key)s""",
                 {"key": key})
 

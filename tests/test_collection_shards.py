@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from storage.collection import ShardSet, watchlist
 from storage.database import Database
 from storage.jobs import LockSession
 from storage.shards import SHARD_LOCK_BASE, ShardLocks
+from tests.conftest import create_database, drop_database
 from tests.secrets_support import empty_secrets_file
 from tests.test_telegram_collect import watch
 
@@ -44,6 +46,24 @@ def test_fair_shares_and_takeover_in_one_process(db: Database) -> None:
     finally:
         a.close()
         b.close()
+
+
+def test_replicas_of_another_database_are_not_counted(db: Database, admin_url: str) -> None:
+    """pg_locks shows the whole server's locks: a second Chorus database on the same server
+    (staging beside production) has its own replicas and its own shares."""
+    name = f"chorus_shards_{uuid.uuid4().hex[:8]}"
+    other = Database(create_database(admin_url, name))
+    here = ShardLocks(LockSession(db, "replica here"), SHARDS)
+    there = ShardLocks(LockSession(other, "replica there"), SHARDS)
+    try:
+        assert here.rebalance() == frozenset(range(SHARDS))
+        assert there.rebalance() == frozenset(range(SHARDS))
+        assert here.rebalance() == frozenset(range(SHARDS))  # still alone in its database
+    finally:
+        here.close()
+        there.close()
+        other.close()
+        drop_database(admin_url, name)
 
 
 def test_the_watchlist_of_a_shard_set(db: Database) -> None:
@@ -93,6 +113,8 @@ def _holders(db: Database) -> dict[str, set[int]]:
                       ((l.classid::bigint << 32) | l.objid::bigint) - %(base)s AS shard
                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
                WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+                 AND l.database = (SELECT oid FROM pg_database
+                                   WHERE datname = current_database())
                  AND ((l.classid::bigint << 32) | l.objid::bigint)
                      BETWEEN %(base)s AND %(base)s + 3""", {"base": SHARD_LOCK_BASE}).fetchall()
     held: dict[str, set[int]] = {}
