@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from classifiers.cues import Pattern, PatternSet, parse_pattern
+from classifiers.normalise import normalise_for_matching
 from classifiers.taxonomy import load_taxonomy
 from classifiers.textspan import span_text
 from seeds.replay import corpus_file
@@ -40,10 +41,25 @@ def _texts(lines: list[str]) -> list[str]:
     return [json.loads(line)["text"] for line in lines if line.strip()]
 
 
+def _long_phrases() -> list[tuple[str, str]]:
+    """(owner, phrase) of the plain cue phrases of three or more words (no stem, no gap)."""
+    return [(f"{n.key} {lang}", phrase) for n in load_taxonomy()
+            for lang, phrases in n.cues.items() for phrase in phrases
+            if len(phrase.split()) >= 3 and "*" not in phrase and "..." not in phrase]
+
+
 def _leaked(texts: list[str]) -> list[str]:
+    """Whole-word hits, and any phrase of three or more words found inside the text even
+    where a clitic or a suffix is glued to its ends ("ببيان من يونامي", "برادرانند"): the
+    cue layer strips clitics, so such a phrase was as good as written from the post."""
     cues = _cues()
     found = {f"{hit.owner}: {hit.pattern.phrase!r}"
              for text in texts for hit in cues.find(span_text(text))}
+    folded = [normalise_for_matching(text) for text in texts]
+    for owner, phrase in _long_phrases():
+        needle = normalise_for_matching(phrase)
+        if any(needle in text for text in folded):
+            found.add(f"{owner}: {phrase!r}")
     return sorted(found)
 
 
