@@ -31,6 +31,7 @@ NOT_WATCHED = "(not watched)"
 NO_CAMP = "(no camp)"
 Graph: TypeAlias = "nx.DiGraph[str]"
 KINDS = ("forward", "retweet", "quote", "reply", "mention", "link", "coadoption")
+_NO_KINDS: dict[str, Any] = dict.fromkeys(KINDS, 0)
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,6 @@ def _build(conn: Conn, layers: tuple[str, ...], scope: store.Scope, level: Level
         if head == tail and level != "camp":
             continue  # one actor's sources citing each other
         _add_weight(weights, tail, head, row)
-    for data in weights.values():  # in place: one dict per edge, handed to networkx as is
-        data["evidence"] = ",".join(dict.fromkeys(data["evidence"]))
     graph.add_edges_from((tail, head, data) for (tail, head), data in weights.items())
     graph.remove_nodes_from([n for n, degree in list(graph.degree) if degree == 0])
     return graph
@@ -123,17 +122,20 @@ def _add_weight(weights: dict[tuple[str, str], dict[str, Any]], tail: str, head:
                 row: store.EdgeRow) -> None:
     data = weights.get((tail, head))
     if data is None:  # most edges come from one row: no merging
-        data = weights[tail, head] = dict.fromkeys(KINDS, 0)
-        data.update(weight=row["weight"], first_at=row["first_at"], last_at=row["last_at"],
-                    evidence=[str(p) for p in row["evidence"]])
-        data[row["kind"]] = row["weight"]
+        evidence = row["evidence"]
+        if row["kind"] == "coadoption":  # one post can pair twice (two narratives)
+            evidence = ",".join(dict.fromkeys(evidence.split(",")))
+        weights[tail, head] = {**_NO_KINDS, row["kind"]: row["weight"], "weight": row["weight"],
+                               "first_at": row["first_at"], "last_at": row["last_at"],
+                               "evidence": evidence}
         return
     data["weight"] += row["weight"]
     data[row["kind"]] += row["weight"]
     data["first_at"] = min(data["first_at"], row["first_at"])
     data["last_at"] = max(data["last_at"], row["last_at"])
-    if len(set(data["evidence"])) < 10:
-        data["evidence"] += [str(p) for p in row["evidence"]]
+    kept = data["evidence"].split(",")
+    if len(set(kept)) < 10:
+        data["evidence"] = ",".join(dict.fromkeys(kept + row["evidence"].split(",")))
 
 
 def analyse(graph: Graph) -> None:

@@ -40,7 +40,7 @@ class EdgeRow(TypedDict):
     weight: int
     first_at: str  # ISO 8601 UTC (convergence_iso): compared and exported as text
     last_at: str
-    evidence: list[int]
+    evidence: str  # post ids, comma-separated: the graph keeps them so (no array to parse)
 
 
 class NodeRow(TypedDict):
@@ -60,7 +60,7 @@ WITH e AS (
            min(c.posted_at) AS first_at, max(c.posted_at) AS last_at,
            min(c.cited_label) AS label,
            -- Any few citing posts: an ordered aggregate would sort every group.
-           (array_agg(c.post_id))[1:%(evidence)s] AS evidence
+           array_to_string((array_agg(c.post_id))[1:%(evidence)s], ',') AS evidence
     FROM post_citations c
     WHERE c.kind = ANY (%(kinds)s) AND c.posted_at >= %(since)s AND c.posted_at < %(until)s
       {narrative_filter}
@@ -92,8 +92,8 @@ SELECT b.source_id AS from_source, a.source_id AS to_source, src.platform AS cit
        lower(src.handle) AS cited_key, src.handle AS label, 'coadoption' AS kind,
        count(*)::bigint AS weight, convergence_iso(min(b.posted_at)) AS first_at,
        convergence_iso(max(b.posted_at)) AS last_at,
-       (array_agg(b.post_id ORDER BY b.posted_at DESC, b.post_id DESC))[1:%(evidence)s]
-           AS evidence
+       array_to_string((array_agg(b.post_id ORDER BY b.posted_at DESC, b.post_id DESC))
+                       [1:%(evidence)s], ',') AS evidence
 FROM firsts a
 JOIN firsts b ON b.narrative = a.narrative AND b.actor_id <> a.actor_id
              AND b.posted_at >= a.posted_at AND b.posted_at < a.posted_at + interval '1 hour'

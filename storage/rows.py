@@ -73,7 +73,8 @@ def shaped(shape: type[Shape]) -> RowFactory[Shape]:
                 f"not declared: {', '.join(sorted(extra)) or '-'})")
 
         def make(values: Sequence[Any]) -> Shape:
-            row = dict(zip(names, values, strict=True))
+            # As many values as names: both come from the same result description.
+            row = dict(zip(names, values))  # noqa: B905 - strict=True costs 30 % here
             return cast(Shape, row) if as_dict else shape(**row)
 
         return make
