@@ -47,14 +47,6 @@ class NewRule:
     max_per_hour: int = 12
 
 
-class IncidentVersion(TypedDict):
-    """An incident whose upsert made a new version (first sighting, growth, resolution)."""
-
-    id: int
-    version: int
-    created: bool
-
-
 @dataclass(frozen=True)
 class Incident:
     id: int
@@ -133,15 +125,6 @@ def remove_rule(conn: Conn, name: str) -> bool:
                         {"name": name}).rowcount > 0
 
 
-def commit_lazily(conn: Conn) -> None:
-    """This transaction's commit need not wait for its WAL to reach the disk (50 rules a
-    minute would wait for 50 flushes). Safe for evaluation: a crash loses at most the last
-    transactions whole (records and watermarks together, so they are evaluated again), and
-    nothing recorded can leave before it is durable, because a delivery is marked 'sending'
-    by a synchronous commit first (deliver.py), which flushes all the WAL before it."""
-    conn.execute("SET LOCAL synchronous_commit = off")
-
-
 def advance(conn: Conn, rule_id: int, *, seen_post_id: int, seen_until: datetime,
             now: datetime) -> None:
     """Move the rule's watermarks forward (never back)."""
@@ -154,12 +137,27 @@ def advance(conn: Conn, rule_id: int, *, seen_post_id: int, seen_until: datetime
         {"id": rule_id, "post_id": seen_post_id, "until": seen_until, "now": now})
 
 
+def advance_many(conn: Conn, marks: list[tuple[int, int, datetime]], now: datetime) -> None:
+    """advance() for many rules in one statement: (rule id, seen post id, seen until) each."""
+    conn.execute(
+        """UPDATE alert_rules r
+           SET seen_post_id = greatest(r.seen_post_id, m.post_id),
+               seen_until = greatest(coalesce(r.seen_until, m.until), m.until),
+               evaluated_at = %(now)s
+           FROM unnest(%(ids)s::bigint[], %(posts)s::bigint[], %(untils)s::timestamptz[])
+                AS m(id, post_id, until)
+           WHERE r.id = m.id""",
+        {"ids": [m[0] for m in marks], "posts": [m[1] for m in marks],
+         "untils": [m[2] for m in marks], "now": now})
+
+
 def upsert_incident(conn: Conn, rule_id: int, key: str, *, summary: str, detail: JsonObject,
-                    state: str, now: datetime) -> IncidentVersion | None:
+                    state: str, now: datetime) -> Incident | None:
     """Record what a rule found under its incident key: a new incident (version 1), or a
-    new version when the summary or state changed; None when nothing changed."""
+    new version when the summary or state changed; the incident as it now stands, or None
+    when nothing changed."""
     return fetch_one(
-        conn, IncidentVersion,
+        conn, Incident,
         """INSERT INTO alert_incidents (rule_id, incident_key, summary, detail, state,
                                         first_at, updated_at)
            VALUES (%(rule_id)s, %(key)s, %(summary)s, %(detail)s::jsonb, %(state)s,
@@ -170,7 +168,8 @@ def upsert_incident(conn: Conn, rule_id: int, key: str, *, summary: str, detail:
                    updated_at = EXCLUDED.updated_at
                WHERE alert_incidents.summary <> EXCLUDED.summary
                   OR alert_incidents.state <> EXCLUDED.state
-           RETURNING id, version, (xmax = 0) AS created""",
+           RETURNING id, rule_id, incident_key, version, state, summary, detail, first_at,
+                     updated_at""",
         {"rule_id": rule_id, "key": key, "summary": summary, "detail": json.dumps(detail),
          "state": state, "now": now})
 
@@ -184,6 +183,19 @@ def incidents(conn: Conn, rule_id: int, *, state: str | None = None) -> list[Inc
            WHERE rule_id = %(rule_id)s AND (%(state)s::text IS NULL OR state = %(state)s)
            ORDER BY first_at, id""",
         {"rule_id": rule_id, "state": state})
+
+
+def run_incidents(conn: Conn, rule_ids: list[int], search_key: str) -> list[Incident]:
+    """What one alerts run needs of the rules' incidents, in one read: every open incident,
+    and each rule's incident under `search_key` (a saved search's incident of the day)."""
+    return fetch_all(
+        conn, Incident,
+        """SELECT id, rule_id, incident_key, version, state, summary, detail, first_at,
+                  updated_at
+           FROM alert_incidents
+           WHERE rule_id = ANY(%(ids)s) AND (state = 'open' OR incident_key = %(key)s)
+           ORDER BY rule_id, first_at, id""",
+        {"ids": rule_ids, "key": search_key})
 
 
 def incident(conn: Conn, incident_id: int) -> Incident | None:
@@ -200,22 +212,25 @@ def record_delivery(conn: Conn, *, incident_id: int, rule_id: int, channel: str,
     """Record one version for one channel before anything is sent (once: a second record of
     the same version and channel does nothing); older versions of the incident for the
     channel that have not left yet are superseded by it. True when recorded now."""
-    inserted = conn.execute(
-        """INSERT INTO alert_deliveries (incident_id, rule_id, channel, version,
-                                         idempotency_key, body, not_before, created_at)
-           VALUES (%(incident_id)s, %(rule_id)s, %(channel)s, %(version)s, %(key)s, %(body)s,
-                   %(not_before)s, %(now)s)
-           ON CONFLICT (incident_id, channel, version) DO NOTHING""",
+    return value(
+        conn, bool,
+        """WITH recorded AS (
+               INSERT INTO alert_deliveries (incident_id, rule_id, channel, version,
+                                             idempotency_key, body, not_before, created_at)
+               VALUES (%(incident_id)s, %(rule_id)s, %(channel)s, %(version)s, %(key)s,
+                       %(body)s, %(not_before)s, %(now)s)
+               ON CONFLICT (incident_id, channel, version) DO NOTHING
+               RETURNING id
+           ), superseded AS (
+               UPDATE alert_deliveries SET status = 'superseded'
+               WHERE incident_id = %(incident_id)s AND channel = %(channel)s
+                 AND version < %(version)s AND status IN ('pending', 'failed')
+                 AND EXISTS (SELECT 1 FROM recorded)
+           )
+           SELECT EXISTS (SELECT 1 FROM recorded)""",
         {"incident_id": incident_id, "rule_id": rule_id, "channel": channel,
          "version": version, "key": idempotency_key, "body": body,
-         "not_before": not_before, "now": now}).rowcount > 0
-    if inserted:
-        conn.execute(
-            """UPDATE alert_deliveries SET status = 'superseded'
-               WHERE incident_id = %(incident_id)s AND channel = %(channel)s
-                 AND version < %(version)s AND status IN ('pending', 'failed')""",
-            {"incident_id": incident_id, "channel": channel, "version": version})
-    return inserted
+         "not_before": not_before, "now": now})
 
 
 def due_deliveries(conn: Conn, now: datetime, *, max_attempts: int,
