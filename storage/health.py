@@ -15,9 +15,13 @@ SELECT s.id, s.platform, s.handle, s.role, s.kind, s.interval_minutes,
        a.name AS actor, a.group_key AS "group",
        COALESCE(cs.state, 'never') AS state, cs.last_run_at, cs.last_success_at,
        cs.last_error_at, cs.last_error, cs.rate_limited_until,
-       (SELECT count(*) FROM posts p WHERE p.source_id = s.id
-          AND p.posted_at >= %(since)s AND p.posted_at < %(until)s) AS posts_in_period,
-       (SELECT max(p.posted_at) FROM posts p WHERE p.source_id = s.id) AS latest_post_at,
+       CASE WHEN %(with_posts)s THEN
+           (SELECT count(*) FROM posts p WHERE p.source_id = s.id
+              AND p.posted_at >= %(since)s AND p.posted_at < %(until)s) ELSE 0
+       END AS posts_in_period,
+       CASE WHEN %(with_posts)s THEN
+           (SELECT max(p.posted_at) FROM posts p WHERE p.source_id = s.id)
+       END AS latest_post_at,
        COALESCE(runs.ok_runs, 0) AS ok_runs, COALESCE(runs.bad_runs, 0) AS bad_runs,
        runs.last_bad_status, runs.last_bad_error
 FROM sources s
@@ -76,10 +80,14 @@ class _PlatformCount(TypedDict):
 
 def source_rows(
     conn: Conn, since: datetime, until: datetime, *, include_illustrative: bool = True,
+    with_posts: bool = True,
 ) -> list[SourceRow]:
+    """Without `with_posts`, posts_in_period is 0 and latest_post_at None: what a blindness
+    check needs costs no read of posts (two index probes per source)."""
     return fetch_all(
         conn, SourceRow, _SOURCES,
-        {"since": since, "until": until, "include_illustrative": include_illustrative})
+        {"since": since, "until": until, "include_illustrative": include_illustrative,
+         "with_posts": with_posts})
 
 
 def tagging_backlog(conn: Conn) -> Backlog:

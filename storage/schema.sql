@@ -1854,6 +1854,20 @@ CREATE TABLE public.source_candidate_decisions (
 );
 
 --
+-- Name: source_rhythms; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.source_rhythms (
+    days integer NOT NULL,
+    percentile double precision NOT NULL,
+    source_id bigint NOT NULL,
+    posts integer NOT NULL,
+    typical_gap_s double precision,
+    latest_post_at timestamp with time zone NOT NULL,
+    computed_at timestamp with time zone NOT NULL
+);
+
+--
 -- Name: sources_id_seq; Type: SEQUENCE; Schema: public; Owner: -
 --
 
@@ -2638,6 +2652,13 @@ ALTER TABLE ONLY public.source_candidate_decisions
     ADD CONSTRAINT source_candidate_decisions_pkey PRIMARY KEY (cited_platform, cited_key);
 
 --
+-- Name: source_rhythms source_rhythms_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.source_rhythms
+    ADD CONSTRAINT source_rhythms_pkey PRIMARY KEY (days, percentile, source_id);
+
+--
 -- Name: sources sources_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3252,6 +3273,13 @@ ALTER TABLE ONLY public.posts
 
 ALTER TABLE ONLY public.source_candidate_decisions
     ADD CONSTRAINT source_candidate_decisions_source_id_fkey FOREIGN KEY (source_id) REFERENCES public.sources(id) ON DELETE SET NULL;
+
+--
+-- Name: source_rhythms source_rhythms_source_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.source_rhythms
+    ADD CONSTRAINT source_rhythms_source_id_fkey FOREIGN KEY (source_id) REFERENCES public.sources(id) ON DELETE CASCADE;
 
 --
 -- Name: sources sources_actor_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -4051,6 +4079,12 @@ GRANT SELECT ON TABLE public.schema_migrations TO chorus_app;
 --
 
 GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.source_candidate_decisions TO chorus_app;
+
+--
+-- Name: TABLE source_rhythms; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,TRUNCATE,UPDATE ON TABLE public.source_rhythms TO chorus_app;
 
 --
 -- Name: SEQUENCE sources_id_seq; Type: ACL; Schema: public; Owner: -

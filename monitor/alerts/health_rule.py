@@ -85,10 +85,11 @@ def _gaps(db: Database, rule: AlertRule, now: datetime, shared: Shared) -> list[
     return found
 
 
-def _rhythms(db: Database, now: datetime, days: int,
-             percentile: float) -> list[source_rhythm.Rhythm]:
+def _candidates(db: Database, now: datetime, days: int, percentile: float, factor: float,
+                min_posts: int) -> list[source_rhythm.Rhythm]:
     with db.connection() as conn:
-        return source_rhythm.rhythms(conn, now, days=days, percentile=percentile)
+        return source_rhythm.silent_sources(conn, now, days=days, percentile=percentile,
+                                                factor=factor, min_posts=min_posts)
 
 
 def _silences(db: Database, rule: AlertRule, now: datetime, shared: Shared) -> list[Finding]:
@@ -97,8 +98,8 @@ def _silences(db: Database, rule: AlertRule, now: datetime, shared: Shared) -> l
     min_posts = int(str(p.get("silence_min_posts", 10)))
     days = int(str(p.get("silence_days", 30)))
     percentile = float(str(p.get("silence_percentile", 0.95)))
-    rows = shared.get(("rhythms", now, days, percentile),
-                      lambda: _rhythms(db, now, days, percentile))
+    rows = shared.get(("rhythms", now, days, percentile, factor, min_posts),
+                      lambda: _candidates(db, now, days, percentile, factor, min_posts))
     found: list[Finding] = []
     for r in rows:
         if not _wanted(rule, r["platform"], r["handle"]):
@@ -132,7 +133,7 @@ def evaluate_health(config: Config, db: Database, rule: AlertRule, now: datetime
     findings: list[Finding] = []
     if "blind" in checks:
         statuses = [s for s in shared.get(("statuses", now), lambda: source_statuses(
-                        config, db, now - timedelta(hours=24), now, now))
+                        config, db, now - timedelta(hours=24), now, now, with_posts=False))
                     if _wanted(rule, s.platform, s.handle)]
         findings += _blind(rule, statuses)
     if "gaps" in checks:
