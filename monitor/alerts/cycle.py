@@ -1,9 +1,8 @@
 """One alerts run: evaluate every enabled rule on what is new, record a delivery for each new
 incident version and channel, then send what is due (monitor/alerts/deliver.py).
 
-A rule's findings, its new incident versions, their recorded deliveries and its moved
-watermark commit together, so a crash mid-run re-reads the same rows next time and records
-nothing twice.
+The run's findings, new incident versions, recorded deliveries and moved watermarks commit
+together, so a crash mid-run re-reads the same rows next time and records nothing twice.
 """
 
 from __future__ import annotations
@@ -100,22 +99,31 @@ def evaluate_rules(config: Config, db: Database, now: datetime, *,
             known: dict[int, list[Incident]] = {r.id: [] for r in enabled}
             for incident in rows.run_incidents(conn, list(known), _search_key(now)):
                 known[incident.rule_id].append(incident)
-        # Reads run as single statements; a rule that found something writes its incidents,
-        # their deliveries and its watermark in one transaction; the watermarks of the rules
-        # that found nothing move together at the end (a crash before re-reads the same rows
-        # and finds nothing again). Fewer round trips: 50 rules a minute (issue 15).
-        quiet: list[tuple[int, int, datetime]] = []
+        # Every rule reads first (single statements, no transaction held open); then what
+        # they found, its deliveries and every watermark are written in one transaction. A
+        # crash before its commit leaves the old watermarks: the next run reads the same
+        # rows and records nothing twice. Few round trips: 50 rules a minute (issue 15).
+        found: list[tuple[AlertRule, list[Finding]]] = []
+        marks: list[tuple[int, int, datetime]] = []
         with _autocommit(conn):
             for rule in enabled:
-                versions = _run_rule(config, db, conn, rule, now, upto, shared, summary,
-                                     known[rule.id], quiet)
+                result = _evaluate(config, db, conn, rule, now, upto, shared, known[rule.id])
+                opened = {i.incident_key: i for i in known[rule.id] if i.state == "open"}
+                changed = [f for f in result.findings if not _unchanged(f, opened)]
+                if changed:
+                    found.append((rule, changed))
+                marks.append((rule.id, result.seen_post_id, result.seen_until))
                 summary.rules += 1
-                summary.versions += versions
-                if versions:
-                    summary.by_rule[rule.name] = versions
-                    log.info("alert rule %s: %d new incident version(s)", rule.name, versions)
-            if quiet:
-                rows.advance_many(conn, quiet, now)
+            with conn.transaction():
+                for rule, changed in found:
+                    versions = _record(config, conn, rule, changed, now, summary)
+                    summary.versions += versions
+                    if versions:
+                        summary.by_rule[rule.name] = versions
+                        log.info("alert rule %s: %d new incident version(s)", rule.name,
+                                 versions)
+                if marks:
+                    rows.advance_many(conn, marks, now)
     return summary
 
 
@@ -123,9 +131,9 @@ def evaluate_rules(config: Config, db: Database, now: datetime, *,
 def _autocommit(conn: Conn) -> Iterator[None]:
     """The pooled connection in autocommit mode, put back as it was for the pool's next user.
 
-    Its commits need not wait for their WAL to reach the disk (50 rules a minute would wait
-    for as many flushes). Safe for evaluation: a crash loses at most the last transactions
-    whole (records and watermarks together, so they are evaluated again), and nothing
+    Its commit need not wait for its WAL to reach the disk. Safe for evaluation: a crash
+    loses at most the run's transaction whole (records and watermarks together, so they are
+    evaluated again), and nothing
     recorded can leave before it is durable, because a delivery is marked 'sending' by a
     synchronous commit first (deliver.py), which flushes all the WAL before it."""
     conn.autocommit = True
@@ -138,26 +146,16 @@ def _autocommit(conn: Conn) -> Iterator[None]:
             conn.autocommit = False
 
 
-def _run_rule(config: Config, db: Database, conn: Conn, rule: AlertRule, now: datetime,
-              upto: datetime, shared: Shared, summary: RunSummary, known: list[Incident],
-              quiet: list[tuple[int, int, datetime]]) -> int:
-    """Evaluate one rule and record what it found, in one transaction; new versions."""
-    result = _evaluate(config, db, conn, rule, now, upto, shared, known)
-    by_key = {i.incident_key: i for i in known if i.state == "open"}
-    changed = [f for f in result.findings if not _unchanged(f, by_key)]
-    if not changed:
-        quiet.append((rule.id, result.seen_post_id, result.seen_until))
-        return 0
+def _record(config: Config, conn: Conn, rule: AlertRule, changed: list[Finding],
+            now: datetime, summary: RunSummary) -> int:
+    """Write a rule's changed findings as incident versions with their deliveries; how many
+    new versions."""
     versions = 0
-    with conn.transaction():
-        for finding in changed:
-            incident = rows.upsert_incident(conn, rule.id, finding.key,
-                                            summary=finding.summary, detail=finding.detail,
-                                            state=finding.state, now=now)
-            if incident is None:
-                continue
-            versions += 1
-            summary.recorded += record_version(config, conn, rule, incident, now)
-        rows.advance(conn, rule.id, seen_post_id=result.seen_post_id,
-                     seen_until=result.seen_until, now=now)
+    for finding in changed:
+        incident = rows.upsert_incident(conn, rule.id, finding.key, summary=finding.summary,
+                                        detail=finding.detail, state=finding.state, now=now)
+        if incident is None:
+            continue
+        versions += 1
+        summary.recorded += record_version(config, conn, rule, incident, now)
     return versions

@@ -24,6 +24,11 @@ CHECKS = ("blind", "gaps", "silence")
 RESOLVING = ("source:", "platform:", "silent:")  # keys that recover; gap keys stay
 
 
+def _narrowed(rule: AlertRule) -> bool:
+    """Whether the rule watches one platform or source rather than every source."""
+    return bool(rule.params.get("platform") or rule.params.get("source"))
+
+
 def _wanted(rule: AlertRule, platform: str, handle: str) -> bool:
     want_platform, source = rule.params.get("platform"), rule.params.get("source")
     if want_platform and platform != want_platform:
@@ -132,9 +137,10 @@ def evaluate_health(config: Config, db: Database, rule: AlertRule, now: datetime
     checks = _checks(rule)
     findings: list[Finding] = []
     if "blind" in checks:
-        statuses = [s for s in shared.get(("statuses", now), lambda: source_statuses(
-                        config, db, now - timedelta(hours=24), now, now, with_posts=False))
-                    if _wanted(rule, s.platform, s.handle)]
+        statuses = shared.get(("statuses", now), lambda: source_statuses(
+            config, db, now - timedelta(hours=24), now, now, with_posts=False))
+        if _narrowed(rule):
+            statuses = [s for s in statuses if _wanted(rule, s.platform, s.handle)]
         findings += _blind(rule, statuses)
     if "gaps" in checks:
         findings += _gaps(db, rule, now, shared)

@@ -125,20 +125,9 @@ def remove_rule(conn: Conn, name: str) -> bool:
                         {"name": name}).rowcount > 0
 
 
-def advance(conn: Conn, rule_id: int, *, seen_post_id: int, seen_until: datetime,
-            now: datetime) -> None:
-    """Move the rule's watermarks forward (never back)."""
-    conn.execute(
-        """UPDATE alert_rules
-           SET seen_post_id = greatest(seen_post_id, %(post_id)s),
-               seen_until = greatest(coalesce(seen_until, %(until)s), %(until)s),
-               evaluated_at = %(now)s
-           WHERE id = %(id)s""",
-        {"id": rule_id, "post_id": seen_post_id, "until": seen_until, "now": now})
-
-
 def advance_many(conn: Conn, marks: list[tuple[int, int, datetime]], now: datetime) -> None:
-    """advance() for many rules in one statement: (rule id, seen post id, seen until) each."""
+    """Move rules' watermarks forward (never back), in one statement: (rule id, seen post id,
+    seen until) each."""
     conn.execute(
         """UPDATE alert_rules r
            SET seen_post_id = greatest(r.seen_post_id, m.post_id),
