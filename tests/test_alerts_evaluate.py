@@ -17,7 +17,7 @@ from storage.alerts import store as rows
 from storage.database import Database
 from tests.alert_support import CAMPS, HOOK, NOW, alert_config, incidents_of
 from tests.convergence_scenarios import T0, add_event, add_narrative, hours_after, tag
-from tests.factories import add_source, post, write
+from tests.factories import add_source, at, post, write
 
 
 @pytest.fixture
@@ -138,3 +138,26 @@ def test_rules_are_checked_before_they_are_stored(db: Database) -> None:
     create_rule(db, "x", "search", {"query": "a"}, HOOK)
     with pytest.raises(RuleError, match="exists"):
         create_rule(db, "x", "search", {"query": "b"}, HOOK)
+
+
+def test_rules_with_different_windows_count_only_their_own_window(
+        db: Database, config: Config) -> None:
+    """One measure of the event serves rules of 24 h and 72 h (monitor.alerts.evaluate
+    _measure): each still counts only the actors within its own window."""
+    add_narrative(db, "sedition")
+    add_event(db, "Drone attack on the PM", T0)
+    for i, hours in enumerate((2, 5, 30, 50)):  # two inside 24 h, four inside 72 h
+        add_source(db, "telegram", f"w{i}", f"Windowed {i}", CAMPS[i % 3])
+        write(db, post(f"w{i}", "1", hours_after(hours), f"statement {i}"))
+    for hours in (24, 72):
+        create_rule(db, f"sedition-{hours}", "convergence",
+                    {"narrative": "sedition", "k": 3, "groups": 2, "window_hours": hours}, HOOK)
+    for i in range(4):
+        tag(db, f"w{i}", "1", "sedition", 0.9)
+    evaluate_rules(config, db, at(hours_after(80)), settle=timedelta(0))
+    assert incidents_of(db, "sedition-24") == []  # 2 actors within 24 h: under k
+    [wide] = incidents_of(db, "sedition-72")
+    assert wide.summary.startswith("sedition: 4 actors from 3 camps within 72 h")
+    listed = wide.detail["adopters"]
+    assert isinstance(listed, list)
+    assert [a["lag_hours"] for a in listed if isinstance(a, dict)] == [2.0, 5.0, 30.0, 50.0]

@@ -21,7 +21,7 @@ from storage.alerts import adopters as alert_adopters
 from storage.alerts import queries as q
 from storage.alerts.store import AlertRule, Incident
 from storage.console.search import SearchFilters
-from storage.convergence.attribution import rivals
+from storage.convergence.attribution import OPEN, rivals
 from storage.convergence.common import Window
 from storage.convergence.significance import significance
 from storage.database import Conn
@@ -71,13 +71,19 @@ def evaluate_search(conn: Conn, rule: AlertRule, upto: datetime,
 
 def _measure(conn: Conn, pair: q.AffectedPair, window: timedelta,
              shared: Shared) -> dict[str, Any]:
-    """The pair's adopters as the event report counts them (storage.alerts.adopters)."""
+    """The pair's adopters as the event report counts them (storage.alerts.adopters).
+
+    Measured once per event over the widest window a rule usually asks (OPEN, 72 h) and cut
+    for narrower ones: an actor's first post within W is its first within 72 h if it falls
+    before T0 + W, and a post's attribution does not depend on events after it."""
     t0 = pair["occurred_at"]
-    frame = Window(t0, t0, t0 + window)
-    every = shared.get(("adopters", pair["event_id"], window),
+    widest = max(window, OPEN)
+    frame = Window(t0, t0, t0 + widest)
+    every = shared.get(("adopters", pair["event_id"], widest),
                        lambda: alert_adopters.adopters(conn, frame,
                                                        rivals(conn, pair["event_id"], frame)))
-    found = every.get(pair["narrative"], [])
+    end = t0 + window
+    found = [a for a in every.get(pair["narrative"], []) if a["posted_at"] <= end]
     lags = [round((a["posted_at"] - t0).total_seconds() / 3600, 2) for a in found]
     return {"adopters": [{"actor": a["actor"], "group": a["group"], "url": a["url"],
                           "lag_hours": lag} for a, lag in zip(found, lags, strict=True)],
