@@ -83,9 +83,11 @@ def shaped(shape: type[Shape]) -> RowFactory[Shape]:
 
 
 def fetch_all(conn: Conn, shape: type[Shape], query: Query,
-              params: Params | None = None) -> list[Shape]:
+              params: Params | None = None, *, prepare: bool | None = None) -> list[Shape]:
+    """Every row. `prepare=False`: never a prepared statement, so the plan is always made
+    for these parameters (see storage/console/search.py for a query that needs it)."""
     with conn.cursor(row_factory=shaped(shape)) as cur:
-        return cur.execute(query, params).fetchall()
+        return cur.execute(query, params, prepare=prepare).fetchall()
 
 
 def fetch_one(conn: Conn, shape: type[Shape], query: Query,
@@ -102,18 +104,19 @@ def fetch_row(conn: Conn, shape: type[Shape], query: Query,
 
 
 def value_or_none(conn: Conn, kind: type[T], query: Query,
-                  params: Params | None = None) -> T | None:
+                  params: Params | None = None, *, prepare: bool | None = None) -> T | None:
     """The first column of the first row; None when there is no row or it is NULL."""
-    row = conn.execute(query, params).fetchone()
+    row = conn.execute(query, params, prepare=prepare).fetchone()
     found = next(iter(row.values())) if row else None
     if found is None or isinstance(found, kind):
         return found
     raise RowShapeError(f"expected {kind.__name__}, the query returned {type(found).__name__}")
 
 
-def value(conn: Conn, kind: type[T], query: Query, params: Params | None = None) -> T:
+def value(conn: Conn, kind: type[T], query: Query, params: Params | None = None, *,
+          prepare: bool | None = None) -> T:
     """The first column of the row a statement always returns; never NULL."""
-    found = value_or_none(conn, kind, query, params)
+    found = value_or_none(conn, kind, query, params, prepare=prepare)
     if found is None:
         raise MissingRow(f"expected {kind.__name__}, got no row or NULL")
     return found

@@ -31,6 +31,10 @@ SORTS: tuple[str, ...] = ("newest", "oldest", "relevance")
 COUNT_CAP = 1_000
 # Relevance ranks the newest matches only, so that a common word costs what a rare one does.
 RELEVANCE_WINDOW = 500
+# Searches run unprepared (psycopg prepares a statement on its fifth run): PostgreSQL then
+# switches to a generic plan that cannot see how common the searched words are, and a phrase
+# search by relevance went from 90 ms to 270-300 ms at 5,500,000 posts (bench/console.py).
+PLANNED_PER_SEARCH = False
 
 # (FROM clause, time column, id column) per driving table.
 _DRIVERS: dict[str, tuple[str, str, str]] = {
@@ -243,7 +247,8 @@ def search_posts(conn: Conn, f: SearchFilters, *, limit: int = 50,
     source, where, params = _where(f, after)
     query = _ordered_select(f, source, where) + sql.SQL("\nLIMIT %(limit)s OFFSET %(offset)s")
     matches = fetch_all(conn, PostSummary, query, {**params, "limit": limit + 1,
-                                              "offset": offset if f.ranked else 0})
+                                              "offset": offset if f.ranked else 0},
+                        prepare=PLANNED_PER_SEARCH)
     has_more = len(matches) > limit
     rows = _attach_tags(conn, matches[:limit])
     full_source, full_where, full_params = _where(f)
@@ -251,7 +256,7 @@ def search_posts(conn: Conn, f: SearchFilters, *, limit: int = 50,
         # Counting needs no post row: narrative_posts has the time and the source.
         full_source = sql.SQL(_DRIVERS["narrative"][0].rsplit("\n", 1)[0])
     count = _COUNT.format(source=full_source, where=full_where, cap=sql.Literal(COUNT_CAP + 1))
-    total = value(conn, int, count, full_params)
+    total = value(conn, int, count, full_params, prepare=PLANNED_PER_SEARCH)
     last = rows[-1] if rows and has_more and not f.ranked else None
     cursor = Cursor(last["posted_at"], last["id"]) if last else None
     return SearchPage(rows, min(total, COUNT_CAP), total > COUNT_CAP, has_more, cursor)
@@ -281,6 +286,7 @@ def export_posts(conn: Conn, f: SearchFilters, cap: int) -> list[FoundPost]:
     """Every match up to `cap`, in the page order, each with the narratives it carries."""
     source, where, params = _where(f)
     query = _ordered_select(f, source, where) + sql.SQL("\nLIMIT %(limit)s")
-    matches = fetch_all(conn, PostSummary, query, {**params, "limit": cap})
+    matches = fetch_all(conn, PostSummary, query, {**params, "limit": cap},
+                        prepare=PLANNED_PER_SEARCH)
     return [post for start in range(0, len(matches), 1000)
             for post in _attach_tags(conn, matches[start:start + 1000])]
