@@ -9,6 +9,8 @@ A gap incident stays: it is a record of that day, and it grows as the day's gap 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from concurrent.futures import Executor
 from datetime import datetime, timedelta
 
 from monitor.alerts.findings import Evaluation, Finding
@@ -65,15 +67,25 @@ def _blind(rule: AlertRule, statuses: list[SourceStatus]) -> list[Finding]:
     return found
 
 
-def _gap_days(db: Database, now: datetime) -> list[completeness.DayCompleteness]:
-    with db.connection() as conn:
-        return completeness.days(conn, (now - timedelta(days=1)).date(), now.date())
+def _statuses_read(config: Config, db: Database, now: datetime
+                   ) -> tuple[Hashable, Callable[[], list[SourceStatus]]]:
+    """Every watched source's condition now (no posts counted: blindness needs none)."""
+    return ("statuses", now), lambda: source_statuses(
+        config, db, now - timedelta(hours=24), now, now, with_posts=False)
+
+
+def _gaps_read(db: Database, now: datetime
+               ) -> tuple[Hashable, Callable[[], list[completeness.DayCompleteness]]]:
+    def read() -> list[completeness.DayCompleteness]:
+        with db.connection() as conn:
+            return completeness.days(conn, (now - timedelta(days=1)).date(), now.date())
+    return ("gap-days", now), read
 
 
 def _gaps(db: Database, rule: AlertRule, now: datetime, shared: Shared) -> list[Finding]:
     """A source's day (today or yesterday, UTC) with at least `gap_posts` possible missing."""
     bound = int(str(rule.params.get("gap_posts", 50)))
-    days = shared.get(("gap-days", now), lambda: _gap_days(db, now))
+    days = shared.get(*_gaps_read(db, now))
     found: list[Finding] = []
     for day in days:
         missing = completeness.unseen(day)
@@ -90,11 +102,20 @@ def _gaps(db: Database, rule: AlertRule, now: datetime, shared: Shared) -> list[
     return found
 
 
-def _candidates(db: Database, now: datetime, days: int, percentile: float, factor: float,
-                min_posts: int) -> list[source_rhythm.Rhythm]:
-    with db.connection() as conn:
-        return source_rhythm.silent_sources(conn, now, days=days, percentile=percentile,
+def _silence_read(db: Database, rule: AlertRule, now: datetime
+                  ) -> tuple[Hashable, Callable[[], list[source_rhythm.Rhythm]]]:
+    """The sources silent now by the rule's rhythm parameters (storage.source_rhythm)."""
+    p = rule.params
+    factor = float(str(p.get("silence_factor", 3.0)))
+    min_posts = int(str(p.get("silence_min_posts", 10)))
+    days = int(str(p.get("silence_days", 30)))
+    percentile = float(str(p.get("silence_percentile", 0.95)))
+
+    def read() -> list[source_rhythm.Rhythm]:
+        with db.connection() as conn:
+            return source_rhythm.silent_sources(conn, now, days=days, percentile=percentile,
                                                 factor=factor, min_posts=min_posts)
+    return ("rhythms", now, days, percentile, factor, min_posts), read
 
 
 def _silences(db: Database, rule: AlertRule, now: datetime, shared: Shared) -> list[Finding]:
@@ -103,8 +124,7 @@ def _silences(db: Database, rule: AlertRule, now: datetime, shared: Shared) -> l
     min_posts = int(str(p.get("silence_min_posts", 10)))
     days = int(str(p.get("silence_days", 30)))
     percentile = float(str(p.get("silence_percentile", 0.95)))
-    rows = shared.get(("rhythms", now, days, percentile, factor, min_posts),
-                      lambda: _candidates(db, now, days, percentile, factor, min_posts))
+    rows = shared.get(*_silence_read(db, rule, now))
     found: list[Finding] = []
     for r in rows:
         if not _wanted(rule, r["platform"], r["handle"]):
@@ -130,6 +150,19 @@ def _silences(db: Database, rule: AlertRule, now: datetime, shared: Shared) -> l
     return found
 
 
+def prefetch(config: Config, db: Database, rule: AlertRule, now: datetime, shared: Shared,
+             executor: Executor) -> None:
+    """Start the rule's reads ahead on `executor` (each on a pooled connection of its own),
+    so that they overlap the rules evaluated before it (monitor.alerts.cycle)."""
+    checks = _checks(rule)
+    if "blind" in checks:
+        shared.start(*_statuses_read(config, db, now), executor)
+    if "gaps" in checks:
+        shared.start(*_gaps_read(db, now), executor)
+    if "silence" in checks:
+        shared.start(*_silence_read(db, rule, now), executor)
+
+
 def evaluate_health(config: Config, db: Database, rule: AlertRule, now: datetime,
                     open_incidents: list[Incident], *,
                     shared: Shared | None = None) -> Evaluation:
@@ -137,8 +170,7 @@ def evaluate_health(config: Config, db: Database, rule: AlertRule, now: datetime
     checks = _checks(rule)
     findings: list[Finding] = []
     if "blind" in checks:
-        statuses = shared.get(("statuses", now), lambda: source_statuses(
-            config, db, now - timedelta(hours=24), now, now, with_posts=False))
+        statuses = shared.get(*_statuses_read(config, db, now))
         if _narrowed(rule):
             statuses = [s for s in statuses if _wanted(rule, s.platform, s.handle)]
         findings += _blind(rule, statuses)
