@@ -26,10 +26,10 @@ Each timed call starts after a gc.collect() (timeit's practice), so none pays fo
 of the one before. The two graphs are checked to be equal. Targets (5,000,000 posts): candidates and the graph
 p95 <= 2 s, and >= 10x the Python build.
 
-Measured 2026-12-06 on the kept 5,500,000-post database (578,608 citations; 2,765 nodes and
-8,910 edges), 2 cores, four runs of 40: candidates p95 450-740 ms; the graph p50 135-170 ms,
-p95 170-216 ms; the Python build p50 1,320-1,720 ms; ratio 8.4-11.2x at p50 and 7.0-10.2x at
-p95 (the 10x is met at p50 in quiet runs, not reliably at p95 on this shared machine).
+Measured 2026-12-07 on a fresh 5,500,000-post database (579,076 citations; 2,809 nodes and
+9,046 edges), 2 cores, five runs of 40: candidates p95 455-1,076 ms; the graph p50 95-128 ms,
+p95 108-167 ms; the Python build p95 1,338-1,683 ms; ratio 9.6-12.4x at p95 and 10.6-13.1x at
+p50 (the 10x at p95 is met in two runs of five; the others gave 9.6x, 9.8x and 9.6x).
 """
 
 from __future__ import annotations
