@@ -10,6 +10,7 @@ import csv
 import io
 import re
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeAlias
@@ -21,6 +22,7 @@ from storage import catalog
 from storage import network as store
 from storage.database import Conn
 from storage.gc_paused import gc_paused
+from storage.snapshot import exported_snapshot, following_snapshot
 
 Level = Literal["source", "actor", "camp"]
 LEVELS: tuple[Level, ...] = ("source", "actor", "camp")
@@ -69,18 +71,39 @@ def _rolled(node: NodeInfo, level: Level, actor_ids: dict[str, int | None]) -> N
     return node
 
 
-def build(conn: Conn, layers: tuple[str, ...], scope: store.Scope,
-          level: Level = "source") -> Graph:
-    """The weighted directed graph (citing → cited) of the chosen layers within the scope."""
+def build(conn: Conn, layers: tuple[str, ...], scope: store.Scope, level: Level = "source",
+          *, helper: Conn | None = None) -> Graph:
+    """The weighted directed graph (citing → cited) of the chosen layers within the scope.
+
+    `helper`, an idle connection, counts the sources' posts in conn's snapshot while conn
+    reads the edges (storage/snapshot.py, as the event report does): the two largest reads
+    at once."""
     with gc_paused():  # tens of thousands of dicts that all survive the build
-        return _build(conn, layers, scope, level)
+        if helper is None:
+            rows = store.edges(conn, layers, scope)
+            found = store.nodes(conn, _source_ids(rows), scope)
+        else:
+            with exported_snapshot(conn) as snapshot, ThreadPoolExecutor(1) as pool:
+                counting = pool.submit(_counted, helper, snapshot, scope)
+                rows = store.edges(conn, layers, scope)
+                counts = counting.result()
+            found = store.nodes_counted(conn, _source_ids(rows), counts)
+        return _build(rows, found, layers, scope, level)
 
 
-def _build(conn: Conn, layers: tuple[str, ...], scope: store.Scope, level: Level) -> Graph:
-    rows = store.edges(conn, layers, scope)
-    source_ids = sorted({r["from_source"] for r in rows}
-                        | {r["to_source"] for r in rows if r["to_source"] is not None})
-    by_id = {f"s{n['id']}": n for n in store.nodes(conn, source_ids, scope)}
+def _source_ids(rows: list[store.EdgeRow]) -> list[int]:
+    return sorted({r["from_source"] for r in rows}
+                  | {r["to_source"] for r in rows if r["to_source"] is not None})
+
+
+def _counted(helper: Conn, snapshot: str, scope: store.Scope) -> dict[int, int]:
+    with following_snapshot(helper, snapshot):
+        return store.post_counts(helper, scope)
+
+
+def _build(rows: list[store.EdgeRow], found: list[store.NodeRow], layers: tuple[str, ...],
+           scope: store.Scope, level: Level) -> Graph:
+    by_id = {f"s{n['id']}": n for n in found}
     infos = {key: _source_node(row) for key, row in by_id.items()}
     actor_ids = {key: row["actor_id"] for key, row in by_id.items()}
     graph: Graph = nx.DiGraph(level=level, layers=",".join(layers),

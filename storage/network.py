@@ -150,6 +150,38 @@ def nodes(conn: Conn, source_ids: list[int], scope: Scope) -> list[NodeRow]:
         {"ids": source_ids, "since": scope.since, "until": scope.until})
 
 
+class PostCount(TypedDict):
+    source_id: int
+    posts: int
+
+
+def post_counts(conn: Conn, scope: Scope) -> dict[int, int]:
+    """Every source's posts within the scope, read through the (source_id, posted_at) index:
+    what nodes() counts, for all sources at once, so that a helper connection can count
+    while the edges are read (monitor.network.build)."""
+    rows = fetch_all(
+        conn, PostCount,
+        """SELECT s.id AS source_id,
+                  (SELECT count(*) FROM posts p WHERE p.source_id = s.id
+                     AND p.posted_at >= %(since)s AND p.posted_at < %(until)s)::int AS posts
+           FROM sources s""",
+        {"since": scope.since, "until": scope.until})
+    return {r["source_id"]: r["posts"] for r in rows}
+
+
+def nodes_counted(conn: Conn, source_ids: list[int], counts: dict[int, int]) -> list[NodeRow]:
+    """nodes() with the posts already counted (post_counts)."""
+    found = fetch_all(
+        conn, NodeRow,
+        """SELECT s.id, s.platform, s.handle, s.role, s.actor_id, a.name AS actor,
+                  a.group_key AS camp, 0 AS posts
+           FROM sources s LEFT JOIN actors a ON a.id = s.actor_id
+           WHERE s.id = ANY (%(ids)s) ORDER BY s.id""", {"ids": source_ids})
+    for row in found:
+        row["posts"] = counts.get(row["id"], 0)
+    return found
+
+
 def latest_post_at(conn: Conn) -> datetime | None:
     """The newest post's time: the console's default period ends there (an archive, such as
     the demo's 2021 episode, has nothing in the last 30 days of the calendar)."""

@@ -63,6 +63,21 @@ def test_planted_camps_are_the_communities(db: Database) -> None:
         ("iran_a1", 1), ("militia_b1", 1)]
 
 
+def test_a_helper_connection_gives_the_same_graph(db: Database) -> None:
+    """The console and the CLI hand build() a spare connection that counts the sources'
+    posts in the same snapshot while the edges are read: nothing may differ."""
+    _planted(db)
+    with db.connection() as conn, db.spare_connections(1) as helpers:
+        assert helpers, "the pool lends a spare connection"
+        for level in network.LEVELS:
+            alone = network.build(conn, ("forward", "coadoption"), SCOPE, level)
+            helped = network.build(conn, ("forward", "coadoption"), SCOPE, level,
+                                   helper=helpers[0])
+            assert {n: helped.nodes[n] for n in helped} == {n: alone.nodes[n] for n in alone}
+            assert sorted(helped.edges(data=True)) == sorted(alone.edges(data=True))
+            assert sum(d["posts"] for _, d in helped.nodes(data=True)) > 0
+
+
 def _id(db: Database, handle: str) -> int:
     with db.connection() as conn:
         row = conn.execute("SELECT id FROM sources WHERE handle = %(h)s", {"h": handle}).fetchone()

@@ -34,10 +34,11 @@ def _graph(app: App, since: str | None, until: str | None, event_ref: str | None
            narrative: str | None, layers: tuple[str, ...], level: network.Level) -> network.Graph:
     start: datetime | None = parse_moment(since, "--since") if since else None
     end: datetime | None = parse_moment(until, "--until", end_of_day=True) if until else None
-    with app.db.connection() as conn:
+    with app.db.connection() as conn, app.db.spare_connections(1) as helpers:
         scope = network.scope_for(conn, since=start, until=end, event_ref=event_ref,
                                   narrative=narrative)
-        graph = network.build(conn, layers or tuple(LAYERS), scope, level)
+        graph = network.build(conn, layers or tuple(LAYERS), scope, level,
+                              helper=helpers[0] if helpers else None)
     network.analyse(graph)
     return graph
 

@@ -65,8 +65,10 @@ def _filters(req: PageRequest) -> _Filters:
 
 
 def _graph(req: PageRequest, filters: _Filters) -> network.Graph:
-    with req.state.db.connection() as conn:
-        graph = network.build(conn, filters.layers, filters.scope, filters.level)
+    db = req.state.db
+    with db.connection() as conn, db.spare_connections(1) as helpers:
+        graph = network.build(conn, filters.layers, filters.scope, filters.level,
+                              helper=helpers[0] if helpers else None)
     network.analyse(graph)
     return graph
 
