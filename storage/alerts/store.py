@@ -187,14 +187,6 @@ def run_incidents(conn: Conn, rule_ids: list[int], search_key: str) -> list[Inci
         {"ids": rule_ids, "key": search_key})
 
 
-def incident(conn: Conn, incident_id: int) -> Incident | None:
-    return fetch_one(
-        conn, Incident,
-        """SELECT id, rule_id, incident_key, version, state, summary, detail, first_at,
-                  updated_at
-           FROM alert_incidents WHERE id = %(id)s""", {"id": incident_id})
-
-
 def record_delivery(conn: Conn, *, incident_id: int, rule_id: int, channel: str, version: int,
                     idempotency_key: str, body: bytes, not_before: datetime,
                     now: datetime) -> bool:
@@ -287,12 +279,3 @@ def deliveries_of(conn: Conn, rule_id: int) -> list[Delivery]:
                   d.status, d.idempotency_key, d.body, d.not_before, d.attempts, d.last_error
            FROM alert_deliveries d JOIN alert_rules r ON r.id = d.rule_id
            WHERE d.rule_id = %(rule_id)s ORDER BY d.id""", {"rule_id": rule_id})
-
-
-def incident_by_key(conn: Conn, rule_id: int, key: str) -> Incident | None:
-    return fetch_one(
-        conn, Incident,
-        """SELECT id, rule_id, incident_key, version, state, summary, detail, first_at,
-                  updated_at
-           FROM alert_incidents WHERE rule_id = %(rule_id)s AND incident_key = %(key)s""",
-        {"rule_id": rule_id, "key": key})
