@@ -65,13 +65,13 @@ def _unchanged(finding: Finding, opened: dict[str, Incident]) -> bool:
         and known.state == finding.state
 
 
-def record_version(config: Config, conn: Conn, rule: AlertRule, incident: Incident,
-                   now: datetime) -> int:
-    """Render and record the incident's current version for each of the rule's channels;
-    held until the rule's quiet hours end. Returns how many were recorded."""
+def deliveries_of(config: Config, rule: AlertRule, incident: Incident,
+                  now: datetime) -> list[rows.DeliveryWrite]:
+    """The incident's current version rendered for each of the rule's channels; held until
+    the rule's quiet hours end."""
     body = message.payload(rule, incident, config.console_url)
     not_before = quiet_until(rule, now) or now
-    recorded = 0
+    out: list[rows.DeliveryWrite] = []
     for channel in channels_of(rule):
         if channel.kind == "email":
             to = channel.spec.get("to")
@@ -80,11 +80,9 @@ def record_version(config: Config, conn: Conn, rule: AlertRule, incident: Incide
                                        now=now)
         else:
             data = message.webhook_body(str(channel.spec.get("format", "generic")), body)
-        recorded += rows.record_delivery(
-            conn, incident_id=incident.id, rule_id=rule.id, channel=channel.label,
-            version=incident.version, idempotency_key=str(uuid.uuid4()), body=data,
-            not_before=not_before, now=now)
-    return recorded
+        out.append(rows.DeliveryWrite(incident.id, rule.id, channel.label, incident.version,
+                                      str(uuid.uuid4()), data, not_before))
+    return out
 
 
 def evaluate_rules(config: Config, db: Database, now: datetime, *,
@@ -119,13 +117,7 @@ def evaluate_rules(config: Config, db: Database, now: datetime, *,
                 marks.append((rule.id, result.seen_post_id, result.seen_until))
                 summary.rules += 1
             with conn.transaction():
-                for rule, changed in found:
-                    versions = _record(config, conn, rule, changed, now, summary)
-                    summary.versions += versions
-                    if versions:
-                        summary.by_rule[rule.name] = versions
-                        log.info("alert rule %s: %d new incident version(s)", rule.name,
-                                 versions)
+                _record(config, conn, found, now, summary)
                 if marks:
                     rows.advance_many(conn, marks, now)
     return summary
@@ -150,16 +142,23 @@ def _autocommit(conn: Conn) -> Iterator[None]:
             conn.autocommit = False
 
 
-def _record(config: Config, conn: Conn, rule: AlertRule, changed: list[Finding],
-            now: datetime, summary: RunSummary) -> int:
-    """Write a rule's changed findings as incident versions with their deliveries; how many
-    new versions."""
-    versions = 0
-    for finding in changed:
-        incident = rows.upsert_incident(conn, rule.id, finding.key, summary=finding.summary,
-                                        detail=finding.detail, state=finding.state, now=now)
-        if incident is None:
-            continue
-        versions += 1
-        summary.recorded += record_version(config, conn, rule, incident, now)
-    return versions
+def _record(config: Config, conn: Conn, found: list[tuple[AlertRule, list[Finding]]],
+            now: datetime, summary: RunSummary) -> None:
+    """Write the run's changed findings as incident versions, then their deliveries: two
+    statements whatever the number of findings (the first run of new rules finds hundreds)."""
+    by_id = {rule.id: rule for rule, _ in found}
+    given = [rows.IncidentWrite(rule.id, f.key, f.summary, f.detail, f.state)
+             for rule, changed in found for f in changed]
+    order = {(g.rule_id, g.key): n for n, g in enumerate(given)}
+    # Deliveries are recorded (and so sent) in the order the rules found them.
+    written = sorted(rows.upsert_incidents(conn, given, now),
+                     key=lambda i: order[(i.rule_id, i.incident_key)])
+    deliveries: list[rows.DeliveryWrite] = []
+    for incident in written:
+        rule = by_id[incident.rule_id]
+        deliveries += deliveries_of(config, rule, incident, now)
+        summary.by_rule[rule.name] = summary.by_rule.get(rule.name, 0) + 1
+    summary.versions += len(written)
+    summary.recorded += rows.record_deliveries(conn, deliveries, now)
+    for name, versions in summary.by_rule.items():
+        log.info("alert rule %s: %d new incident version(s)", name, versions)

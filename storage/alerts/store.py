@@ -140,17 +140,35 @@ def advance_many(conn: Conn, marks: list[tuple[int, int, datetime]], now: dateti
          "untils": [m[2] for m in marks], "now": now})
 
 
-def upsert_incident(conn: Conn, rule_id: int, key: str, *, summary: str, detail: JsonObject,
-                    state: str, now: datetime) -> Incident | None:
-    """Record what a rule found under its incident key: a new incident (version 1), or a
-    new version when the summary or state changed; the incident as it now stands, or None
-    when nothing changed."""
-    return fetch_one(
+@dataclass(frozen=True)
+class IncidentWrite:
+    """What a rule found under an incident key, to be written (upsert_incidents)."""
+
+    rule_id: int
+    key: str
+    summary: str
+    detail: JsonObject
+    state: str
+
+
+def upsert_incidents(conn: Conn, found: list[IncidentWrite], now: datetime) -> list[Incident]:
+    """Record what the rules of a run found, in one statement: each key a new incident
+    (version 1), or a new version when its summary or state changed. The incidents as they
+    now stand, only those written (an unchanged finding returns nothing), in no set order.
+    A key given twice for a rule keeps its last finding."""
+    last = {(f.rule_id, f.key): f for f in found}
+    if not last:
+        return []
+    given = list(last.values())
+    # The arrays go in binary (%b): in text, psycopg escapes every quote of every detail.
+    return fetch_all(
         conn, Incident,
         """INSERT INTO alert_incidents (rule_id, incident_key, summary, detail, state,
                                         first_at, updated_at)
-           VALUES (%(rule_id)s, %(key)s, %(summary)s, %(detail)s::jsonb, %(state)s,
-                   %(now)s, %(now)s)
+           SELECT g.rule_id, g.key, g.summary, g.detail::jsonb, g.state, %(now)s, %(now)s
+           FROM unnest(%(rule_ids)b::bigint[], %(keys)b::text[], %(summaries)b::text[],
+                       %(details)b::text[], %(states)b::text[])
+                AS g(rule_id, key, summary, detail, state)
            ON CONFLICT (rule_id, incident_key) DO UPDATE
                SET version = alert_incidents.version + 1, summary = EXCLUDED.summary,
                    detail = EXCLUDED.detail, state = EXCLUDED.state,
@@ -159,8 +177,10 @@ def upsert_incident(conn: Conn, rule_id: int, key: str, *, summary: str, detail:
                   OR alert_incidents.state <> EXCLUDED.state
            RETURNING id, rule_id, incident_key, version, state, summary, detail, first_at,
                      updated_at""",
-        {"rule_id": rule_id, "key": key, "summary": summary, "detail": json.dumps(detail),
-         "state": state, "now": now})
+        {"rule_ids": [f.rule_id for f in given], "keys": [f.key for f in given],
+         "summaries": [f.summary for f in given],
+         "details": [json.dumps(f.detail) for f in given],
+         "states": [f.state for f in given], "now": now})
 
 
 def incidents(conn: Conn, rule_id: int, *, state: str | None = None) -> list[Incident]:
@@ -187,31 +207,51 @@ def run_incidents(conn: Conn, rule_ids: list[int], search_key: str) -> list[Inci
         {"ids": rule_ids, "key": search_key})
 
 
-def record_delivery(conn: Conn, *, incident_id: int, rule_id: int, channel: str, version: int,
-                    idempotency_key: str, body: bytes, not_before: datetime,
-                    now: datetime) -> bool:
-    """Record one version for one channel before anything is sent (once: a second record of
-    the same version and channel does nothing); older versions of the incident for the
-    channel that have not left yet are superseded by it. True when recorded now."""
+@dataclass(frozen=True)
+class DeliveryWrite:
+    """One incident version rendered for one channel, to be recorded (record_deliveries)."""
+
+    incident_id: int
+    rule_id: int
+    channel: str
+    version: int
+    idempotency_key: str
+    body: bytes
+    not_before: datetime
+
+
+def record_deliveries(conn: Conn, given: list[DeliveryWrite], now: datetime) -> int:
+    """Record incident versions for their channels before anything is sent, in one
+    statement (once: a second record of the same version and channel does nothing); older
+    versions of an incident for the channel that have not left yet are superseded by it.
+    How many were recorded now."""
+    if not given:
+        return 0
     return value(
-        conn, bool,
+        conn, int,
         """WITH recorded AS (
                INSERT INTO alert_deliveries (incident_id, rule_id, channel, version,
                                              idempotency_key, body, not_before, created_at)
-               VALUES (%(incident_id)s, %(rule_id)s, %(channel)s, %(version)s, %(key)s,
-                       %(body)s, %(not_before)s, %(now)s)
+               SELECT g.incident_id, g.rule_id, g.channel, g.version, g.key, g.body,
+                      g.not_before, %(now)s
+               FROM unnest(%(incident_ids)b::bigint[], %(rule_ids)b::bigint[],
+                           %(channels)b::text[], %(versions)b::int[], %(keys)b::text[],
+                           %(bodies)b::bytea[], %(not_befores)b::timestamptz[])
+                    AS g(incident_id, rule_id, channel, version, key, body, not_before)
                ON CONFLICT (incident_id, channel, version) DO NOTHING
-               RETURNING id
+               RETURNING incident_id, channel, version
            ), superseded AS (
-               UPDATE alert_deliveries SET status = 'superseded'
-               WHERE incident_id = %(incident_id)s AND channel = %(channel)s
-                 AND version < %(version)s AND status IN ('pending', 'failed')
-                 AND EXISTS (SELECT 1 FROM recorded)
+               UPDATE alert_deliveries d SET status = 'superseded'
+               FROM recorded r
+               WHERE d.incident_id = r.incident_id AND d.channel = r.channel
+                 AND d.version < r.version AND d.status IN ('pending', 'failed')
            )
-           SELECT EXISTS (SELECT 1 FROM recorded)""",
-        {"incident_id": incident_id, "rule_id": rule_id, "channel": channel,
-         "version": version, "key": idempotency_key, "body": body,
-         "not_before": not_before, "now": now})
+           SELECT count(*)::int AS n FROM recorded""",
+        {"incident_ids": [d.incident_id for d in given],
+         "rule_ids": [d.rule_id for d in given], "channels": [d.channel for d in given],
+         "versions": [d.version for d in given],
+         "keys": [d.idempotency_key for d in given], "bodies": [d.body for d in given],
+         "not_befores": [d.not_before for d in given], "now": now})
 
 
 def due_deliveries(conn: Conn, now: datetime, *, max_attempts: int,
