@@ -52,6 +52,25 @@ def _evaluate(config: Config, db: Database, conn: Conn, rule: AlertRule, now: da
     return health_rule.evaluate_health(config, db, rule, now, opened, shared=shared)
 
 
+SIDE_KINDS = ("search", "prepositioning")  # evaluated beside the others (evaluate_rules)
+# Worker threads of a run, each with a pooled connection while it reads: the side rules,
+# the health rules' reads, and the adopters of a second touched event. With the run's own
+# connection four of the daemon's pool (monitor/commands/daemon.py).
+AHEAD = 3
+
+
+def _evaluate_all(config: Config, db: Database, conn: Conn | None, rules: list[AlertRule],
+                  now: datetime, upto: datetime, shared: Shared,
+                  known: dict[int, list[Incident]]) -> dict[int, Evaluation]:
+    """What each of `rules` finds, by rule id, on `conn` (None: a pooled connection of its
+    own, for a worker thread; `shared` then must be the thread's own)."""
+    if conn is None:
+        with db.connection() as own:
+            return _evaluate_all(config, db, own, rules, now, upto, shared, known)
+    return {rule.id: _evaluate(config, db, conn, rule, now, upto, shared, known[rule.id])
+            for rule in rules}
+
+
 def _search_key(now: datetime) -> str:
     """A saved search's incident key: one incident per UTC day (monitor.alerts.evaluate)."""
     return f"search:{now.date().isoformat()}"
@@ -88,7 +107,6 @@ def deliveries_of(config: Config, rule: AlertRule, incident: Incident,
 def evaluate_rules(config: Config, db: Database, now: datetime, *,
                    settle: timedelta = q.SETTLE) -> RunSummary:
     summary = RunSummary()
-    shared = Shared()
     with db.connection() as conn:  # one connection for the run
         with conn.transaction():
             enabled = rows.rules(conn, enabled_only=True)
@@ -104,12 +122,21 @@ def evaluate_rules(config: Config, db: Database, now: datetime, *,
         # rows and records nothing twice. Few round trips: 50 rules a minute (issue 15).
         found: list[tuple[AlertRule, list[Finding]]] = []
         marks: list[tuple[int, int, datetime]] = []
-        with _autocommit(conn), ThreadPoolExecutor(2, "chorus-alerts") as ahead:
+        with _autocommit(conn), ThreadPoolExecutor(AHEAD, "chorus-alerts") as ahead:
+            shared = Shared(ahead, db)  # reads started ahead go to the workers
+            # Saved searches and watches read other rows than the convergence rules: they
+            # run at the same time on a connection of their own (the server has the cores).
+            side = [r for r in enabled if r.kind in SIDE_KINDS]
+            beside = ahead.submit(_evaluate_all, config, db, None, side, now, upto, Shared(),
+                                  known)
             for rule in enabled:  # the health rules' reads of every source start now
                 if rule.kind == "health":
                     health_rule.prefetch(config, db, rule, now, shared, ahead)
+            results = _evaluate_all(config, db, conn, [r for r in enabled if r not in side],
+                                    now, upto, shared, known)
+            results.update(beside.result())
             for rule in enabled:
-                result = _evaluate(config, db, conn, rule, now, upto, shared, known[rule.id])
+                result = results[rule.id]
                 opened = {i.incident_key: i for i in known[rule.id] if i.state == "open"}
                 changed = [f for f in result.findings if not _unchanged(f, opened)]
                 if changed:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -71,6 +72,17 @@ def evaluate_search(conn: Conn, rule: AlertRule, upto: datetime,
                                {"count": count, "posts": posts, "day": today})], hi, upto)
 
 
+def _adopters_read(pair: q.AffectedPair, window: timedelta
+                   ) -> tuple[Hashable, Callable[[Conn], dict[str, list[alert_adopters.Adopter]]]]:
+    """The key and the read of an event's adopters over the widest window usually asked."""
+    widest = max(window, OPEN)
+    frame = Window(pair["occurred_at"], pair["occurred_at"], pair["occurred_at"] + widest)
+
+    def read(conn: Conn) -> dict[str, list[alert_adopters.Adopter]]:
+        return alert_adopters.adopters(conn, frame, rivals(conn, pair["event_id"], frame))
+    return ("adopters", pair["event_id"], widest), read
+
+
 def _measure(conn: Conn, pair: q.AffectedPair, window: timedelta,
              shared: Shared) -> dict[str, Any]:
     """The pair's adopters as the event report counts them (storage.alerts.adopters).
@@ -79,11 +91,8 @@ def _measure(conn: Conn, pair: q.AffectedPair, window: timedelta,
     for narrower ones: an actor's first post within W is its first within 72 h if it falls
     before T0 + W, and a post's attribution does not depend on events after it."""
     t0 = pair["occurred_at"]
-    widest = max(window, OPEN)
-    frame = Window(t0, t0, t0 + widest)
-    every = shared.get(("adopters", pair["event_id"], widest),
-                       lambda: alert_adopters.adopters(conn, frame,
-                                                       rivals(conn, pair["event_id"], frame)))
+    key, read = _adopters_read(pair, window)
+    every = shared.get(key, lambda: read(conn))
     end = t0 + window
     found = [a for a in every.get(pair["narrative"], []) if a["posted_at"] <= end]
     lags = [round((a["posted_at"] - t0).total_seconds() / 3600, 2) for a in found]
@@ -115,7 +124,11 @@ def evaluate_convergence(conn: Conn, rule: AlertRule, upto: datetime,
         ("pairs", since, upto, tuple(statuses), recent),
         lambda: q.touched_pairs(conn, since=since, upto=upto, narrative=None,
                                 statuses=statuses, window=WIDEST, recent=recent))
-    for pair in q.affected_within(touched, window, upto):
+    pairs = q.affected_within(touched, window, upto)
+    firsts = list({p["event_id"]: p for p in reversed(pairs)}.values())[::-1]
+    for later in firsts[1:]:  # read on the run's workers while the first is measured here
+        shared.start_read(*_adopters_read(later, window))
+    for pair in pairs:
         if narrative and pair["narrative"] != narrative:
             continue
         key = f"event:{pair['event_id']}:{pair['narrative']}"

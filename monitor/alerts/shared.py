@@ -13,14 +13,18 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import Executor, Future
 from typing import Any, TypeVar, cast
 
+from storage.database import Conn, Database
+
 T = TypeVar("T")
 
 
 class Shared:
     """A memo for one run (never kept across runs: the next run reads what is new)."""
 
-    def __init__(self) -> None:
+    def __init__(self, ahead: Executor | None = None, db: Database | None = None) -> None:
         self._memo: dict[Hashable, Any] = {}
+        self._ahead = ahead
+        self._db = db
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         if key not in self._memo:
@@ -35,3 +39,15 @@ class Shared:
         use its own connection."""
         if key not in self._memo:
             self._memo[key] = executor.submit(compute)
+
+    def start_read(self, key: Hashable, read: Callable[[Conn], Any]) -> None:
+        """Start `read` on the run's workers with a pooled connection of its own, when the
+        run has workers (else it is read when first asked, on the asker's connection)."""
+        if self._ahead is None or self._db is None or key in self._memo:
+            return
+        db = self._db
+
+        def on_own_connection() -> Any:
+            with db.connection() as conn:
+                return read(conn)
+        self._memo[key] = self._ahead.submit(on_own_connection)

@@ -25,7 +25,7 @@ def daemon(app: App) -> None:
         root.setLevel(logging.INFO)  # a daemon reports what it does
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not every run, only trouble
     # No connection check here: an unreachable server is waited for, not a reason to exit.
-    db = Database(resolve_database_url(app.config), max_size=6)
+    db = Database(resolve_database_url(app.config), max_size=8)  # alerts run: 4
     try:
         status = run_daemon(app.config, db)
     finally:
