@@ -13,7 +13,6 @@ from monitor.alerts.cycle import evaluate_rules
 from monitor.alerts.manage import create_rule
 from monitor.alerts.rules import RuleError
 from monitor.settings import Config
-from storage.alerts import queries as q
 from storage.alerts import store as rows
 from storage.database import Database
 from tests.alert_support import CAMPS, HOOK, NOW, alert_config, incidents_of
@@ -162,26 +161,3 @@ def test_rules_with_different_windows_count_only_their_own_window(
     listed = wide.detail["adopters"]
     assert isinstance(listed, list)
     assert [a["lag_hours"] for a in listed if isinstance(a, dict)] == [2.0, 5.0, 30.0, 50.0]
-
-
-def test_one_read_of_touched_pairs_serves_each_window() -> None:
-    """The run reads touched pairs once for the widest window (storage.alerts.queries
-    touched_pairs); a 24 h rule re-measures only a pair with a new adoption within 24 h of its
-    event, or an event created since that can still gain adopters."""
-    t0 = at(T0)
-    upto = t0 + timedelta(hours=40)
-    late = q.TouchedPair(event_id=1, event_name="late", occurred_at=t0, status="confirmed",
-                         narrative="sedition", lag=timedelta(hours=30), created=False)
-    near = q.TouchedPair(event_id=2, event_name="near", occurred_at=t0, status="confirmed",
-                         narrative="sedition", lag=timedelta(hours=3), created=False)
-    new = q.TouchedPair(event_id=3, event_name="new", occurred_at=upto - timedelta(hours=30),
-                        status="candidate", narrative="staged", lag=None, created=True)
-    old = q.TouchedPair(event_id=4, event_name="old", occurred_at=upto - timedelta(days=5),
-                        status="candidate", narrative="staged", lag=None, created=True)
-    touched = [old, new, near, late]
-    assert [p["event_id"] for p in q.affected_within(touched, timedelta(hours=24), upto)] \
-        == [2, 3]
-    assert [p["event_id"] for p in q.affected_within(touched, timedelta(hours=72), upto)] \
-        == [1, 2, 3]
-    assert set(q.affected_within(touched, timedelta(hours=72), upto)[0]) == {
-        "event_id", "event_name", "occurred_at", "status", "narrative"}

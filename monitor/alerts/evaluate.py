@@ -17,7 +17,6 @@ from typing import Any
 
 from monitor.alerts.findings import Evaluation, Finding
 from monitor.alerts.message import clean_line, excerpt
-from monitor.alerts.rules import MAX_WINDOW_HOURS
 from monitor.alerts.shared import Shared
 from storage.alerts import adopters as alert_adopters
 from storage.alerts import queries as q
@@ -30,7 +29,6 @@ from storage.database import Conn
 from storage.rows import JsonObject
 
 LISTED = 10  # posts an incident lists
-WIDEST = timedelta(hours=MAX_WINDOW_HOURS)  # read once per run for every rule's window
 
 
 def _str(params: JsonObject, name: str) -> str | None:
@@ -119,12 +117,10 @@ def evaluate_convergence(conn: Conn, rule: AlertRule, upto: datetime,
     findings: list[Finding] = []
     opened = {i.incident_key for i in open_incidents or []}
     narrative = _str(p, "narrative")
-    # Read once per run for every window a rule may ask (the widest), cut for this one.
-    touched = shared.get(
-        ("pairs", since, upto, tuple(statuses), recent),
-        lambda: q.touched_pairs(conn, since=since, upto=upto, narrative=None,
-                                statuses=statuses, window=WIDEST, recent=recent))
-    pairs = q.affected_within(touched, window, upto)
+    pairs = shared.get(
+        ("pairs", since, upto, tuple(statuses), window, recent),
+        lambda: q.affected_pairs(conn, since=since, upto=upto, narrative=None,
+                                 statuses=statuses, window=window, recent=recent))
     firsts = list({p["event_id"]: p for p in reversed(pairs)}.values())[::-1]
     for later in firsts[1:]:  # read on the run's workers while the first is measured here
         shared.start_read(*_adopters_read(later, window))

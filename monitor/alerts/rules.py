@@ -20,7 +20,6 @@ from storage.rows import JsonObject
 KINDS = ("convergence", "search", "prepositioning", "health")
 EVENT_STATUSES = ("confirmed", "candidate")
 FORMATS = ("generic", "slack")
-MAX_WINDOW_HOURS = 288  # a convergence rule's widest window (read once per run: evaluate.py)
 _SECRET_NAME = re.compile(r"^[a-z0-9_]{1,64}$")
 _CHANNEL_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
@@ -88,8 +87,8 @@ def check_params(kind: str, params: dict[str, Any]) -> JsonObject:
         out.setdefault("statuses", list(EVENT_STATUSES))
         if int(str(out["k"])) < 1 or int(str(out["groups"])) < 1:
             raise RuleError("convergence rule: k and groups must be at least 1")
-        if not 0 < float(str(out["window_hours"])) <= MAX_WINDOW_HOURS:
-            raise RuleError(f"convergence rule: window_hours must be in (0, {MAX_WINDOW_HOURS}]")
+        if not 0 < float(str(out["window_hours"])) <= 72 * 4:
+            raise RuleError("convergence rule: window_hours must be in (0, 288]")
         statuses = out["statuses"]
         if not isinstance(statuses, list) or not statuses or any(
                 s not in EVENT_STATUSES for s in statuses):

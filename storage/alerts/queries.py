@@ -53,11 +53,6 @@ class AffectedPair(TypedDict):
     narrative: str
 
 
-class TouchedPair(AffectedPair):
-    lag: timedelta | None  # its earliest new adoption after the event (None: event is new)
-    created: bool  # the event was created since the watermark
-
-
 def server_now(conn: Conn) -> datetime:
     return value(conn, datetime, "SELECT now() AS now")
 
@@ -131,18 +126,17 @@ _AFFECTED = """, adopted AS (
     WHERE l.created_at > %(since)s AND l.created_at <= %(upto)s
       AND (%(narrative)s::text IS NULL OR l.narrative = %(narrative)s::text)
 )
-SELECT e.id AS event_id, e.name AS event_name, e.occurred_at, e.status, ad.narrative,
-       min(ad.posted_at - e.occurred_at) AS lag, false AS created
+SELECT DISTINCT e.id AS event_id, e.name AS event_name, e.occurred_at, e.status, ad.narrative
 FROM adopted ad
 JOIN events e ON e.status = ANY(%(statuses)s)
              AND e.occurred_at <= ad.posted_at
              AND e.occurred_at >= ad.posted_at - %(window)s
-GROUP BY e.id, ad.narrative
-UNION ALL
-SELECT e.id, e.name, e.occurred_at, e.status, n.key, NULL, true
+UNION
+SELECT e.id, e.name, e.occurred_at, e.status, n.key
 FROM events e JOIN narratives n ON %(narrative)s::text IS NULL OR n.key = %(narrative)s::text
 WHERE e.status = ANY(%(statuses)s) AND e.created_at > %(since)s AND e.created_at <= %(upto)s
   AND e.occurred_at >= %(upto)s - %(window)s - interval '1 day'
+ORDER BY 1, 5
 """  # noqa: S608 - constant SQL
 
 
@@ -158,30 +152,12 @@ def _recent(since: datetime, recent: Recent | None) -> dict[str, object]:
             "recent_since": recent[0], "recent_until": recent[1]}
 
 
-def touched_pairs(conn: Conn, *, since: datetime, upto: datetime, narrative: str | None,
-                  statuses: list[str], window: timedelta,
-                  recent: Recent | None = None) -> list[TouchedPair]:
-    """The pairs affected within `window` (the widest the run's rules ask), each with what
-    narrower windows need to tell whether it concerns them (affected_within)."""
-    return fetch_all(conn, TouchedPair, _touched(recent) + _AFFECTED,
+def affected_pairs(conn: Conn, *, since: datetime, upto: datetime, narrative: str | None,
+                   statuses: list[str], window: timedelta,
+                   recent: Recent | None = None) -> list[AffectedPair]:
+    return fetch_all(conn, AffectedPair, _touched(recent) + _AFFECTED,
                      {"upto": upto, "narrative": narrative, "statuses": statuses,
                       "window": window, **_recent(since, recent)})
-
-
-def affected_within(touched: list[TouchedPair], window: timedelta,
-                    upto: datetime) -> list[AffectedPair]:
-    """The (event, narrative) pairs a rule with `window` re-measures, by event and
-    narrative: a new adoption within `window` after the event, or an event created since
-    that may still gain adopters."""
-    found: dict[tuple[int, str], AffectedPair] = {}
-    for t in touched:
-        near = t["lag"] is not None and t["lag"] <= window
-        new = t["created"] and t["occurred_at"] >= upto - window - timedelta(days=1)
-        if near or new:
-            found[(t["event_id"], t["narrative"])] = AffectedPair(
-                event_id=t["event_id"], event_name=t["event_name"],
-                occurred_at=t["occurred_at"], status=t["status"], narrative=t["narrative"])
-    return [found[k] for k in sorted(found)]
 
 
 class WatchedPost(TypedDict):
