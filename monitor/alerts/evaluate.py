@@ -4,7 +4,7 @@
   per UTC day ("search:2021-11-07") whose count grows as more posts match.
 - convergence: the (event, narrative) pairs that new tags or labels touch (or events created
   since), their adopters over [T0, T0 + W] attributed as the event report attributes them
-  (storage.alerts.adopters); an
+  (storage.alerts.adopters, kept between runs by monitor.alerts.adopter_state); an
   incident per pair ("event:12:sedition") once k actors from g camps adopted it (and, when
   the rule says so, placebo_p is at most its bound); it grows into new versions.
 """
@@ -15,11 +15,13 @@ from collections.abc import Callable, Hashable
 from datetime import datetime, timedelta
 from typing import Any
 
+from monitor.alerts import adopter_state
 from monitor.alerts.findings import Evaluation, Finding
 from monitor.alerts.message import clean_line, excerpt
 from monitor.alerts.shared import Shared
 from storage.alerts import adopters as alert_adopters
 from storage.alerts import queries as q
+from storage.alerts.adopters import Adopter
 from storage.alerts.store import AlertRule, Incident
 from storage.console.search import SearchFilters
 from storage.convergence.attribution import OPEN, rivals
@@ -70,26 +72,30 @@ def evaluate_search(conn: Conn, rule: AlertRule, upto: datetime,
                                {"count": count, "posts": posts, "day": today})], hi, upto)
 
 
-def _adopters_read(pair: q.AffectedPair, window: timedelta
-                   ) -> tuple[Hashable, Callable[[Conn], dict[str, list[alert_adopters.Adopter]]]]:
-    """The key and the read of an event's adopters over the widest window usually asked."""
+def _adopters_read(pair: q.AffectedPair, window: timedelta, *, kept: bool = True
+                   ) -> tuple[Hashable, Callable[[Conn], dict[str, list[Adopter]]]]:
+    """The key and the read of an event's adopters over the widest window usually asked,
+    kept between runs (monitor/alerts/adopter_state.py) or, `kept=False`, read in full."""
     widest = max(window, OPEN)
     frame = Window(pair["occurred_at"], pair["occurred_at"], pair["occurred_at"] + widest)
 
-    def read(conn: Conn) -> dict[str, list[alert_adopters.Adopter]]:
-        return alert_adopters.adopters(conn, frame, rivals(conn, pair["event_id"], frame))
+    def read(conn: Conn) -> dict[str, list[Adopter]]:
+        if not kept:
+            return alert_adopters.measure(conn, frame, rivals(conn, pair["event_id"], frame))[0]
+        database = f"{conn.info.host}:{conn.info.port}/{conn.info.dbname}"
+        return adopter_state.adopters(conn, database, pair["event_id"], frame)
     return ("adopters", pair["event_id"], widest), read
 
 
 def _measure(conn: Conn, pair: q.AffectedPair, window: timedelta,
-             shared: Shared) -> dict[str, Any]:
+             shared: Shared, *, kept: bool = True) -> dict[str, Any]:
     """The pair's adopters as the event report counts them (storage.alerts.adopters).
 
     Measured once per event over the widest window a rule usually asks (OPEN, 72 h) and cut
     for narrower ones: an actor's first post within W is its first within 72 h if it falls
     before T0 + W, and a post's attribution does not depend on events after it."""
     t0 = pair["occurred_at"]
-    key, read = _adopters_read(pair, window)
+    key, read = _adopters_read(pair, window, kept=kept)
     every = shared.get(key, lambda: read(conn))
     end = t0 + window
     found = [a for a in every.get(pair["narrative"], []) if a["posted_at"] <= end]
@@ -123,12 +129,13 @@ def evaluate_convergence(conn: Conn, rule: AlertRule, upto: datetime,
                                  statuses=statuses, window=window, recent=recent))
     firsts = list({p["event_id"]: p for p in reversed(pairs)}.values())[::-1]
     for later in firsts[1:]:  # read on the run's workers while the first is measured here
-        shared.start_read(*_adopters_read(later, window))
+        shared.start_read(*_adopters_read(later, window, kept=recent is None))
     for pair in pairs:
         if narrative and pair["narrative"] != narrative:
             continue
         key = f"event:{pair['event_id']}:{pair['narrative']}"
-        measure = _measure(conn, pair, window, shared)
+        # The full-query baseline (recent) reads every frame in full, as it always did.
+        measure = _measure(conn, pair, window, shared, kept=recent is None)
         adopters = measure["adopters"]
         camps = sorted({str(a["group"]) for a in adopters if a.get("group")})
         if len(adopters) < k or len(camps) < groups:
