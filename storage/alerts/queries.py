@@ -20,7 +20,7 @@ from typing import LiteralString, TypedDict
 
 from psycopg import sql
 
-from storage.console.search import SearchFilters, filter_sql
+from storage.console.search import PLANNED_PER_SEARCH, SearchFilters, filter_sql
 from storage.database import Conn
 from storage.rows import fetch_all, fetch_row, value
 
@@ -87,8 +87,11 @@ def search_matches(conn: Conn, f: SearchFilters, after_id: int, upto_id: int) ->
     source, where, params = filter_sql(f, extra=("p.id > %(after_id)s",
                                                  "p.id <= %(upto_id)s"))
     query = _MATCHES.format(source=source, where=where)
+    # Planned for its own words and id range each time, as the console's search is: a
+    # prepared generic plan reads every post with the word through the full-text index.
     found = fetch_all(conn, MatchedPost, query,
-                      {**params, "after_id": after_id, "upto_id": upto_id})
+                      {**params, "after_id": after_id, "upto_id": upto_id},
+                      prepare=PLANNED_PER_SEARCH)
     # One post may come twice through narrative_posts (two narratives): keep it once.
     return list({p["id"]: p for p in found}.values())
 
