@@ -178,3 +178,27 @@ def test_a_saved_search_is_planned_for_each_run_never_prepared(db: Database) -> 
         prepared = conn.execute("SELECT count(*) AS n FROM pg_prepared_statements "
                                 "WHERE statement LIKE '%%tsquery%%'").fetchone()
     assert prepared is not None and prepared["n"] == 0
+
+
+def test_an_event_between_two_new_adoptions_but_without_one_in_its_window_is_untouched(
+        db: Database) -> None:
+    """Touched pairs (storage.alerts.queries.affected_pairs): an event is re-measured for a
+    narrative only when a new adoption falls in its own window, not when new adoptions merely
+    surround it."""
+    add_narrative(db, "sedition")
+    early = add_event(db, "Drone attack on the PM", T0)
+    middle = add_event(db, "Rocket attack", hours_after(5))
+    for i, hours in enumerate((1, 40)):
+        add_source(db, "telegram", f"g{i}", f"Gapped {i}", CAMPS[i])
+        write(db, post(f"g{i}", "1", hours_after(hours), f"statement {i}"))
+    with db.connection() as conn:
+        since = q.server_now(conn)
+    for i in range(2):
+        tag(db, f"g{i}", "1", "sedition", 0.9)
+    with db.connection() as conn:
+        upto = q.server_now(conn)
+        pairs = {w: [(p["event_id"], p["narrative"]) for p in q.affected_pairs(
+            conn, since=since, upto=upto, narrative=None, statuses=["confirmed", "candidate"],
+            window=timedelta(hours=w))] for w in (24, 72)}
+    assert pairs[24] == [(early, "sedition")]  # 1 h after it; 40 h is past both 24 h windows
+    assert pairs[72] == [(early, "sedition"), (middle, "sedition")]

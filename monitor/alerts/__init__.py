@@ -7,6 +7,13 @@ idempotency key; see there for the exact boundary).
 Watermarks: a rule reads rows up to a server time SETTLE seconds back
 (storage/alerts/queries.py), so a page still being committed is read next time; a transaction
 open longer than that when a rule runs can be passed over.
+
+Speed (bench/alerts.py; deploy/SCALING.md has the figures): a run reads first and writes
+once (every incident version and delivery in two statements, with the watermarks); saved
+searches and watches are read on a worker connection beside the convergence and health
+rules; the health rules' reads start ahead; an event's adopters are kept between runs and
+updated from new tags only while nothing else changed its window
+(monitor/alerts/adopter_state.py).
 """
 
 from __future__ import annotations
