@@ -22,8 +22,6 @@ from tests.alert_support import CAMPS
 from tests.convergence_scenarios import T0, add_event, add_narrative, hours_after, label, post_id, tag
 from tests.factories import add_source, at, post, write
 
-KEY = "kept-adopters-test"
-
 
 @pytest.fixture
 def full_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
@@ -46,7 +44,7 @@ def _frame() -> Window:
 
 def _kept(db: Database, event: int) -> dict[str, list[Adopter]]:
     with db.connection() as conn:
-        return adopter_state.adopters(conn, KEY, event, _frame())
+        return adopter_state.adopters(conn, event, _frame())
 
 
 def _full(db: Database, event: int) -> dict[str, list[Adopter]]:

@@ -76,13 +76,13 @@ def _keep(key: _Key, kept: _Kept) -> None:
             _KEPT.popitem(last=False)
 
 
-def adopters(conn: Conn, database: str, event_id: int, frame: Window
-             ) -> dict[str, list[Adopter]]:
+def adopters(conn: Conn, event_id: int, frame: Window) -> dict[str, list[Adopter]]:
     """The event's adopters within the frame, per narrative in lead-lag order, read in full
-    or updated from what the last read kept. `database` names the database (its URL), so
-    that two databases in one process never share what is kept."""
+    or updated from what the last read kept (per database: two databases in one process
+    never share what is kept)."""
     found_rivals = rivals(conn, event_id, frame)
-    key = (database, event_id, frame.t0, frame.post_end)
+    key = (f"{conn.info.host}:{conn.info.port}/{conn.info.dbname}", event_id, frame.t0,
+           frame.post_end)
     with _LOCK:
         kept = _KEPT.get(key)
     if kept is not None and kept.rivals == found_rivals:

@@ -82,8 +82,7 @@ def _adopters_read(pair: q.AffectedPair, window: timedelta, *, kept: bool = True
     def read(conn: Conn) -> dict[str, list[Adopter]]:
         if not kept:
             return alert_adopters.measure(conn, frame, rivals(conn, pair["event_id"], frame))[0]
-        database = f"{conn.info.host}:{conn.info.port}/{conn.info.dbname}"
-        return adopter_state.adopters(conn, database, pair["event_id"], frame)
+        return adopter_state.adopters(conn, pair["event_id"], frame)
     return ("adopters", pair["event_id"], widest), read
 
 
